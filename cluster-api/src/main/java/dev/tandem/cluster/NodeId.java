@@ -1,0 +1,48 @@
+package dev.tandem.cluster;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Who a node is: a stable name plus the incarnation of the process that carries it.
+ *
+ * <p>The name is what placement hashes, so a node that restarts under the same name gets the same
+ * share of keys back. The incarnation tells two lives of that name apart: a node restarted at the
+ * same address is a new incarnation, and messages, leases and suspicions addressed to the old one
+ * must not be mistaken for the new one. A newer incarnation of a name supersedes every older one.
+ *
+ * <p>Ordering is by name, then incarnation, so sorted collections of ids are deterministic.
+ *
+ * @param name        1–64 characters of {@code [A-Za-z0-9._-]}
+ * @param incarnation non-negative; larger means newer
+ */
+public record NodeId(String name, long incarnation) implements Comparable<NodeId> {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    public NodeId {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("node name '" + name
+                    + "' is invalid: use 1-64 characters from A-Z a-z 0-9 . _ -");
+        }
+        if (incarnation < 0) {
+            throw new IllegalArgumentException("incarnation must be >= 0, was " + incarnation);
+        }
+    }
+
+    /** Whether {@code other} is the same name in a later life of the process. */
+    public boolean isSupersededBy(NodeId other) {
+        return name.equals(other.name) && other.incarnation > incarnation;
+    }
+
+    @Override
+    public int compareTo(NodeId o) {
+        int c = name.compareTo(o.name);
+        return c != 0 ? c : Long.compare(incarnation, o.incarnation);
+    }
+
+    @Override
+    public String toString() {
+        return name + "#" + incarnation;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tandem.cluster.runtime;
+
+import dev.tandem.cluster.NodeAddress;
+
+/**
+ * Messages between nodes: the only way node logic may talk to another node.
+ *
+ * <p>The contract is deliberately weak, because that is what networks give: a sent message may
+ * be lost, delayed, duplicated (by retries) or, across reconnects, reordered; a message that
+ * arrives arrives whole and unmodified, from the peer that authenticated as {@code from}.
+ * Protocols built on it carry their own ids, versions and retries. Messages are multiplexed over
+ * small integer channels, one per protocol (membership, store, jobs, ...).
+ *
+ * <p>Implementations: a Netty TCP transport in production (cluster secret checked in the
+ * handshake), a simulated network in the simulator. Methods are called on the node's thread.
+ */
+public interface Transport {
+
+    /** Largest payload {@link #send} accepts. */
+    int MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
+    /** The address other nodes reach this node at. */
+    NodeAddress localAddress();
+
+    /**
+     * Queues {@code payload} for {@code to} on {@code channel} and returns at once. Never blocks;
+     * if the peer is unreachable or its queue is full the message is dropped (protocols retry).
+     * The transport owns {@code payload} afterwards.
+     *
+     * @throws IllegalArgumentException if the payload exceeds {@link #MAX_PAYLOAD_BYTES} or the
+     *                                  channel is outside 0-255
+     */
+    void send(NodeAddress to, int channel, byte[] payload);
+
+    /**
+     * Routes messages arriving on {@code channel} to {@code handler}.
+     *
+     * @throws IllegalStateException if the channel already has a handler
+     */
+    void bind(int channel, MessageHandler handler);
+
+    /**
+     * Whether a message to {@code to} would be queued now rather than dropped for back-pressure.
+     * Bulk senders (rebalancing) check this to stream without unbounded buffering.
+     */
+    default boolean isWritable(NodeAddress to) {
+        return true;
+    }
+}
