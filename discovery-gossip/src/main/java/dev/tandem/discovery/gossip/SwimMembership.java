@@ -89,7 +89,8 @@ final class SwimMembership implements GossipMembership {
     static final int MAX_MEMBERS = SwimCodec.MAX_STATE;
     static final int MAX_RELAYS = 256;
     static final int GOSSIP_MAX_BYTES = 8 * 1024;
-    static final int LEAVE_FANOUT = 16;
+    /** Members told directly of a leave or a refutation, besides the piggy-back. */
+    static final int ANNOUNCE_FANOUT = 16;
     static final int BEACON_MEMORY = 512;
 
     private enum State { RUNNING, LEFT, CLOSED }
@@ -166,6 +167,7 @@ final class SwimMembership implements GossipMembership {
     private Cancellable joinTimer;
     private Duration joinBackoff;
 
+    private long lastAnnounceNanos = Long.MIN_VALUE;
     private long suspicionsRaised;
     private long refutations;
     private long pauses;
@@ -228,7 +230,7 @@ final class SwimMembership implements GossipMembership {
         e.member = me;
         dissemination.add(Claim.of(me));
         publish(view.with(me));
-        List<Member> targets = randomLiveOthers(LEAVE_FANOUT, null);
+        List<Member> targets = randomLiveOthers(ANNOUNCE_FANOUT, null);
         for (Member t : targets) {
             send(t.address(), new SwimMessage.Gossip(self, List.of(Claim.of(me))));
         }
@@ -321,7 +323,19 @@ final class SwimMembership implements GossipMembership {
         }
         Probe p = new Probe(nextSeq++, target.id(), target.address());
         probe = p;
-        send(p.address, new SwimMessage.Ping(self, p.seq, p.target, takeGossip()));
+        List<Claim> gossip = takeGossip();
+        if (target.status() == MemberStatus.SUSPECT) {
+            // Lifeguard's buddy system: tell a suspect first, so it can refute in time.
+            List<Claim> withSuspicion = new ArrayList<>(gossip.size() + 1);
+            withSuspicion.add(new Claim(target, self.name()));
+            for (Claim c : gossip) {
+                if (!c.name().equals(target.name()) && withSuspicion.size() < SwimCodec.MAX_GOSSIP) {
+                    withSuspicion.add(c);
+                }
+            }
+            gossip = withSuspicion;
+        }
+        send(p.address, new SwimMessage.Ping(self, p.seq, p.target, gossip));
         metrics.probes.increment();
         p.timeout = after(health.scale(settings.probeTimeout()), late -> onProbeTimeout(p));
     }
@@ -561,8 +575,25 @@ final class SwimMembership implements GossipMembership {
         e.member = me;
         dissemination.add(Claim.of(me));
         publish(view.with(me));
+        announceRefutation(me);
         LOG.log(Level.DEBUG, () -> self + " refuted " + status + " v" + m.version() + "; now v" + ownVersion);
         return true;
+    }
+
+    /**
+     * Besides the piggy-back, sends the refutation straight to a few members (at most once per
+     * protocol period): an accusation may already be everywhere, and a member that wakes from a
+     * pause has only what is left of the suspicion timeout to be heard.
+     */
+    private void announceRefutation(Member me) {
+        long now = ctx.clock().monotonicNanos();
+        if (lastAnnounceNanos != Long.MIN_VALUE && now - lastAnnounceNanos < settings.protocolPeriod().toNanos()) {
+            return;
+        }
+        lastAnnounceNanos = now;
+        for (Member t : randomLiveOthers(ANNOUNCE_FANOUT, null)) {
+            send(t.address(), new SwimMessage.Gossip(self, List.of(Claim.of(me))));
+        }
     }
 
     /** Replaces a member's entry, maintaining its suspicion and reap timers, and publishes the change. */

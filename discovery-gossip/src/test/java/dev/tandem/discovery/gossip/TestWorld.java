@@ -280,6 +280,20 @@ final class TestWorld {
         return true;
     }
 
+    /** Like {@link #runUntil(BooleanSupplier, Duration)}, calling {@code invariant} after every event. */
+    boolean runUntil(BooleanSupplier done, Duration max, Runnable invariant) {
+        long end = nowNanos + max.toNanos();
+        while (!done.getAsBoolean()) {
+            if (queue.isEmpty() || queue.peek().time > end) {
+                nowNanos = Math.max(nowNanos, end);
+                return done.getAsBoolean();
+            }
+            step();
+            invariant.run();
+        }
+        return true;
+    }
+
     /** Runs events for {@code d}, calling {@code invariant} after every one. */
     void runFor(Duration d, Runnable invariant) {
         long end = nowNanos + d.toNanos();
