@@ -30,7 +30,6 @@ class ModuleTest {
         assertThat(descriptor.exports()).extracting(ModuleDescriptor.Exports::source)
                 .containsExactly("dev.tandem.discovery.gossip");
         assertThat(descriptor.exports()).noneMatch(ModuleDescriptor.Exports::isQualified);
-        assertThat(descriptor.packages()).containsExactly("dev.tandem.discovery.gossip");
         assertThat(descriptor.requires()).extracting(ModuleDescriptor.Requires::name)
                 .containsExactlyInAnyOrder("java.base", "dev.tandem.cluster.api");
         assertThat(descriptor.uses()).isEmpty();
