@@ -5,12 +5,12 @@ import dev.tandem.cluster.spi.StrategyOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -227,7 +227,7 @@ public record GossipSettings(String cluster, String secret, boolean beacons, Lis
      * @throws IllegalArgumentException naming the first wrong setting and what is allowed
      */
     static GossipSettings fromOptions(String strategy, boolean beacons, StrategyOptions options) {
-        Set<String> known = new LinkedHashSet<>(COMMON_KEYS);
+        Set<String> known = new TreeSet<>(COMMON_KEYS);
         if (beacons) {
             known.addAll(BEACON_KEYS);
         }

@@ -65,7 +65,10 @@ import java.util.function.LongConsumer;
  * version &ge; our own, or an ALIVE claim at a higher one, is refuted: our version jumps past the
  * claim's and an ALIVE claim is disseminated, which outranks the accusation everywhere. This is
  * also how a node that the others declared dead rejoins. Only the node raises its own version, so
- * versions only grow.
+ * versions only grow. To get accusations refuted in time, a ping to a suspect carries the
+ * suspicion first (Lifeguard's buddy system), an ack to a member we hold suspect or dead carries
+ * that claim first, and a refutation is also sent straight to up to {@value #ANNOUNCE_FANOUT}
+ * members, at most once per protocol period.
  *
  * <h2>Dissemination and anti-entropy</h2>
  * Every adopted claim is re-gossiped, piggy-backed on pings, acks, ping-reqs and nacks through the
@@ -326,14 +329,7 @@ final class SwimMembership implements GossipMembership {
         List<Claim> gossip = takeGossip();
         if (target.status() == MemberStatus.SUSPECT) {
             // Lifeguard's buddy system: tell a suspect first, so it can refute in time.
-            List<Claim> withSuspicion = new ArrayList<>(gossip.size() + 1);
-            withSuspicion.add(new Claim(target, self.name()));
-            for (Claim c : gossip) {
-                if (!c.name().equals(target.name()) && withSuspicion.size() < SwimCodec.MAX_GOSSIP) {
-                    withSuspicion.add(c);
-                }
-            }
-            gossip = withSuspicion;
+            gossip = first(new Claim(target, self.name()), gossip);
         }
         send(p.address, new SwimMessage.Ping(self, p.seq, p.target, gossip));
         metrics.probes.increment();
@@ -429,7 +425,26 @@ final class SwimMembership implements GossipMembership {
             metrics.misdirected.increment();
             return;
         }
-        send(from, new SwimMessage.Ack(self, p.seq(), takeGossip()));
+        List<Claim> gossip = takeGossip();
+        Entry sender = members.get(p.sender().name());
+        if (sender != null && sender.member.id().equals(p.sender()) && sender.member.status() != MemberStatus.ALIVE) {
+            // It probes us, so it is running, yet we hold it suspect or dead: tell it straight
+            // away so it refutes now rather than at the next push-pull.
+            gossip = first(new Claim(sender.member, self.name()), gossip);
+        }
+        send(from, new SwimMessage.Ack(self, p.seq(), gossip));
+    }
+
+    /** {@code claim} followed by {@code gossip} minus any other claim about the same member, within the limit. */
+    private static List<Claim> first(Claim claim, List<Claim> gossip) {
+        List<Claim> out = new ArrayList<>(gossip.size() + 1);
+        out.add(claim);
+        for (Claim c : gossip) {
+            if (!c.name().equals(claim.name()) && out.size() < SwimCodec.MAX_GOSSIP) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     private void onAck(SwimMessage.Ack a) {

@@ -166,4 +166,12 @@ class BeaconTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BeaconCodec.parse(magic))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("magic");
     }
+
+    @Test
+    void aSecretWithTrailingNuls_isTheSameHmacKey_asTheFuzzerFound() {
+        BeaconCodec padded = new BeaconCodec(SECRET + "\0\0");
+        assertThat(codec.isAuthentic(beacon(padded, "tandem", "b", 2, a.wallMillis()))).isTrue();
+        assertThat(BeaconFuzzTest.sameHmacKey(SECRET + "\0\0", SECRET)).isTrue();
+        assertThat(BeaconFuzzTest.sameHmacKey(SECRET + "x", SECRET)).isFalse();
+    }
 }
