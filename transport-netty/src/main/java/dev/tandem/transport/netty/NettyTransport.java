@@ -644,6 +644,13 @@ final class NettyTransport implements Transport {
         return activeConnections;
     }
 
+    /** The connection in use for {@code peer}, or null; on the event loop, for tests. */
+    Channel activeChannel(NodeAddress peer) {
+        requireLoop();
+        Peer p = peers.get(peer);
+        return p == null ? null : p.active;
+    }
+
     EventLoop loop() {
         return loop;
     }
