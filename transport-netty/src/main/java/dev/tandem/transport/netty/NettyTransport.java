@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -481,13 +483,14 @@ final class NettyTransport implements Transport {
             peer.connecting = null;
         }
         Channel existing = peer.active;
+        ctx.pipeline().replace(ctx.handler(), "connection", new ConnectionHandler(this, peer));
         if (existing != null && existing.isActive() && keepExisting(peer, hello, initiator)) {
             LOG.log(System.Logger.Level.DEBUG, () -> "node " + self + ": duplicate connection with " + hello.id()
-                    + " closed, keeping " + existing);
-            ch.close();
+                    + " retired, keeping " + existing);
+            retire(ch, initiator);
             return;
         }
-        ctx.pipeline().replace(ctx.handler(), "connection", new ConnectionHandler(this, peer));
+        boolean existingDialledByUs = peer.activeDialledByUs;
         peer.active = ch;
         peer.activeId = hello.id();
         peer.activeDialledByUs = initiator;
@@ -497,7 +500,7 @@ final class NettyTransport implements Transport {
             peer.retry = null;
         }
         if (existing != null) {
-            existing.close();
+            retire(existing, existingDialledByUs);
         } else {
             activeConnections++;
         }
@@ -510,6 +513,22 @@ final class NettyTransport implements Transport {
         markDirty(peer);
         LOG.log(System.Logger.Level.DEBUG, () -> "node " + self + " connected to " + hello.id() + " at " + key
                 + (initiator ? " (dialled)" : " (accepted)"));
+    }
+
+    /**
+     * Takes a losing duplicate connection out of use without losing what is already in flight on
+     * it: its dialler flushes and closes it (the peer reads everything before the end of stream),
+     * the acceptor keeps delivering from it and closes it only if the dialler has not after a grace
+     * period. A retired connection is never written to again.
+     */
+    private void retire(Channel ch, boolean dialledByUs) {
+        if (dialledByUs) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ch.eventLoop().schedule(() -> {
+                ch.close();
+            }, settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
     /**
