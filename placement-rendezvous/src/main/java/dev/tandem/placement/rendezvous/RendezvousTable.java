@@ -121,7 +121,19 @@ final class RendezvousTable implements PlacementTable {
         if (uniform && n <= 2) {
             topTwoUniform(keyHash, n, out);
         } else {
-            selectByPasses(keyHash, n, out);
+            selectByPasses(keyHash, n, out, !uniform);
+        }
+        return n;
+    }
+
+    /**
+     * Owners ranked by the logarithmic score even when all weights are equal; for tests that the
+     * uniform shortcut ranks the same.
+     */
+    int ownersByScore(long keyHash, int replicas, NodeId[] out) {
+        int n = Math.min(replicas, ids.length);
+        if (n > 0) {
+            selectByPasses(keyHash, n, out, true);
         }
         return n;
     }
@@ -162,9 +174,9 @@ final class RendezvousTable implements PlacementTable {
     /**
      * One pass per owner: pass {@code k} picks the best node ranked strictly below the pick of pass
      * {@code k-1}. The rank is (score desc, draw unsigned desc, index asc); in uniform tables the
-     * score is left out because it is a monotone function of the draw.
+     * score is left out ({@code scored == false}) because it is a monotone function of the draw.
      */
-    private void selectByPasses(long keyHash, int n, NodeId[] out) {
+    private void selectByPasses(long keyHash, int n, NodeId[] out, boolean scored) {
         int prev = -1;
         double prevScore = 0;
         long prevDraw = 0;
@@ -174,7 +186,7 @@ final class RendezvousTable implements PlacementTable {
             long bestDraw = 0;
             for (int i = 0; i < ids.length; i++) {
                 long h = draw(keyHash, i);
-                double s = uniform ? 0 : score(h, i);
+                double s = scored ? score(h, i) : 0;
                 if (prev >= 0 && !ranksBefore(prevScore, prevDraw, prev, s, h, i)) {
                     continue; // already picked, or ranked above an earlier pick
                 }

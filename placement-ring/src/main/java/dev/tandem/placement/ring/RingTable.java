@@ -163,6 +163,16 @@ final class RingTable implements PlacementTable {
         return points.length;
     }
 
+    /** The {@code p}-th point in ring order; for tests and measurements. */
+    long point(int p) {
+        return points[p];
+    }
+
+    /** The node that placed the {@code p}-th point; for tests and measurements. */
+    NodeId pointOwner(int p) {
+        return ids[owner[p]];
+    }
+
     @Override
     public int owners(long keyHash, int replicas, NodeId[] out) {
         if (replicas < 1) {
