@@ -21,7 +21,8 @@ import java.util.Locale;
  *
  * <p>Lookups/s: a plain loop over 1,048,576 precomputed key hashes calling
  * {@code owners(hash, 2, out)}, run 5 times to warm up and then 7 measured times; the median and
- * the best round are printed. Not JMH: compare figures within one run on one machine only.
+ * the best round are printed, with the median time of 7 {@code assign} calls (building the table
+ * for a new membership view). Not JMH: compare figures within one run on one machine only.
  *
  * <p>Run with the strategy modules on the class or module path:
  * {@code java dev.tandem.cluster.testkit.PlacementFigures [name[:key=value,...]]...}; without
@@ -89,8 +90,17 @@ public final class PlacementFigures {
                 perSecond[round] = LOOKUP_KEYS / ((System.nanoTime() - start) / 1e9);
             }
             Arrays.sort(perSecond);
-            System.out.printf(Locale.ROOT, "%s N=%d R=2: %.2f M lookups/s median, %.2f M best (checksum %d)%n",
-                    label, n, perSecond[perSecond.length / 2] / 1e6, perSecond[perSecond.length - 1] / 1e6, sink);
+            List<PlacementNode> nodes = named(n);
+            double[] assignMillis = new double[7];
+            for (int round = 0; round < assignMillis.length; round++) {
+                long start = System.nanoTime();
+                sink += placement.assign(nodes).nodeCount();
+                assignMillis[round] = (System.nanoTime() - start) / 1e6;
+            }
+            Arrays.sort(assignMillis);
+            System.out.printf(Locale.ROOT, "%s N=%d R=2: %.2f M lookups/s median, %.2f M best; assign() %.2f ms median"
+                            + " (checksum %d)%n", label, n, perSecond[perSecond.length / 2] / 1e6,
+                    perSecond[perSecond.length - 1] / 1e6, assignMillis[assignMillis.length / 2], sink);
         }
     }
 
