@@ -97,31 +97,67 @@ final class RingTable implements PlacementTable {
             }
             counts[i] = (int) c;
         }
+        // Each node's points, sorted within the node, then merged across nodes with a heap:
+        // O(points · log nodes). Equal points from different nodes come out lower-named first.
         long[] raw = new long[(int) total];
+        int[] next = new int[counts.length];
+        int[] end = new int[counts.length];
         int at = 0;
         for (int i = 0; i < counts.length; i++) {
             long nameHash = KeyHash.of(sorted.get(i).name());
+            next[i] = at;
             for (int j = 0; j < counts[i]; j++) {
                 raw[at++] = pointOf(nameHash, j);
             }
+            end[i] = at;
+            Arrays.sort(raw, next[i], end[i]);
         }
-        long[] points = raw.clone();
-        Arrays.sort(points);
-        int[] owner = new int[points.length];
-        Arrays.fill(owner, -1);
-        // Nodes in name order claim their slots; equal points form a run, and the lower-named node
-        // takes the earlier slot of the run. The inner walk is bounded by the run's length.
-        at = 0;
+        long[] points = new long[raw.length];
+        int[] owner = new int[raw.length];
+        int[] heap = new int[counts.length];
+        int size = 0;
         for (int i = 0; i < counts.length; i++) {
-            for (int j = 0; j < counts[i]; j++) {
-                int slot = lowerBound(points, raw[at++]);
-                while (owner[slot] != -1) {
-                    slot++;
-                }
-                owner[slot] = i;
+            heap[size++] = i; // every node has at least one point
+        }
+        for (int k = size / 2 - 1; k >= 0; k--) {
+            siftDown(heap, size, k, raw, next);
+        }
+        for (int p = 0; p < points.length; p++) {
+            int node = heap[0];
+            points[p] = raw[next[node]];
+            owner[p] = node;
+            if (++next[node] == end[node]) {
+                heap[0] = heap[--size];
             }
+            siftDown(heap, size, 0, raw, next);
         }
         return new RingTable(sorted, points, owner);
+    }
+
+    /** Restores the heap below {@code k}: a node whose next point is smaller (then whose name sorts first) rises. */
+    private static void siftDown(int[] heap, int size, int k, long[] raw, int[] next) {
+        int node = heap[k];
+        while (true) {
+            int child = 2 * k + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && before(heap[child + 1], heap[child], raw, next)) {
+                child++;
+            }
+            if (!before(heap[child], node, raw, next)) {
+                break;
+            }
+            heap[k] = heap[child];
+            k = child;
+        }
+        heap[k] = node;
+    }
+
+    private static boolean before(int a, int b, long[] raw, int[] next) {
+        long pa = raw[next[a]];
+        long pb = raw[next[b]];
+        return pa < pb || (pa == pb && a < b);
     }
 
     /** Points a node of this weight places: {@code round(virtualNodes × weight)}, at least 1. */
