@@ -54,8 +54,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * on a join or leave over the least any placement could create ({@link PlacementAnalysis#movement}).
  * Both are measured with R = 2 over {@link #balanceKeys()} keys (default 1,000,000, from
  * {@link PlacementAnalysis#keyHashes} with seed {@value #KEY_SEED}) on nodes named
- * {@code node-1..node-N} for N = 3, 16 and 128, and must stay within {@link #balanceTarget()} and
- * {@link #movementTarget()}. The property checks draw random names, cluster sizes 3–128 and fewer
+ * {@code node-1..node-N} for N = 3, 16 and 128: max/mean must be at most {@link #balanceTarget()}
+ * (and min/mean at least {@code 1 - 2·(target - 1)}, so no node starves), and copies moved on a
+ * join or a leave at most {@link #movementTarget()} times the ideal. The property checks draw random names, cluster sizes 3–128 and fewer
  * keys; they allow for the extra sampling noise of fewer keys (see {@link #noiseAllowance}).
  *
  * <p><b>Reproducing failures.</b> Property checks run on QuickTheories, which prints
