@@ -15,9 +15,9 @@ import java.util.Objects;
  * <ol>
  *   <li>drop every fault at once;</li>
  *   <li>drop chunks of steps, halving the chunk size down to single steps;</li>
+ *   <li>shorten the safety phase by halves, down to just after the last remaining step;</li>
  *   <li>weaken each remaining step (halve pauses, clogs, jumps and drift; zero or halve loss
- *       and duplication);</li>
- *   <li>shorten the safety phase, down to just after the last remaining step.</li>
+ *       and duplication).</li>
  * </ol>
  * A candidate is kept when it fails with the same {@link SimulationResult#failureKey()} (same
  * outcome and same invariant or exception type). The seed stays fixed; since the network and
@@ -62,8 +62,8 @@ public final class Minimizer {
         s.best = replay;
         s.tryFaults(FaultSchedule.none());
         s.dropChunks();
-        s.weakenSteps();
         s.shortenDuration();
+        s.weakenSteps();
         return new Minimization(failing, s.best, s.runs, true);
     }
 
