@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * The nodes of a run: node {@code i} is named {@code n(i+1)} and listens at
@@ -17,6 +18,7 @@ import java.util.OptionalInt;
 public final class Roster {
     /** The port every simulated node listens on. */
     public static final int PORT = 7400;
+    private static final Pattern NAME = Pattern.compile("n[1-9][0-9]{0,4}");
 
     private final List<NodeAddress> addresses;
     private final Map<NodeAddress, Integer> indexByAddress;
@@ -70,6 +72,15 @@ public final class Roster {
     public OptionalInt indexOf(NodeAddress address) {
         Integer i = indexByAddress.get(address);
         return i == null ? OptionalInt.empty() : OptionalInt.of(i);
+    }
+
+    /** The index of the node named {@code name} ({@code n3} is 2), or empty if the run has no such node. */
+    public OptionalInt indexOf(String name) {
+        if (!NAME.matcher(name).matches()) {
+            return OptionalInt.empty();
+        }
+        int i = Integer.parseInt(name.substring(1)) - 1;
+        return i < addresses.size() ? OptionalInt.of(i) : OptionalInt.empty();
     }
 
     int indexOrMinusOne(NodeAddress address) {
