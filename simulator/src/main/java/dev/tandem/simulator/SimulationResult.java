@@ -66,9 +66,13 @@ public record SimulationResult(SimulationOptions options, String scenario, int n
         return String.format("%016x", traceHash);
     }
 
-    /** The {@code tandem sim} arguments that reproduce this run. */
+    /**
+     * The {@code tandem sim} arguments that reproduce this run: the options as given, plus, for a
+     * swarm run that let the seed pick the scenario, {@code --scenario} naming the one it picked
+     * (so the command still reproduces after more scenarios are installed).
+     */
     public List<String> reproductionArgs() {
-        return options.toArgs();
+        return options.swarm() && options.scenario().isEmpty() ? options.withScenario(scenario).toArgs() : options.toArgs();
     }
 
     /** The whole command, quoted for a POSIX shell, e.g. {@code tandem sim --seed 7 --scenario '...'}. */
@@ -92,6 +96,149 @@ public record SimulationResult(SimulationOptions options, String scenario, int n
                 .withLivenessBound(livenessBound)
                 .withMaxEvents(options.maxEvents())
                 .withFaults(faults);
+    }
+
+    /**
+     * The whole result as one JSON object (for {@code tandem sim --json}): seed, options,
+     * outcome and exit code, summary, timeline, verdicts, figures, trace hash and reproduction.
+     * Keys are stable; durations are decimal seconds.
+     */
+    public String toJson() {
+        Json j = new Json();
+        j.open('{');
+        j.field("seed").value(seed());
+        j.field("scenario").value(scenario);
+        j.field("swarm").value(options.swarm());
+        j.field("nodes").value(nodes);
+        j.field("durationSeconds").value(SimDurations.seconds(duration.toNanos()));
+        j.field("livenessBoundSeconds").value(SimDurations.seconds(livenessBound.toNanos()));
+        j.field("swarmConfig").value(swarmConfig);
+        j.field("faults").value(faults.toString());
+        j.field("outcome").value(outcome.name());
+        j.field("exitCode").value(exitCode());
+        j.field("summary").value(summary);
+        j.field("detail").value(detail);
+        j.field("failureKey").value(failureKey);
+        j.field("timeline").open('[');
+        for (TimelineEntry e : timeline) {
+            j.element().open('{');
+            j.field("atSeconds").value(SimDurations.seconds(e.at().toNanos()));
+            j.field("subject").value(e.subject());
+            j.field("text").value(e.text());
+            j.close('}');
+        }
+        j.close(']');
+        j.field("verdicts").open('[');
+        for (InvariantVerdict v : verdicts) {
+            j.element().open('{');
+            j.field("name").value(v.name());
+            j.field("status").value(v.status().name());
+            j.field("checks").value(v.checks());
+            if (v.failedAt().isPresent()) {
+                j.field("failedAtSeconds").value(SimDurations.seconds(v.failedAt().get().toNanos()));
+            }
+            j.field("detail").value(v.detail());
+            j.close('}');
+        }
+        j.close(']');
+        j.field("figures").open('{');
+        figures.forEach((k, v) -> j.field(k).value(v));
+        j.close('}');
+        j.field("traceHash").value(traceHashHex());
+        j.field("reproductionArgs").open('[');
+        for (String a : reproductionArgs()) {
+            j.element().value(a);
+        }
+        j.close(']');
+        j.field("reproductionCommand").value(reproductionCommand());
+        j.close('}');
+        return j.toString();
+    }
+
+    /** A minimal JSON writer: enough for flat records, lists and numbers; no dependency. */
+    private static final class Json {
+        private final StringBuilder b = new StringBuilder();
+        private boolean first = true;
+
+        Json open(char c) {
+            b.append(c);
+            first = true;
+            return this;
+        }
+
+        Json close(char c) {
+            b.append(c);
+            first = false;
+            return this;
+        }
+
+        Json field(String name) {
+            element();
+            string(name);
+            b.append(':');
+            return this;
+        }
+
+        Json element() {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            return this;
+        }
+
+        void value(String s) {
+            string(s);
+        }
+
+        void value(boolean v) {
+            b.append(v);
+        }
+
+        void value(Number n) {
+            if (n instanceof Double || n instanceof Float) {
+                double d = n.doubleValue();
+                b.append(Double.isFinite(d) ? Double.toString(d) : "null");
+            } else {
+                b.append(n.longValue());
+            }
+        }
+
+        private void string(String s) {
+            b.append('"');
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '"':
+                        b.append("\\\"");
+                        break;
+                    case '\\':
+                        b.append("\\\\");
+                        break;
+                    case '\n':
+                        b.append("\\n");
+                        break;
+                    case '\r':
+                        b.append("\\r");
+                        break;
+                    case '\t':
+                        b.append("\\t");
+                        break;
+                    default:
+                        if (c < 0x20) {
+                            b.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            b.append(c);
+                        }
+                }
+            }
+            b.append('"');
+        }
+
+        @Override
+        public String toString() {
+            return b.toString();
+        }
     }
 
     /** A multi-line human report: options, timeline, verdicts, figures, hash, and how to reproduce. */

@@ -54,7 +54,9 @@ public final class SimulationRunner {
                 throw new IllegalArgumentException("a swarm run needs scenarios, but none are installed: put a module"
                         + " that provides dev.tandem.simulator.ScenarioProvider on the module path");
             }
-            scenario = pool.get(swarmRandom.nextInt(pool.size()));
+            // Exactly one draw whatever the pool size, so the swarm plan drawn next is the same
+            // whether the seed picked the scenario or --scenario named it (see reproductionArgs).
+            scenario = pool.get((int) Long.remainderUnsigned(swarmRandom.nextLong(), pool.size()));
         } else {
             scenario = catalog.get(options.scenario().orElseThrow());
         }
