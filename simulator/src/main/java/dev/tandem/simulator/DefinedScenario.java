@@ -21,8 +21,7 @@ record DefinedScenario(String name, String description, Workload<?> workload, Fa
             throw new IllegalArgumentException("scenario '" + name + "': nodes must be " + minNodes + ".."
                     + SimulationOptions.MAX_NODES + ", was " + defaultNodes);
         }
-        SimulationOptions.requireDuration("scenario '" + name + "': duration", defaultDuration,
-                SimulationOptions.MAX_DURATION);
+        SimulationOptions.requireSafetyDuration("scenario '" + name + "': duration", defaultDuration);
         SimulationOptions.requireDuration("scenario '" + name + "': liveness bound", livenessBound,
                 SimulationOptions.MAX_LIVENESS_BOUND);
         SimulationOptions.requireDuration("scenario '" + name + "': convergence check interval",

@@ -174,16 +174,18 @@ final class Simulation {
     }
 
     private void start() {
+        // Faults and the phase change are queued first, so at any instant they take effect
+        // before node code runs at that instant (a fault "at 0s" is in force when nodes boot).
+        for (FaultStep step : schedule.steps()) {
+            enqueue(new Event(Event.FAULT, step.at().toNanos(), -1, -1, step.fault()));
+        }
+        enqueue(new Event(Event.PHASE, safetyEnd, -1, -1, null));
         SimRandom boot = Streams.random(seed, Streams.BOOT);
         long spread = Math.min(scenario.bootSpread().toNanos(), safetyEnd - 1);
         for (int i = 0; i < size; i++) {
             long at = spread == 0 ? 0 : boot.nextLong(spread + 1);
             enqueue(new Event(Event.BOOT, at, i, nodes[i].life, null));
         }
-        for (FaultStep step : schedule.steps()) {
-            enqueue(new Event(Event.FAULT, step.at().toNanos(), -1, -1, step.fault()));
-        }
-        enqueue(new Event(Event.PHASE, safetyEnd, -1, -1, null));
         try {
             run.drive(new SimDriver());
         } catch (Throwable t) {

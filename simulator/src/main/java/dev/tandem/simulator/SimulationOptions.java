@@ -54,7 +54,7 @@ public record SimulationOptions(long seed, Optional<String> scenario, boolean sw
         if (nodes.isPresent() && (nodes.getAsInt() < 1 || nodes.getAsInt() > MAX_NODES)) {
             throw new IllegalArgumentException("--nodes must be 1.." + MAX_NODES + ", was " + nodes.getAsInt());
         }
-        duration.ifPresent(d -> requireDuration("--duration", d, MAX_DURATION));
+        duration.ifPresent(d -> requireSafetyDuration("--duration", d));
         livenessBound.ifPresent(d -> requireDuration("--liveness", d, MAX_LIVENESS_BOUND));
         if (maxEvents < 1 || maxEvents > MAX_EVENTS_LIMIT) {
             throw new IllegalArgumentException("--max-events must be 1.." + MAX_EVENTS_LIMIT + ", was " + maxEvents);
@@ -222,6 +222,14 @@ public record SimulationOptions(long seed, Optional<String> scenario, boolean sw
     /** The form {@link #parseDuration} reads back exactly: decimal seconds, e.g. {@code 1.25s}. */
     public static String formatDuration(Duration d) {
         return SimDurations.format(d);
+    }
+
+    /** A safety phase: 1ms to {@link #MAX_DURATION} (fault steps are placed on a millisecond grid). */
+    static void requireSafetyDuration(String what, Duration d) {
+        requireDuration(what, d, MAX_DURATION);
+        if (d.toMillis() < 1) {
+            throw new IllegalArgumentException(what + " must be at least 1ms, was " + SimDurations.format(d));
+        }
     }
 
     static void requireDuration(String what, Duration d, Duration max) {

@@ -267,9 +267,7 @@ public record SimulationResult(SimulationOptions options, String scenario, int n
         if (!detail.isEmpty() && outcome != Outcome.PASSED) {
             b.append(detail).append('\n');
         }
-        if (outcome != Outcome.PASSED) {
-            b.append("reproduce: ").append(reproductionCommand()).append('\n');
-        }
+        b.append("reproduce: ").append(reproductionCommand()).append('\n');
         return b.toString();
     }
 }

@@ -20,8 +20,9 @@ import java.util.Objects;
  *
  * <p>A run is a pure function of its options and the catalog's scenarios: the same options give
  * the same {@link SimulationResult#traceHash()}, on any JDK. Wall-clock time is read only here,
- * around the run, to report speed. Runs share nothing, so one runner may run several
- * simulations on several threads at once.
+ * around the run, to report speed. The simulator keeps no state between runs, so one runner may
+ * run several simulations on several threads at once, provided the scenarios' workloads keep
+ * their per-run state in the {@link WorkloadRun}s they create (as they should).
  */
 public final class SimulationRunner {
     private final ScenarioCatalog catalog;

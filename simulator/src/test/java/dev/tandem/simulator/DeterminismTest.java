@@ -56,7 +56,7 @@ class DeterminismTest {
         // Changes only when the simulator's behaviour changes (event order, random draws, what is
         // hashed). If you changed that on purpose, update the value; if not, you broke replay.
         SimulationResult r = runner.run(SimulationOptions.scenario(42, FAULTY));
-        assertThat(r.traceHashHex()).as(r.report()).isEqualTo("1c91693b8588001a");
+        assertThat(r.traceHashHex()).as(r.report()).isEqualTo("b79824ce1f1e85fa");
     }
 
     @Test

@@ -94,10 +94,11 @@ class NodeFaultsTest {
         assertThat(elapsed[0]).as("n1 runs 10%% fast\n%s", r.report()).isEqualTo(5_500_000_000L);
         assertThat(elapsed[1]).as("n2 does not drift\n%s", r.report()).isEqualTo(5_000_000_000L);
         assertThat(elapsed[2]).as("n3 runs 10%% slow\n%s", r.report()).isEqualTo(4_500_000_000L);
-        // Timers follow the node's own clock. The first round was scheduled at boot, before the
-        // drift applied (both at time 0, boot first), so it runs at 0.1s; round k then runs at
-        // 0.1s + (k-1) * 100ms / rate. By the end of the 8s safety phase: n2 (rate 1) 80 rounds,
-        // n1 (rate 1.1) 1 + floor(7.9s / 90.9ms) = 87, n3 (rate 0.9) 1 + floor(7.9s / 111.1ms) = 72.
+        // Timers follow the node's own clock (the drift at 0s is in force when the nodes boot):
+        // each round runs at the first nanosecond at which the node's clock has advanced 100ms
+        // since the last, so round k runs at about k * 100ms / rate, plus rounding that
+        // accumulates. The run ends at 8s: n2 ran 80 rounds; n1 (rate 1.1) 87, its 88th due 1ns
+        // after 8s; n3 (rate 0.9) 72.
         assertThat(w.last.lives(0).get(0).rounds).as(r.report()).isEqualTo(87);
         assertThat(w.last.lives(1).get(0).rounds).as(r.report()).isEqualTo(80);
         assertThat(w.last.lives(2).get(0).rounds).as(r.report()).isEqualTo(72);
