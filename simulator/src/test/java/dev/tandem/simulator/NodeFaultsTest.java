@@ -105,6 +105,23 @@ class NodeFaultsTest {
     }
 
     @Test
+    void aDriftChange_reanchorsTheClock_withoutAJump() {
+        List<long[]> samples = new ArrayList<>();
+        Ping.PingWorkload w = new Ping.PingWorkload(Ping.Config.defaults().withScript(d -> {
+            for (long ms : new long[] {1_000, 2_999, 3_000, 3_001, 5_000}) {
+                d.at(Duration.ofMillis(ms), 0, n -> samples.add(new long[] {n.context.clock().monotonicNanos()}));
+            }
+        }));
+        SimulationResult r = Ping.run(mesh(w, 1, LatencyModel.lan()).duration(Duration.ofSeconds(6)).build(), SEED,
+                "at 0s drift n1 +100000ppm; at 3s drift n1 -50000ppm");
+        assertThat(r.outcome()).as(r.report()).isEqualTo(Outcome.PASSED);
+        assertThat(samples.get(2)[0] - samples.get(0)[0]).as(r.report()).isEqualTo(2_200_000_000L);
+        assertThat(samples.get(2)[0] - samples.get(1)[0]).as(r.report()).isEqualTo(1_100_000L);
+        assertThat(samples.get(3)[0] - samples.get(2)[0]).as(r.report()).isEqualTo(950_000L);
+        assertThat(samples.get(4)[0] - samples.get(2)[0]).as(r.report()).isEqualTo(1_900_000_000L);
+    }
+
+    @Test
     void clockJump_movesTheWallClockOnly() {
         List<long[]> samples = new ArrayList<>();
         Ping.PingWorkload w = new Ping.PingWorkload(Ping.Config.defaults().withScript(d -> {
