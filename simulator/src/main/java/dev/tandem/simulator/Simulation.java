@@ -287,6 +287,14 @@ final class Simulation {
             }
             return;
         }
+        if ((e.kind == Event.DELIVER || e.kind == Event.BEACON) && !e.released && network.isBlocked(e.from, e.node)) {
+            // A partition that starts while a message is in flight loses it; one that starts
+            // after it reached a paused node's buffers does not.
+            if (e.kind == Event.DELIVER) {
+                droppedPartition++;
+            }
+            return;
+        }
         if (n.paused) {
             hold(n, e);
             return;
@@ -297,10 +305,6 @@ final class Simulation {
         long extra = 0;
         switch (e.kind) {
             case Event.DELIVER:
-                if (!e.released && network.isBlocked(e.from, e.node)) {
-                    droppedPartition++;
-                    return;
-                }
                 if (n.seams == null || n.seams.handlers[e.channel] == null) {
                     droppedNoHandler++;
                     return;

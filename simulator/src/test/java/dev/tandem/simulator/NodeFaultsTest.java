@@ -43,6 +43,22 @@ class NodeFaultsTest {
     }
 
     @Test
+    void messagesAPausedNodeHadReceived_surviveAPartitionThatStartsLater() {
+        Ping.PingWorkload w = new Ping.PingWorkload(Ping.Config.defaults().withMesh().withInterval(Duration.ofMillis(50)));
+        SimulationResult r = Ping.run(mesh(w, 3, LatencyModel.fixed(Duration.ofMillis(75))).build(), SEED,
+                "at 1s pause n2 2s; at 2s partition n1 | n2,n3; at 4s heal");
+        assertThat(r.outcome()).as(r.report()).isEqualTo(Outcome.PASSED);
+        List<Ping.Receipt> fromN1 = w.last.lives(1).get(0).receipts.stream().filter(x -> x.from == 0 && x.type == Ping.PING)
+                .toList();
+        // n1's pings sent at 0.95s, 1s, ... 1.9s reached n2 while it was paused and are handed
+        // over when it resumes at 3s, partition or not. The one sent at 1.95s was still in flight
+        // when the partition began at 2s, so it is lost; later ones never left n1.
+        assertThat(fromN1.stream().filter(x -> x.atNanos == 3 * S).count()).as(r.report()).isEqualTo(20);
+        assertThat(fromN1.stream().filter(x -> x.atNanos > S && x.atNanos < 4 * S && x.atNanos != 3 * S).count())
+                .as(r.report()).isZero();
+    }
+
+    @Test
     void crash_losesState_andRestartIsANewIncarnationAtTheSameAddress() {
         Ping.PingWorkload w = new Ping.PingWorkload(Ping.Config.defaults().withMesh());
         SimulationResult r = Ping.run(mesh(w, 3, LatencyModel.fixed(Duration.ofMillis(300))).build(), SEED,
