@@ -182,6 +182,7 @@ final class Simulation {
         enqueue(new Event(Event.PHASE, safetyEnd, -1, -1, null));
         SimRandom boot = Streams.random(seed, Streams.BOOT);
         long spread = Math.min(scenario.bootSpread().toNanos(), safetyEnd - 1);
+        note("sim", size + " nodes boot " + (spread == 0 ? "at once" : "within " + SimDurations.format(spread)));
         for (int i = 0; i < size; i++) {
             long at = spread == 0 ? 0 : boot.nextLong(spread + 1);
             enqueue(new Event(Event.BOOT, at, i, nodes[i].life, null));
@@ -373,7 +374,9 @@ final class Simulation {
         n.id = new NodeId(n.name, n.incarnation);
         NodeContext context = new NodeContext(n.id, n.clock, seams,
                 Streams.random(seed, Streams.NODE, n.index, n.incarnation), seams, seams, n.meters);
-        note(n.id.toString(), n.incarnation == 1 ? "boot" : "boot as a new incarnation");
+        if (n.incarnation > 1) {
+            note(n.id.toString(), "boot as a new incarnation");
+        }
         Object state = run.startNode(n.index, context);
         if (state == null) {
             throw new IllegalStateException("WorkloadRun.startNode returned null for " + n.id
