@@ -994,7 +994,9 @@ final class Simulation {
                 throw new IllegalArgumentException("delay must be 0.." + SimDurations.format(NEVER) + ", was "
                         + SimDurations.format(delay));
             }
-            Objects.checkIndex(node, size);
+            if (node < 0 || node >= size) {
+                throw new IllegalArgumentException("node must be 0.." + (size - 1) + ", was " + node);
+            }
             enqueue(new Event(Event.WORKLOAD, now + delay.toNanos(), node, -1, operation));
         }
 
