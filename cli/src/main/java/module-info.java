@@ -5,6 +5,7 @@
 module dev.tandem.cli {
     requires dev.tandem.cluster.api;
     requires dev.tandem.node;
+    requires dev.tandem.simulator;
     requires info.picocli;
 
     opens dev.tandem.cli to info.picocli;

@@ -54,4 +54,13 @@ public interface ClusterView<S> {
 
     /** Whether a message from {@code from} to {@code to} would currently pass partitions and one-way blocks. */
     boolean linkOpen(int from, int to);
+
+    /**
+     * Whether a clog currently holds back messages from {@code from} to {@code to} (they will be
+     * delivered, late, when it clears).
+     */
+    boolean linkClogged(int from, int to);
+
+    /** The fraction of messages the network currently loses at random (0 when faults are off). */
+    double lossRate();
 }

@@ -7,11 +7,17 @@ import dev.tandem.cluster.runtime.NodeContext;
 import dev.tandem.cluster.spi.Discovery;
 import dev.tandem.cluster.spi.Membership;
 import java.time.Duration;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 
 /**
  * The membership workload and its named scenarios, for any discovery strategy: each node runs
@@ -33,15 +39,75 @@ import java.util.TreeSet;
  *   <li>after every step: the listener sees views in order (each version above the last, each
  *       {@code previous} the view it was last given), and a node's own view holds the node
  *       itself, live, in its current incarnation;</li>
+ *   <li>after every step, {@value #ONLY_GROW}: in each observer's view, a member's incarnation
+ *       never goes back, and within one incarnation its {@link Member#version()} never goes back
+ *       (tracking starts afresh when the observer itself restarts, since a new process knows
+ *       nothing);</li>
+ *   <li>after every step, {@value #CRASH_DETECTED}: once a node crashes, every <em>healthy</em>
+ *       observer stops listing that incarnation as live within {@link Bounds#detection} of the
+ *       later of the crash and the end of the observer's own last trouble (see below);</li>
+ *   <li>after every step, {@value #NO_FALSE_DEATH}: no observer declares a <em>healthy</em> node's
+ *       current incarnation DEAD (a declaration is the observer's view of that incarnation turning
+ *       DEAD, whether it concluded so itself or adopted it from gossip);</li>
  *   <li>convergence: every node that is up sees exactly the nodes that are up, in their current
  *       incarnations, as live — and no other member as live;</li>
  *   <li>at convergence: every live member is listed at its real address.</li>
  * </ul>
+ *
+ * <h2>Healthy, precisely</h2>
+ * A node is in <em>trouble</em> while it is paused, while any link between it and another node
+ * that is up is blocked (either way, by a partition or one-way block) or clogged, and while the
+ * network loses more than {@link Bounds#maxHealthyLossRate} of all messages. A node is
+ * <em>healthy</em> at time t if it is up, has booted, is not in trouble, and its last trouble (if
+ * any) ended at least {@link Bounds#quiet} before t. Booting and restarting are not trouble: a new
+ * incarnation is healthy from its first instant, because nobody can hold evidence against it yet.
+ * The quiet time must cover what a failure detector may legitimately still conclude from the
+ * trouble (a running suspicion timeout and the spread of its verdict); loss at or below the
+ * threshold is <em>not</em> trouble, which is what makes these checks meaningful under loss.
+ *
+ * <h2>Figures</h2>
+ * Every run reports {@code membership.*} figures: crashes and their detection times (crash to no
+ * up node listing that incarnation live), join times (boot to every up node listing the new
+ * incarnation live), and the suspicion and DEAD episodes of healthy nodes (distinct
+ * (incarnation, version) pairs) with the node-hours observed, for false-positive rates.
  */
 public final class MembershipScenarios {
     static final String VIEWS_IN_ORDER = "views change in order";
     static final String SEES_ITSELF = "a node sees itself live in its current incarnation";
     static final String ADDRESSES = "live members are listed at their real addresses";
+    static final String ONLY_GROW = "incarnations and member versions only grow";
+    static final String CRASH_DETECTED = "a crashed node is declared not live by every healthy node within the bound";
+    static final String NO_FALSE_DEATH = "no healthy node is declared DEAD";
+
+    /**
+     * The bounds a discovery strategy promises, for the checkers and the scenarios' phase lengths.
+     *
+     * @param detection          how long a healthy observer may keep listing a crashed incarnation
+     *                           as live, as a function of the node count
+     * @param quiet              how long after its last trouble a node counts as healthy again,
+     *                           as a function of the node count
+     * @param maxHealthyLossRate message loss up to this rate is not trouble
+     * @param safety             the standard scenarios' safety phase
+     * @param liveness           the standard scenarios' liveness bound
+     */
+    public record Bounds(IntFunction<Duration> detection, IntFunction<Duration> quiet, double maxHealthyLossRate,
+                         Duration safety, Duration liveness) {
+        public Bounds {
+            Objects.requireNonNull(detection, "detection");
+            Objects.requireNonNull(quiet, "quiet");
+            Objects.requireNonNull(safety, "safety");
+            Objects.requireNonNull(liveness, "liveness");
+            if (!(maxHealthyLossRate >= 0 && maxHealthyLossRate <= 1)) {
+                throw new IllegalArgumentException("maxHealthyLossRate must be 0..1, was " + maxHealthyLossRate);
+            }
+        }
+
+        /** 30s to detect, 30s of quiet, loss up to 10% is healthy, 20s safety, 30s liveness. */
+        public static Bounds defaults() {
+            return new Bounds(n -> Duration.ofSeconds(30), n -> Duration.ofSeconds(30), 0.10,
+                    Duration.ofSeconds(20), Duration.ofSeconds(30));
+        }
+    }
 
     private MembershipScenarios() {
     }
@@ -115,10 +181,20 @@ public final class MembershipScenarios {
      * @param factory makes each node's discovery
      */
     public static Workload<MemberNode> workload(String name, DiscoveryFactory factory) {
+        return workload(name, factory, Bounds.defaults());
+    }
+
+    /**
+     * @param name    the workload's name, e.g. {@code membership} or {@code membership (gossip)}
+     * @param factory makes each node's discovery
+     * @param bounds  what the checkers hold the discovery to
+     */
+    public static Workload<MemberNode> workload(String name, DiscoveryFactory factory, Bounds bounds) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(bounds, "bounds");
         return Workload.of(name, "every node runs discovery; converged when every up node sees exactly the up nodes live",
-                roster -> new MembershipRun(factory, roster));
+                roster -> new MembershipRun(factory, roster, bounds));
     }
 
     /**
@@ -126,10 +202,19 @@ public final class MembershipScenarios {
      * {@code "membership: crash one of 5, restart it"}.
      */
     public static List<Scenario> scenarios(String prefix, DiscoveryFactory factory) {
-        Workload<MemberNode> w = workload(prefix, factory);
-        Duration safety = Duration.ofSeconds(20);
-        Duration bound = Duration.ofSeconds(30);
+        return scenarios(prefix, factory, Bounds.defaults());
+    }
+
+    /** The standard scenarios, with the phase lengths and checker bounds of {@code bounds}. */
+    public static List<Scenario> scenarios(String prefix, DiscoveryFactory factory, Bounds bounds) {
+        Workload<MemberNode> w = workload(prefix, factory, bounds);
+        Duration safety = bounds.safety();
+        Duration bound = bounds.liveness();
         return List.of(
+                base(prefix + ": 5% loss for 10 minutes, nobody fails (N=10)", w, 10, Duration.ofMinutes(10), bound)
+                        .faults(FaultPlans.lossy(0.05, 0))
+                        .description("no healthy node may be declared DEAD; the figures give the false-positive rate")
+                        .build(),
                 base(prefix + ": 5 nodes join on a calm network", w, 5, safety, bound)
                         .description("no faults; everyone must see everyone").build(),
                 base(prefix + ": crash one of 5, restart it", w, 5, safety, bound)
@@ -153,7 +238,7 @@ public final class MembershipScenarios {
                 base(prefix + ": clocks drift and jump (N=5)", w, 5, safety, bound)
                         .faults(FaultPlans.clockDrift(2_000).and(FaultPlans.clockJumps(4, Duration.ofSeconds(30))))
                         .build(),
-                base(prefix + ": crashes, partitions and clogs at once (N=7)", w, 7, Duration.ofSeconds(40), bound)
+                base(prefix + ": crashes, partitions and clogs at once (N=7)", w, 7, safety.multipliedBy(2), bound)
                         .minNodes(2)
                         .faults(FaultPlans.crashAndRestart(2).and(FaultPlans.splitInTwo())
                                 .and(FaultPlans.clogs(5, Duration.ofSeconds(3))).and(FaultPlans.lossy(0.02, 0.01)))
@@ -168,10 +253,24 @@ public final class MembershipScenarios {
     private static final class MembershipRun implements WorkloadRun<MemberNode> {
         private final DiscoveryFactory factory;
         private final Roster roster;
+        private final Bounds bounds;
+        private final MembershipObservers observers;
 
-        MembershipRun(DiscoveryFactory factory, Roster roster) {
+        MembershipRun(DiscoveryFactory factory, Roster roster, Bounds bounds) {
             this.factory = factory;
             this.roster = roster;
+            this.bounds = bounds;
+            this.observers = new MembershipObservers(roster, bounds);
+        }
+
+        @Override
+        public void drive(Driver<MemberNode> d) {
+            observers.driver = d;
+        }
+
+        @Override
+        public Map<String, Number> figures() {
+            return observers.figures();
         }
 
         @Override
@@ -193,6 +292,11 @@ public final class MembershipScenarios {
                     Invariant.everyStep(VIEWS_IN_ORDER, c -> lastNode(c).filter(m -> !m.problem.isEmpty())
                             .map(m -> m.self + ": " + m.problem)),
                     Invariant.everyStep(SEES_ITSELF, c -> lastNode(c).flatMap(MembershipRun::selfProblem)),
+                    // One pass over the changed view serves the three checkers below; the first
+                    // of them runs it, the others read what it found.
+                    Invariant.everyStep(ONLY_GROW, observers::step),
+                    Invariant.everyStep(CRASH_DETECTED, c -> observers.takeProblem(MembershipObservers.DETECTION)),
+                    Invariant.everyStep(NO_FALSE_DEATH, c -> observers.takeProblem(MembershipObservers.FALSE_DEATH)),
                     Invariant.atConvergence(ADDRESSES, this::addressProblem));
         }
 

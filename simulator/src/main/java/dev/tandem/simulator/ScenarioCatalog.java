@@ -17,12 +17,14 @@ import java.util.stream.Collectors;
  * fails rather than silently shadowing the first.
  */
 public final class ScenarioCatalog {
-    private static final ScenarioCatalog EMPTY = new ScenarioCatalog(new TreeMap<>());
+    private static final ScenarioCatalog EMPTY = new ScenarioCatalog(new TreeMap<>(), new TreeMap<>());
 
     private final TreeMap<String, Scenario> byName;
+    private final TreeMap<String, Sabotage> sabotagesByName;
 
-    private ScenarioCatalog(TreeMap<String, Scenario> byName) {
+    private ScenarioCatalog(TreeMap<String, Scenario> byName, TreeMap<String, Sabotage> sabotagesByName) {
         this.byName = byName;
+        this.sabotagesByName = sabotagesByName;
     }
 
     public static ScenarioCatalog empty() {
@@ -60,6 +62,9 @@ public final class ScenarioCatalog {
         for (ScenarioProvider p : ServiceLoader.load(ScenarioProvider.class)) {
             try {
                 c = c.plus(of(p.scenarios()));
+                for (Sabotage s : p.sabotages()) {
+                    c = c.with(s);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("scenario provider " + p.getClass().getName() + ": " + e.getMessage(), e);
             }
@@ -78,7 +83,20 @@ public final class ScenarioCatalog {
         }
         TreeMap<String, Scenario> copy = new TreeMap<>(byName);
         copy.put(scenario.name(), scenario);
-        return new ScenarioCatalog(copy);
+        return new ScenarioCatalog(copy, sabotagesByName);
+    }
+
+    /**
+     * @throws IllegalArgumentException if a sabotage of that name is already present
+     */
+    public ScenarioCatalog with(Sabotage sabotage) {
+        Objects.requireNonNull(sabotage, "sabotage");
+        if (sabotagesByName.containsKey(sabotage.name())) {
+            throw new IllegalArgumentException("two sabotages are named '" + sabotage.name() + "'; rename one");
+        }
+        TreeMap<String, Sabotage> copy = new TreeMap<>(sabotagesByName);
+        copy.put(sabotage.name(), sabotage);
+        return new ScenarioCatalog(byName, copy);
     }
 
     public ScenarioCatalog plus(ScenarioCatalog other) {
@@ -86,7 +104,32 @@ public final class ScenarioCatalog {
         for (Scenario s : other.byName.values()) {
             c = c.with(s);
         }
+        for (Sabotage s : other.sabotagesByName.values()) {
+            c = c.with(s);
+        }
         return c;
+    }
+
+    /** Every sabotage, sorted by name. */
+    public List<Sabotage> sabotages() {
+        return List.copyOf(sabotagesByName.values());
+    }
+
+    public List<String> sabotageNames() {
+        return List.copyOf(sabotagesByName.keySet());
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the unknown sabotage and listing every installed one
+     */
+    public Sabotage sabotage(String name) {
+        Sabotage s = sabotagesByName.get(Objects.requireNonNull(name, "name"));
+        if (s != null) {
+            return s;
+        }
+        throw new IllegalArgumentException("no sabotage is named '" + name + "'; "
+                + (sabotagesByName.isEmpty() ? "none are installed"
+                : "available: " + String.join(" / ", sabotagesByName.keySet())));
     }
 
     /** Every scenario, sorted by name. */

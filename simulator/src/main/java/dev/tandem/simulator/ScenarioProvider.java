@@ -10,4 +10,9 @@ import java.util.List;
 public interface ScenarioProvider {
 
     List<Scenario> scenarios();
+
+    /** Deliberately broken rules, each with the scenario that must catch it; names unique across providers. */
+    default List<Sabotage> sabotages() {
+        return List.of();
+    }
 }

@@ -823,6 +823,18 @@ final class Simulation {
         if (convergedAt >= 0) {
             f.put("liveness.converged.after.seconds", SimDurations.seconds(convergedAt - safetyEnd));
         }
+        try {
+            Map<String, Number> own = run.figures();
+            if (own != null) {
+                for (Map.Entry<String, Number> e : own.entrySet()) {
+                    if (e.getKey() != null && e.getValue() != null) {
+                        f.putIfAbsent(e.getKey(), e.getValue());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            f.put("workload.figures.failed", 1);
+        }
         return f;
     }
 
@@ -1072,6 +1084,18 @@ final class Simulation {
             Objects.checkIndex(from, size);
             Objects.checkIndex(to, size);
             return !network.isBlocked(from, to);
+        }
+
+        @Override
+        public boolean linkClogged(int from, int to) {
+            Objects.checkIndex(from, size);
+            Objects.checkIndex(to, size);
+            return network.clogRelease(from, to, now) > now;
+        }
+
+        @Override
+        public double lossRate() {
+            return network.lossRate;
         }
     }
 }

@@ -15,11 +15,13 @@ import java.util.function.LongSupplier;
  * <p>Command-line form ({@link #toArgs()} / {@link #fromArgs}), shared with {@code tandem sim}:
  * <pre>
  * --seed S  --scenario NAME | --swarm  [--nodes N] [--duration D] [--liveness D]
- * [--max-events K] [--faults 'at 1s crash n2; at 3s restart n2']
+ * [--max-events K] [--faults 'at 1s crash n2; at 3s restart n2'] [--sabotage NAME]
  * </pre>
  * With {@code --swarm} the seed picks the scenario (among all, or the one named by
  * {@code --scenario}) and replaces its fault plan by a swarm plan ({@link FaultPlans#swarm()}).
  * {@code --faults} replaces the drawn schedule by an explicit one (how minimised runs replay).
+ * {@code --sabotage} breaks one protocol rule on purpose ({@link Sabotage}); without
+ * {@code --scenario} the sabotage's own scenario runs.
  *
  * @param seed          the one seed of the run
  * @param scenario      a scenario name; required unless {@code swarm}
@@ -29,10 +31,11 @@ import java.util.function.LongSupplier;
  * @param livenessBound overrides the scenario's liveness bound
  * @param maxEvents     the run stops (as a liveness failure) after this many events
  * @param faults        replaces the fault schedule the plan would draw
+ * @param sabotage      the name of a {@link Sabotage} to apply to the scenario
  */
 public record SimulationOptions(long seed, Optional<String> scenario, boolean swarm, OptionalInt nodes,
                                 Optional<Duration> duration, Optional<Duration> livenessBound, long maxEvents,
-                                Optional<FaultSchedule> faults) {
+                                Optional<FaultSchedule> faults, Optional<String> sabotage) {
     public static final int MAX_NODES = 10_000;
     public static final Duration MAX_DURATION = Duration.ofHours(24);
     public static final Duration MAX_LIVENESS_BOUND = Duration.ofHours(1);
@@ -40,7 +43,7 @@ public record SimulationOptions(long seed, Optional<String> scenario, boolean sw
     public static final long MAX_EVENTS_LIMIT = 10_000_000_000L;
 
     private static final String USAGE = "options: --seed S (--scenario NAME | --swarm [--scenario NAME]) [--nodes N]"
-            + " [--duration D] [--liveness D] [--max-events K] [--faults TEXT]";
+            + " [--duration D] [--liveness D] [--max-events K] [--faults TEXT] [--sabotage NAME]";
 
     public SimulationOptions {
         Objects.requireNonNull(scenario, "scenario");
@@ -48,8 +51,10 @@ public record SimulationOptions(long seed, Optional<String> scenario, boolean sw
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(livenessBound, "livenessBound");
         Objects.requireNonNull(faults, "faults");
-        if (!swarm && scenario.isEmpty()) {
-            throw new IllegalArgumentException("choose a scenario (--scenario NAME) or a swarm run (--swarm)");
+        Objects.requireNonNull(sabotage, "sabotage");
+        if (!swarm && scenario.isEmpty() && sabotage.isEmpty()) {
+            throw new IllegalArgumentException("choose a scenario (--scenario NAME), a swarm run (--swarm)"
+                    + " or a sabotage (--sabotage NAME)");
         }
         if (nodes.isPresent() && (nodes.getAsInt() < 1 || nodes.getAsInt() > MAX_NODES)) {
             throw new IllegalArgumentException("--nodes must be 1.." + MAX_NODES + ", was " + nodes.getAsInt());
@@ -64,46 +69,51 @@ public record SimulationOptions(long seed, Optional<String> scenario, boolean sw
     /** Runs the named scenario with everything else as the scenario says. */
     public static SimulationOptions scenario(long seed, String name) {
         return new SimulationOptions(seed, Optional.of(name), false, OptionalInt.empty(), Optional.empty(),
-                Optional.empty(), DEFAULT_MAX_EVENTS, Optional.empty());
+                Optional.empty(), DEFAULT_MAX_EVENTS, Optional.empty(), Optional.empty());
     }
 
     /** A swarm run: the seed picks the scenario and the faults. */
     public static SimulationOptions swarm(long seed) {
         return new SimulationOptions(seed, Optional.empty(), true, OptionalInt.empty(), Optional.empty(),
-                Optional.empty(), DEFAULT_MAX_EVENTS, Optional.empty());
+                Optional.empty(), DEFAULT_MAX_EVENTS, Optional.empty(), Optional.empty());
     }
 
     public SimulationOptions withSeed(long newSeed) {
-        return new SimulationOptions(newSeed, scenario, swarm, nodes, duration, livenessBound, maxEvents, faults);
+        return new SimulationOptions(newSeed, scenario, swarm, nodes, duration, livenessBound, maxEvents, faults, sabotage);
     }
 
     public SimulationOptions withScenario(String name) {
-        return new SimulationOptions(seed, Optional.of(name), swarm, nodes, duration, livenessBound, maxEvents, faults);
+        return new SimulationOptions(seed, Optional.of(name), swarm, nodes, duration, livenessBound, maxEvents, faults, sabotage);
     }
 
     public SimulationOptions withSwarm(boolean on) {
-        return new SimulationOptions(seed, scenario, on, nodes, duration, livenessBound, maxEvents, faults);
+        return new SimulationOptions(seed, scenario, on, nodes, duration, livenessBound, maxEvents, faults, sabotage);
     }
 
     public SimulationOptions withNodes(int count) {
-        return new SimulationOptions(seed, scenario, swarm, OptionalInt.of(count), duration, livenessBound, maxEvents, faults);
+        return new SimulationOptions(seed, scenario, swarm, OptionalInt.of(count), duration, livenessBound, maxEvents, faults, sabotage);
     }
 
     public SimulationOptions withDuration(Duration safety) {
-        return new SimulationOptions(seed, scenario, swarm, nodes, Optional.of(safety), livenessBound, maxEvents, faults);
+        return new SimulationOptions(seed, scenario, swarm, nodes, Optional.of(safety), livenessBound, maxEvents, faults, sabotage);
     }
 
     public SimulationOptions withLivenessBound(Duration bound) {
-        return new SimulationOptions(seed, scenario, swarm, nodes, duration, Optional.of(bound), maxEvents, faults);
+        return new SimulationOptions(seed, scenario, swarm, nodes, duration, Optional.of(bound), maxEvents, faults, sabotage);
     }
 
     public SimulationOptions withMaxEvents(long max) {
-        return new SimulationOptions(seed, scenario, swarm, nodes, duration, livenessBound, max, faults);
+        return new SimulationOptions(seed, scenario, swarm, nodes, duration, livenessBound, max, faults, sabotage);
     }
 
     public SimulationOptions withFaults(FaultSchedule schedule) {
         return new SimulationOptions(seed, scenario, swarm, nodes, duration, livenessBound, maxEvents,
-                Optional.of(schedule));
+                Optional.of(schedule), sabotage);
+    }
+
+    public SimulationOptions withSabotage(String name) {
+        return new SimulationOptions(seed, scenario, swarm, nodes, duration, livenessBound, maxEvents, faults,
+                Optional.of(name));
     }
 
     /** The command-line arguments that reproduce these options, in a stable order. */
@@ -138,6 +148,10 @@ public record SimulationOptions(long seed, Optional<String> scenario, boolean sw
             a.add("--faults");
             a.add(f.toString());
         });
+        sabotage.ifPresent(n -> {
+            a.add("--sabotage");
+            a.add(n);
+        });
         return a;
     }
 
@@ -158,6 +172,7 @@ public record SimulationOptions(long seed, Optional<String> scenario, boolean sw
         Optional<Duration> liveness = Optional.empty();
         long maxEvents = DEFAULT_MAX_EVENTS;
         Optional<FaultSchedule> faults = Optional.empty();
+        Optional<String> sabotage = Optional.empty();
         for (int i = 0; i < args.size(); i++) {
             String arg = Objects.requireNonNull(args.get(i), "argument");
             String name = arg;
@@ -202,12 +217,15 @@ public record SimulationOptions(long seed, Optional<String> scenario, boolean sw
                 case "--faults":
                     faults = Optional.of(FaultSchedule.parse(value));
                     break;
+                case "--sabotage":
+                    sabotage = Optional.of(value.strip());
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option '" + arg + "'; " + USAGE);
             }
         }
         return new SimulationOptions(seed != null ? seed : seedIfAbsent.getAsLong(), scenario, swarm, nodes, duration,
-                liveness, maxEvents, faults);
+                liveness, maxEvents, faults, sabotage);
     }
 
     /**

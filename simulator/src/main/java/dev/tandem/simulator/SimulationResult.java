@@ -68,11 +68,12 @@ public record SimulationResult(SimulationOptions options, String scenario, int n
 
     /**
      * The {@code tandem sim} arguments that reproduce this run: the options as given, plus, for a
-     * swarm run that let the seed pick the scenario, {@code --scenario} naming the one it picked
-     * (so the command still reproduces after more scenarios are installed).
+     * run that named no scenario (a swarm run, or a sabotage run of the sabotage's own scenario),
+     * {@code --scenario} naming the one that ran (so the command still reproduces after more
+     * scenarios are installed).
      */
     public List<String> reproductionArgs() {
-        return options.swarm() && options.scenario().isEmpty() ? options.withScenario(scenario).toArgs() : options.toArgs();
+        return options.scenario().isEmpty() ? options.withScenario(scenario).toArgs() : options.toArgs();
     }
 
     /** The whole command, quoted for a POSIX shell, e.g. {@code tandem sim --seed 7 --scenario '...'}. */
@@ -90,12 +91,13 @@ public record SimulationResult(SimulationOptions options, String scenario, int n
      * trace hash.
      */
     public SimulationOptions replayOptions() {
-        return SimulationOptions.scenario(options.seed(), scenario)
+        SimulationOptions replay = SimulationOptions.scenario(options.seed(), scenario)
                 .withNodes(nodes)
                 .withDuration(duration)
                 .withLivenessBound(livenessBound)
                 .withMaxEvents(options.maxEvents())
                 .withFaults(faults);
+        return options.sabotage().map(replay::withSabotage).orElse(replay);
     }
 
     /**
@@ -113,6 +115,7 @@ public record SimulationResult(SimulationOptions options, String scenario, int n
         j.field("durationSeconds").value(SimDurations.seconds(duration.toNanos()));
         j.field("livenessBoundSeconds").value(SimDurations.seconds(livenessBound.toNanos()));
         j.field("swarmConfig").value(swarmConfig);
+        j.field("sabotage").value(options.sabotage().orElse(""));
         j.field("faults").value(faults.toString());
         j.field("outcome").value(outcome.name());
         j.field("exitCode").value(exitCode());
@@ -251,6 +254,8 @@ public record SimulationResult(SimulationOptions options, String scenario, int n
         if (!swarmConfig.isEmpty()) {
             b.append("swarm: ").append(swarmConfig).append('\n');
         }
+        options.sabotage().ifPresent(name -> b.append("sabotage: ").append(name)
+                .append(" (a rule broken on purpose: a checker must catch it)\n"));
         b.append("faults: ").append(faults).append('\n');
         b.append("timeline:\n");
         for (TimelineEntry e : timeline) {

@@ -41,6 +41,7 @@ public final class SimulationRunner {
      * result's {@link Outcome}, not an exception.
      *
      * @throws IllegalArgumentException if the options do not fit the catalog: an unknown scenario,
+     *                                  an unknown sabotage or one that does not apply to the scenario,
      *                                  fewer nodes than the scenario needs, or explicit faults that
      *                                  name missing nodes or fall outside the safety phase
      */
@@ -49,8 +50,10 @@ public final class SimulationRunner {
         long seed = options.seed();
         SimRandom swarmRandom = Streams.random(seed, Streams.SWARM);
         Scenario scenario;
+        Sabotage sabotage = options.sabotage().map(catalog::sabotage).orElse(null);
         if (options.swarm()) {
-            List<Scenario> pool = options.scenario().map(n -> List.of(catalog.get(n))).orElse(catalog.scenarios());
+            List<Scenario> pool = options.scenario().map(n -> List.of(catalog.get(n)))
+                    .orElse(sabotage != null ? List.of(catalog.get(sabotage.scenario())) : catalog.scenarios());
             if (pool.isEmpty()) {
                 throw new IllegalArgumentException("a swarm run needs scenarios, but none are installed: put a module"
                         + " that provides dev.tandem.simulator.ScenarioProvider on the module path");
@@ -59,7 +62,10 @@ public final class SimulationRunner {
             // whether the seed picked the scenario or --scenario named it (see reproductionArgs).
             scenario = pool.get((int) Long.remainderUnsigned(swarmRandom.nextLong(), pool.size()));
         } else {
-            scenario = catalog.get(options.scenario().orElseThrow());
+            scenario = catalog.get(options.scenario().orElseGet(() -> sabotage.scenario()));
+        }
+        if (sabotage != null) {
+            scenario = sabotage.apply(scenario);
         }
         int nodes = options.nodes().orElse(scenario.defaultNodes());
         if (nodes < scenario.minNodes()) {

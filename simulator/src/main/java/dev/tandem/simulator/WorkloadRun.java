@@ -2,6 +2,7 @@ package dev.tandem.simulator;
 
 import dev.tandem.cluster.runtime.NodeContext;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One run's worth of a {@link Workload}: the program every node runs, and the per-run state that
@@ -35,5 +36,14 @@ public interface WorkloadRun<S> {
 
     /** Called once at time zero, before any node boots, to schedule client operations. */
     default void drive(Driver<S> driver) {
+    }
+
+    /**
+     * The workload's own figures (e.g. failure-detection times), added to the result's after the
+     * simulator's; called once when the run has ended. Keys should carry the workload's name and a
+     * unit, e.g. {@code membership.detection.seconds.max}; values must be a function of the run.
+     */
+    default Map<String, Number> figures() {
+        return Map.of();
     }
 }

@@ -20,13 +20,14 @@ import java.util.TreeMap;
 
 /**
  * A deliberately simple discovery for tests (a stand-in for SWIM until it lands): every node
- * heartbeats every peer of a static list each 200ms, and declares a peer dead after 1s of
- * silence. It lets the membership scenarios be exercised end to end, with one planted bug
+ * heartbeats every peer of a static list each 200ms, and declares a peer dead after 3s of
+ * silence (counted afresh after its own timer fired late, so a paused node does not accuse the
+ * others when it wakes). It lets the membership scenarios be exercised end to end, with one planted bug
  * behind a switch: ignoring incarnations, so a restarted node is never seen as new.
  */
 final class HeartbeatDiscovery implements Discovery {
     private static final Duration HEARTBEAT = Duration.ofMillis(200);
-    private static final long DEAD_AFTER_NANOS = 1_000_000_000L;
+    private static final long DEAD_AFTER_NANOS = 3_000_000_000L;
 
     private final List<NodeAddress> peers;
     private final boolean ignoreIncarnations;
@@ -61,6 +62,8 @@ final class HeartbeatDiscovery implements Discovery {
             context.scheduler().execute(this::tick);
         }
 
+        private long lastTickNanos;
+
         private void tick() {
             if (stopped) {
                 return;
@@ -73,6 +76,12 @@ final class HeartbeatDiscovery implements Discovery {
                 }
             }
             long now = context.clock().monotonicNanos();
+            boolean late = lastTickNanos != 0 && now - lastTickNanos > 2 * HEARTBEAT.toNanos();
+            lastTickNanos = now;
+            if (late) {
+                // We were stalled (a pause): the silence is ours, not our peers'. Start counting afresh.
+                lastHeardNanos.replaceAll((name, heard) -> now);
+            }
             for (Member m : view.members()) {
                 Long heard = lastHeardNanos.get(m.name());
                 if (heard != null && m.isLive() && now - heard > DEAD_AFTER_NANOS) {

@@ -34,7 +34,7 @@ class SimulationOptionsTest {
     @Test
     void badOptionsSayWhatIsWrong() {
         assertThatThrownBy(() -> SimulationOptions.fromArgs(List.of("--seed", "1"), () -> 0))
-                .hasMessageContaining("choose a scenario (--scenario NAME) or a swarm run (--swarm)");
+                .hasMessageContaining("choose a scenario (--scenario NAME), a swarm run (--swarm) or a sabotage (--sabotage NAME)");
         assertThatThrownBy(() -> SimulationOptions.fromArgs(List.of("--swarm", "--nodez", "3"), () -> 0))
                 .hasMessageContaining("unknown option '--nodez'").hasMessageContaining("--nodes N");
         assertThatThrownBy(() -> SimulationOptions.fromArgs(List.of("--swarm", "--nodes", "0"), () -> 0))
