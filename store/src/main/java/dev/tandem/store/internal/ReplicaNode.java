@@ -75,11 +75,16 @@ import java.util.concurrent.TimeUnit;
  * The coordinator (the node the client called) assigns a version and sends the write to the
  * {@code R} owners — applying it locally without a message if it is one, so a coordinator that owns
  * a copy needs a single network round trip. The put completes when {@code R} <em>distinct</em>
- * nodes acknowledged holding this version. Unanswered targets are retried every
+ * nodes acknowledged holding this version, at least one of them an owner. Unanswered targets are
+ * retried every
  * {@code writeRetry}; from the first retry on, the next node(s) of the fallback order
  * ({@code owners(p, R+1)}, {@code R+2}) are added, so with an owner down (but not yet removed from
  * the view) the write completes on the other owner plus the first fallback, which holds it as a
- * non-owner and hands it to the owners later (below). A replica that holds a <em>newer</em>
+ * non-owner and hands it to the owners later (below). At least one owner must have acknowledged:
+ * a fallback that never held the key cannot tell whether the owners hold a newer version (a
+ * write from a node whose clock is ahead), so a write acknowledged by fallbacks only could lose to
+ * an older write. Acks collected under an earlier view are discarded on every view change and the
+ * write is re-sent to the new owners. A replica that holds a <em>newer</em>
  * version answers {@code SUPERSEDED} with that version; the coordinator then merges it into its
  * HLC and re-issues the write with a fresh, higher version (at most {@code maxReversions} times,
  * then {@code CONCURRENT_WRITE}). Hence a write that completed before another write of the same key
@@ -434,6 +439,15 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 }
             }
         }
+        // Acks gathered under the old view do not count: handoff may since have moved those copies
+        // (and a node that was an owner in a minority view is no witness for the owners of this one).
+        for (PendingWrite w : new ArrayList<>(writes.values())) {
+            if (writes.containsKey(w.reqId)) {
+                w.acked.clear();
+                w.ownerAcked = false;
+                dispatchWrite(w, owners[w.partition]);
+            }
+        }
         planHandoffs();
         flush();
     }
@@ -480,6 +494,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         int rounds;
         int reversions;
         boolean rejected;
+        /** Whether an owner (in this node's view when it answered) holds this version. */
+        boolean ownerAcked;
         final List<String> acked = new ArrayList<>(3);
 
         PendingWrite(long reqId, byte[] rec, long keyHash, int partition, boolean tombstone,
@@ -528,6 +544,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         w.hlc = hlc.next(ctx.clock().wallMillis());
         w.tag = selfTag | (w.tombstone ? Versions.TOMBSTONE : 0);
         w.acked.clear();
+        w.ownerAcked = false;
     }
 
     private void dispatchWrite(PendingWrite w, NodeId[] targets) {
@@ -564,8 +581,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             return;
         }
         w.acked.add(from.name());
-        int need = sabotage == Sabotage.ACK_AFTER_ONE_COPY ? 1 : replicas;
-        if (w.acked.size() >= need) {
+        if (indexOf(owners[w.partition], from) >= 0) {
+            w.ownerAcked = true;
+        }
+        boolean sabotaged = sabotage == Sabotage.ACK_AFTER_ONE_COPY;
+        if (sabotaged || w.acked.size() >= replicas && w.ownerAcked) {
             writes.remove(w.reqId);
             putTimer.record(now() - w.startNanos, TimeUnit.NANOSECONDS);
             w.future.complete(null);

@@ -47,6 +47,8 @@ final class StoreModel {
     /** True while a failure (crash, pause, split) may have taken copies away; reset at quiescence. */
     boolean degraded;
     final List<String> violations = new ArrayList<>();
+    /** Violations found inside completion callbacks; {@link #checkStep} rethrows them. */
+    final List<String> callbackViolations = new ArrayList<>();
 
     static final class KeyState {
         final String name;
@@ -124,12 +126,18 @@ final class StoreModel {
 
     void put(SimNode at, KeyState k) {
         long seq = nextSeq++;
+        if (k.name.equals(TRACE)) {
+            System.out.println("t=" + cluster.nowNanos / 1000 + "us put seq " + seq + " at " + at.id + " skew " + at.skewMillis);
+        }
         k.inFlight = true;
         at.store.putAsync(k.key, value(seq, k.name)).whenComplete((v, t) -> done(k, seq, false, t));
     }
 
     void delete(SimNode at, KeyState k) {
         long seq = nextSeq++;
+        if (k.name.equals(TRACE)) {
+            System.out.println("t=" + cluster.nowNanos / 1000 + "us delete seq " + seq + " at " + at.id);
+        }
         k.inFlight = true;
         at.store.deleteAsync(k.key).whenComplete((v, t) -> done(k, seq, true, t));
     }
@@ -145,6 +153,9 @@ final class StoreModel {
                 continue;
             }
             long seq = nextSeq++;
+            if (k.name.equals(TRACE)) {
+                System.out.println("t=" + cluster.nowNanos / 1000 + "us batch put seq " + seq + " at " + at.id);
+            }
             k.inFlight = true;
             ks.add(k);
             seqs.add(seq);
@@ -170,14 +181,20 @@ final class StoreModel {
                 byte[] val = v.get();
                 byte[] suffix = Arrays.copyOfRange(val, 8, val.length);
                 if (!Arrays.equals(suffix, k.key) || seqOf(val) >= nextSeq) {
-                    fail("read of " + k.name + " returned a value never written to it");
+                    callbackViolations.add("read of " + k.name + " returned a value never written to it");
                 }
             }
         });
     }
 
+    private static final String TRACE = System.getProperty("tandem.trace.key", "");
+
     private void done(KeyState k, long seq, boolean delete, Throwable t) {
         k.inFlight = false;
+        if (k.name.equals(TRACE)) {
+            System.out.println("t=" + cluster.nowNanos / 1000 + "us done seq " + seq + (delete ? " delete" : "") + " "
+                    + (t == null ? "ok" : t.toString()) + " copies " + copies(k));
+        }
         if (t != null) {
             failed++;
             k.failedAfter.put(seq, delete);
@@ -192,7 +209,7 @@ final class StoreModel {
         k.failedAfter.clear();
         int holders = holdersAtLeast(k);
         if (holders < replicas) {
-            fail((delete ? "delete" : "put") + " of " + k.name + " (seq " + seq + ") acknowledged with "
+            callbackViolations.add((delete ? "delete" : "put") + " of " + k.name + " (seq " + seq + ") acknowledged with "
                     + holders + " copies, not " + replicas);
         }
     }
@@ -216,6 +233,23 @@ final class StoreModel {
         return n;
     }
 
+    /** What every up node holds for {@code k}, for failure messages. */
+    String copies(KeyState k) {
+        StringBuilder sb = new StringBuilder();
+        for (SimNode node : cluster.upNodes()) {
+            WireEntry e = node.store.peek(k.key);
+            sb.append(node.id).append('=');
+            if (e == null) {
+                sb.append("-");
+            } else {
+                sb.append(Versions.isTombstone(e.tag()) ? "tombstone" : "seq " + seqOf(Records.value(e.record())))
+                        .append("@").append(e.hlc() >>> 16).append('.').append(e.hlc() & 0xFFFF);
+            }
+            sb.append(' ');
+        }
+        return sb + "inFlight=" + k.inFlight + " failedAfter=" + k.failedAfter;
+    }
+
     private boolean laterDeleteIssued(KeyState k) {
         return k.failedAfter.containsValue(Boolean.TRUE) || k.inFlight;
     }
@@ -223,13 +257,19 @@ final class StoreModel {
     // ------------------------------------------------------------------ invariants after every step
 
     void checkStep() {
+        if (!callbackViolations.isEmpty()) {
+            // raised inside a future's completion, where CompletableFuture would swallow it
+            throw new AssertionError("invariant violated: " + callbackViolations.get(0) + "\n  reproduce with seed "
+                    + cluster.seed);
+        }
         for (KeyState k : keys.values()) {
             if (k.ackedSeq < 0 || k.ackedDelete) {
                 continue;
             }
             int h = holdersAtLeast(k);
             if (h == 0) {
-                fail("acknowledged key " + k.name + " (seq " + k.ackedSeq + ") has no copy on any up node");
+                fail("acknowledged key " + k.name + " (seq " + k.ackedSeq + ") has no copy on any up node; held: "
+                        + copies(k));
             }
             if (!degraded && h < replicas) {
                 fail("acknowledged key " + k.name + " (seq " + k.ackedSeq + ") has " + h
@@ -282,6 +322,7 @@ final class StoreModel {
     }
 
     void checkConverged() {
+        checkStep();
         checkCopies();
         // Reads from every node return the model's value.
         for (SimNode node : cluster.upNodes()) {
