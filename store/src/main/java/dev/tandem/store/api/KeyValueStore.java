@@ -11,13 +11,17 @@ import java.util.concurrent.CompletionException;
  * A replicated key/value store of byte strings; {@link #typed} puts codecs on top.
  *
  * <p><b>Contract.</b> A write completes normally only once {@code R} (default two) distinct live
- * nodes hold it. Every write carries a version (hybrid logical clock, node tie-break); the highest
- * version of a key wins everywhere (last-writer-wins). A write that completed before another
- * write of the same key <em>started</em> is ordered before it, whatever the nodes' clocks say.
- * Concurrent writes of one key (including writes on both sides of a network partition) are
- * resolved by version: all but the highest are overwritten. Reads ask every owner and return the
- * highest version they answer with; during churn a read may miss a write that is still being
- * handed over (eventual consistency), at quiescence every read returns the latest write.
+ * nodes hold it, at least one of them an owner of the key. Every write carries a version (hybrid
+ * logical clock, node tie-break); the highest version of a key wins everywhere (last-writer-wins).
+ * A write that completed before another write of the same key started is ordered before it when
+ * the second write reaches a node holding the first (it is then re-versioned above it) — always
+ * the case while the nodes' membership views agree. When views disagree (during a membership
+ * change) and the two coordinators' clocks differ by more than the time between the writes, the
+ * earlier write can carry the higher version and win. Concurrent writes of one key (including
+ * writes on both sides of a network partition) are resolved by version: all but the highest are
+ * overwritten. Reads ask every owner and return the highest version they answer with; during churn
+ * a read may miss a write that is still being handed over (eventual consistency); at quiescence
+ * every read returns the highest-versioned acknowledged write.
  *
  * <p><b>Threads.</b> Every method may be called from any thread; the work hops onto the node's
  * executor. Futures complete on the node's executor: do not block inside their callbacks. The

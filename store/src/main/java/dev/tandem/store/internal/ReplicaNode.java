@@ -1430,6 +1430,16 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         return true;
     }
 
+    /** Pending work, for diagnostics. */
+    String debugState() {
+        StringBuilder sb = new StringBuilder("writes=" + writes.size() + " reads=" + reads.size());
+        for (PushStream s : streams.values()) {
+            sb.append(" stream->").append(s.peer).append("[inflight=").append(s.inflight.size()).append(" queued=")
+                    .append(s.queue.size()).append(" current=").append(s.current).append(']');
+        }
+        return sb.toString();
+    }
+
     long keysSent() {
         return keysSent;
     }

@@ -31,7 +31,9 @@ import java.util.TreeSet;
  *   <li><b>never zero</b> — with at most one failure per repair window, every acknowledged key has
  *       at least one copy, after every step;</li>
  *   <li><b>converged</b> — at quiescence every key lives on exactly its {@code R} owners with one
- *       version, that version is the latest acknowledged write (or a failed write issued after it),
+ *       version, that version is the latest acknowledged write, a later-versioned acknowledged one
+ *       (DESIGN.md's wording: LWW may let an earlier write from a node whose clock ran ahead win)
+ *       or a failed write issued after it,
  *       no node holds data in transit, and a read from every node returns it.</li>
  * </ul>
  */
@@ -56,6 +58,15 @@ final class StoreModel {
         boolean inFlight;
         long ackedSeq = -1;
         boolean ackedDelete;
+        /** Version (hlc, tag) of the last acknowledged write, read from its holders when it completed. */
+        long ackedHlc = -1;
+        long ackedTag;
+        /** Every acknowledged write: {seq, hlc, tag, delete ? 1 : 0}. */
+        final List<long[]> ackedWrites = new ArrayList<>();
+        /** The write in flight: its seq, whether it deletes, and the node coordinating it. */
+        long pendingSeq;
+        boolean pendingDelete;
+        String coordinator;
         /** Writes that failed after the last ack: seq → delete?; any of them may be what survives. */
         final TreeMap<Long, Boolean> failedAfter = new TreeMap<>();
 
@@ -73,6 +84,23 @@ final class StoreModel {
             keyNames.add(k);
             keys.put(k, new KeyState(k));
         }
+        cluster.onCrash = this::coordinatorCrashed;
+    }
+
+    /** A crashed coordinator never answers: its writes end with an unknown outcome, like failed ones. */
+    private void coordinatorCrashed(String name) {
+        for (KeyState k : keys.values()) {
+            if (k.inFlight && name.equals(k.coordinator)) {
+                done(k, k.pendingSeq, k.pendingDelete, new IllegalStateException("coordinator " + name + " crashed"));
+            }
+        }
+    }
+
+    private void begin(KeyState k, long seq, boolean delete, SimNode at) {
+        k.inFlight = true;
+        k.pendingSeq = seq;
+        k.pendingDelete = delete;
+        k.coordinator = at.name;
     }
 
     static byte[] value(long seq, String key) {
@@ -129,7 +157,7 @@ final class StoreModel {
         if (k.name.equals(TRACE)) {
             System.out.println("t=" + cluster.nowNanos / 1000 + "us put seq " + seq + " at " + at.id + " skew " + at.skewMillis);
         }
-        k.inFlight = true;
+        begin(k, seq, false, at);
         at.store.putAsync(k.key, value(seq, k.name)).whenComplete((v, t) -> done(k, seq, false, t));
     }
 
@@ -138,7 +166,7 @@ final class StoreModel {
         if (k.name.equals(TRACE)) {
             System.out.println("t=" + cluster.nowNanos / 1000 + "us delete seq " + seq + " at " + at.id);
         }
-        k.inFlight = true;
+        begin(k, seq, true, at);
         at.store.deleteAsync(k.key).whenComplete((v, t) -> done(k, seq, true, t));
     }
 
@@ -156,7 +184,7 @@ final class StoreModel {
             if (k.name.equals(TRACE)) {
                 System.out.println("t=" + cluster.nowNanos / 1000 + "us batch put seq " + seq + " at " + at.id);
             }
-            k.inFlight = true;
+            begin(k, seq, false, at);
             ks.add(k);
             seqs.add(seq);
             entries.add(Map.entry(k.key, value(seq, k.name)));
@@ -190,6 +218,9 @@ final class StoreModel {
     private static final String TRACE = System.getProperty("tandem.trace.key", "");
 
     private void done(KeyState k, long seq, boolean delete, Throwable t) {
+        if (!k.inFlight || k.pendingSeq != seq) {
+            return; // already settled (its coordinator crashed)
+        }
         k.inFlight = false;
         if (k.name.equals(TRACE)) {
             System.out.println("t=" + cluster.nowNanos / 1000 + "us done seq " + seq + (delete ? " delete" : "") + " "
@@ -207,7 +238,12 @@ final class StoreModel {
         k.ackedSeq = seq;
         k.ackedDelete = delete;
         k.failedAfter.clear();
-        int holders = holdersAtLeast(k);
+        long[] v = versionOf(k, seq, delete);
+        k.ackedHlc = v[0];
+        k.ackedTag = v[1];
+        k.ackedWrites.add(new long[] {seq, v[0], v[1], delete ? 1 : 0});
+        // A node that applied the write and crashed before its ack arrived still counts: it held it.
+        int holders = holdersAtLeast(k, true);
         if (holders < replicas) {
             callbackViolations.add((delete ? "delete" : "put") + " of " + k.name + " (seq " + seq + ") acknowledged with "
                     + holders + " copies, not " + replicas);
@@ -216,21 +252,47 @@ final class StoreModel {
 
     /** Up nodes holding the acknowledged version of {@code k} or one from a later write. */
     private int holdersAtLeast(KeyState k) {
+        return holdersAtLeast(k, false);
+    }
+
+    private int holdersAtLeast(KeyState k, boolean includeCrashed) {
         int n = 0;
-        for (SimNode node : cluster.upNodes()) {
+        for (SimNode node : includeCrashed ? List.copyOf(cluster.nodes.values()) : cluster.upNodes()) {
             WireEntry e = node.store.peek(k.key);
-            if (e == null) {
-                continue;
-            }
-            if (Versions.isTombstone(e.tag())) {
-                if (k.ackedDelete || laterDeleteIssued(k)) {
-                    n++;
-                }
-            } else if (seqOf(Records.value(e.record())) >= k.ackedSeq) {
+            if (e != null && Versions.compare(e.hlc(), e.tag(), k.ackedHlc, k.ackedTag) >= 0) {
                 n++;
             }
         }
         return n;
+    }
+
+    /** The highest version any node (crashed ones included) holds of write {@code seq}. */
+    private long[] versionOf(KeyState k, long seq, boolean delete) {
+        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
+        boolean found = false;
+        for (SimNode node : cluster.nodes.values()) {
+            WireEntry e = node.store.peek(k.key);
+            if (e == null || Versions.isTombstone(e.tag()) != delete
+                    || !delete && seqOf(Records.value(e.record())) != seq) {
+                continue;
+            }
+            if (!found || Versions.compare(e.hlc(), e.tag(), best[0], best[1]) > 0) {
+                best = new long[] {e.hlc(), e.tag()};
+                found = true;
+            }
+        }
+        return best; // not held anywhere: an impossible version, so the copy checks fail loudly
+    }
+
+    /** Whether an acknowledged write of this kind has a version above the last acknowledged one. */
+    private boolean laterVersionedAck(KeyState k, long seq, boolean delete) {
+        for (long[] w : k.ackedWrites) {
+            if ((w[3] == 1) == delete && (delete || w[0] == seq)
+                    && Versions.compare(w[1], w[2], k.ackedHlc, k.ackedTag) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What every up node holds for {@code k}, for failure messages. */
@@ -250,10 +312,6 @@ final class StoreModel {
         return sb + "inFlight=" + k.inFlight + " failedAfter=" + k.failedAfter;
     }
 
-    private boolean laterDeleteIssued(KeyState k) {
-        return k.failedAfter.containsValue(Boolean.TRUE) || k.inFlight;
-    }
-
     // ------------------------------------------------------------------ invariants after every step
 
     void checkStep() {
@@ -268,7 +326,7 @@ final class StoreModel {
             }
             int h = holdersAtLeast(k);
             if (h == 0) {
-                fail("acknowledged key " + k.name + " (seq " + k.ackedSeq + ") has no copy on any up node; held: "
+                fail("acknowledged key " + k.name + " (seq " + k.ackedSeq + ") has no copy of its version or a later one on any up node; held: "
                         + copies(k));
             }
             if (!degraded && h < replicas) {
@@ -345,14 +403,21 @@ final class StoreModel {
         }
     }
 
+    /**
+     * What DESIGN.md's first invariant allows a key to end as: its latest acknowledged write, a
+     * later-versioned acknowledged one (an earlier write from a coordinator whose clock was ahead,
+     * when the two writes met no common replica), or a write that failed after the last ack.
+     * {@code seq == null}: absent or deleted.
+     */
     private boolean acceptable(KeyState k, Long seq) {
         if (seq == null) {
-            return (k.ackedSeq < 0 || k.ackedDelete) || k.failedAfter.containsValue(Boolean.TRUE);
+            return (k.ackedSeq < 0 || k.ackedDelete) || k.failedAfter.containsValue(Boolean.TRUE)
+                    || laterVersionedAck(k, 0, true);
         }
         if (k.ackedSeq >= 0 && !k.ackedDelete && seq == k.ackedSeq) {
             return true;
         }
-        return Boolean.FALSE.equals(k.failedAfter.get(seq));
+        return Boolean.FALSE.equals(k.failedAfter.get(seq)) || laterVersionedAck(k, seq, false);
     }
 
     /** Exactly R copies on the owners, one version, nothing on non-owners. */

@@ -54,6 +54,8 @@ final class TestCluster {
     final TreeMap<String, Integer> side = new TreeMap<>();
     long messages;
     long eventsRun;
+    /** Told the name of every node that crashes (the model fails the operations it coordinated). */
+    java.util.function.Consumer<String> onCrash = name -> { };
 
     private record Ev(long time, long seq, SimNode node, long incarnation, Runnable task, boolean[] cancelled) {
     }
@@ -137,7 +139,7 @@ final class TestCluster {
         while (!done.getAsBoolean()) {
             if (queue.isEmpty() || queue.peek().time > end) {
                 throw new AssertionError("not reached within " + limit + " of virtual time: " + what + " (seed "
-                        + seed + ")");
+                        + seed + ")\n  " + whyNotSettled());
             }
             step();
         }
@@ -308,6 +310,7 @@ final class TestCluster {
         SimNode n = Objects.requireNonNull(nodes.get(name), name);
         n.up = false;
         n.handler = null;
+        onCrash.accept(name);
         updateViewsAfter(Duration.ofNanos(detectionNanos));
     }
 
@@ -372,6 +375,17 @@ final class TestCluster {
             }
         }
         return side.isEmpty();
+    }
+
+    /** Why {@link #settled()} is false, for failure messages. */
+    String whyNotSettled() {
+        StringBuilder sb = new StringBuilder();
+        for (SimNode n : upNodes()) {
+            sb.append(n.id).append(n.paused ? " paused" : "").append(" view=")
+                    .append(n.view.liveMembers().stream().map(m -> m.id().toString()).toList())
+                    .append(' ').append(n.store.debugState()).append("; ");
+        }
+        return sb + "split=" + side;
     }
 
     SimNode any() {
