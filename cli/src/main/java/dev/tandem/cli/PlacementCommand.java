@@ -115,7 +115,7 @@ final class PlacementCommand implements Callable<Integer> {
         } else {
             out.println("  leave     (a 1-node cluster has nobody to hand off to)");
         }
-        out.printf("  lookups   %,.0f owner lookups/s (R=%d, one thread, best of %d rounds of %,d)%n",
+        out.printf("  lookups   %,.0f owner lookups/s (R=%d, one thread, best of %d timed rounds over %,d keys)%n",
                 rate.perSecond(), replicas, rate.rounds(), rate.lookupsPerRound());
         return Tandem.OK;
     }

@@ -36,10 +36,10 @@ public final class Tandem implements Runnable {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
                 // Invalid values that only the strategy can judge: still the user's input.
-                cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return USAGE;
             }
-            cmd.getErr().println(cmd.getCommandName() + ": failed: " + e);
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": failed: " + e);
             if (System.getenv("TANDEM_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             } else {

@@ -20,7 +20,13 @@ class StoreScenariosTest {
         final StoreModel model;
 
         Run(long seed, StoreConfig config, Sabotage sabotage, int keys, String... nodes) {
+            this(seed, config, sabotage, keys, PartitionBalanceTest.placement("rendezvous"), nodes);
+        }
+
+        Run(long seed, StoreConfig config, Sabotage sabotage, int keys, dev.tandem.cluster.spi.Placement placement,
+            String... nodes) {
             cluster = new TestCluster(seed, config, sabotage);
+            cluster.placement = placement;
             cluster.start(nodes);
             model = new StoreModel(cluster, keys);
             System.out.println("seed " + seed + " nodes " + List.of(nodes));

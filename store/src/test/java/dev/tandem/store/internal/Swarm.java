@@ -31,7 +31,8 @@ final class Swarm {
             names[i] = "n" + i;
         }
         StoreConfig cfg = StoreConfig.defaults().withPartitions(64 << r.nextInt(3));
-        Run run = new Run(seed, cfg, Sabotage.NONE, 50 + r.nextInt(150), names);
+        String placement = r.nextBoolean() ? "rendezvous" : "ring";
+        Run run = new Run(seed, cfg, Sabotage.NONE, 50 + r.nextInt(150), PartitionBalanceTest.placement(placement), names);
         int nextName = initial;
         List<String> log = new ArrayList<>();
         for (int code : steps) {
@@ -120,6 +121,6 @@ final class Swarm {
             }
         }
         run.quiesce();
-        return "seed " + seed + " steps " + log + " -> " + run.model.summary();
+        return "seed " + seed + " placement " + placement + " steps " + log + " -> " + run.model.summary();
     }
 }

@@ -38,6 +38,8 @@ final class TestCluster {
     final SplittableRandom rnd;
     final StoreConfig config;
     final Sabotage sabotage;
+    /** The real placement strategy nodes place with ("rendezvous" unless a test says otherwise). */
+    dev.tandem.cluster.spi.Placement placement = PartitionBalanceTest.placement("rendezvous");
     long nowNanos;
     private long seq;
     private final PriorityQueue<Ev> queue = new PriorityQueue<>((a, b) -> a.time != b.time
@@ -216,7 +218,7 @@ final class TestCluster {
         NodeContext ctx = new NodeContext(n.id, clock, scheduler, new SplittableRandom(seed ^ n.name.hashCode()),
                 transport, BeaconChannel.none(), new SimpleMeterRegistry());
         // Construct on the node's "thread": directly here, as the harness is single-threaded.
-        n.store = new ReplicaNode(ctx, new TestPlacement(), config, sabotage);
+        n.store = new ReplicaNode(ctx, placement, config, sabotage);
     }
 
     private void deliver(SimNode from, NodeAddress to, byte[] payload) {

@@ -1,0 +1,1003 @@
+package dev.tandem.discovery.gossip;
+
+import dev.tandem.cluster.Member;
+import dev.tandem.cluster.MemberStatus;
+import dev.tandem.cluster.MembershipView;
+import dev.tandem.cluster.NodeAddress;
+import dev.tandem.cluster.NodeId;
+import dev.tandem.cluster.codec.MalformedMessageException;
+import dev.tandem.cluster.runtime.Cancellable;
+import dev.tandem.cluster.runtime.Channels;
+import dev.tandem.cluster.runtime.NodeContext;
+import dev.tandem.cluster.spi.MembershipListener;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.LongConsumer;
+
+/**
+ * SWIM membership with the Lifeguard extensions, as a sans-IO state machine on one node's thread.
+ *
+ * <h2>Failure detection</h2>
+ * <pre>
+ *  every period T·(h+1):   pick the next member of a shuffled round-robin list
+ *     PING ──────────────► target            ack within timeout·(h+1)? ── yes ─► healthy (h − 1)
+ *     no ack: PING-REQ ──► k random members ──PING──► target
+ *             ◄── ACK (relayed) or NACK ("I heard nothing either")
+ *     no ack by the period's end: SUSPECT target (h + missed nacks, or + 1 without helpers)
+ *  suspicion timeout: from max down to min as independent accusers confirm; then DEAD
+ * </pre>
+ * Randomized round-robin probing bounds the time to first probe a failed member (every member
+ * is probed once per round) while keeping probe targets unpredictable. Indirect probes through
+ * {@code k} members route around a single bad link. Suspicion gives a wrongly accused member
+ * time to refute. {@code h} is the local health score ({@link LocalHealth}): a node that misses
+ * nacks, has to refute, or finds its own timers firing late (a GC or VM pause, measured with the
+ * monotonic clock) trusts itself less and slows its probing down, so a paused node does not
+ * accuse healthy ones. A probe or suspicion timer that fires more than one probe timeout late
+ * also gets one grace period before it concludes anything, so acks and refutations that queued
+ * up during the pause are read first.
+ *
+ * <h2>Precedence of claims</h2>
+ * Every piece of gossip is a claim {@code (id = name#incarnation, version, status)}. For a claim
+ * about another member, against the local entry of the same name:
+ * <ol>
+ *   <li>no entry: adopt an ALIVE claim; ignore SUSPECT/DEAD/LEFT about members never seen (so
+ *       reaped tombstones are not brought back by stale state);</li>
+ *   <li>older process incarnation than the entry: ignore — an older life never resurrects;</li>
+ *   <li>newer process incarnation: adopt whatever it says (a restart supersedes);</li>
+ *   <li>same incarnation, higher version: adopt;</li>
+ *   <li>same incarnation, same version: adopt only a stronger status, where
+ *       ALIVE &lt; SUSPECT &lt; DEAD &lt; LEFT; an equal SUSPECT counts as a confirmation of the
+ *       running suspicion if it names a new accuser;</li>
+ *   <li>lower version: ignore.</li>
+ * </ol>
+ * In a full-state (push-pull) exchange a DEAD entry is taken as SUSPECT, as in memberlist: old
+ * state from across a healed partition should start a refutable suspicion, not kill at once.
+ *
+ * <p>A claim about this node itself: an older incarnation is ignored, a newer one means another
+ * process took over this name (logged). At the same incarnation, a SUSPECT/DEAD/LEFT claim at a
+ * version &ge; our own, or an ALIVE claim at a higher one, is refuted: our version jumps past the
+ * claim's and an ALIVE claim is disseminated, which outranks the accusation everywhere. This is
+ * also how a node that the others declared dead rejoins. Only the node raises its own version, so
+ * versions only grow. To get accusations refuted in time, a ping to a suspect carries the
+ * suspicion first (Lifeguard's buddy system), an ack to a member we hold suspect or dead carries
+ * that claim first, and a refutation is also sent straight to up to {@value #ANNOUNCE_FANOUT}
+ * members, at most once per protocol period.
+ *
+ * <h2>Dissemination and anti-entropy</h2>
+ * Every adopted claim is re-gossiped, piggy-backed on pings, acks, ping-reqs and nacks through the
+ * bounded {@link Dissemination} buffer. Every push-pull interval the node exchanges its full
+ * state with one random live member and makes one reconnect attempt towards a dead member's
+ * address or a seed, which heals partitions after gossip gave up. While alone it retries its
+ * seeds with exponential backoff. With beacons, an authenticated beacon from an unknown (or dead)
+ * node triggers a push-pull with it.
+ *
+ * <h2>View</h2>
+ * Every applied change replaces the {@link MembershipView} with one whose version is one higher
+ * and tells the listener. DEAD and LEFT members stay as tombstones for the reap period, then are
+ * removed (another view change).
+ *
+ * <p>Single-threaded: every method runs on the node's thread. Only {@link #view()} may also be
+ * read from other threads (for metrics).
+ */
+final class SwimMembership implements GossipMembership {
+    private static final System.Logger LOG = System.getLogger(SwimMembership.class.getName());
+
+    static final int MAX_MEMBERS = SwimCodec.MAX_STATE;
+    static final int MAX_RELAYS = 256;
+    static final int GOSSIP_MAX_BYTES = 8 * 1024;
+    /** Members told directly of a leave or a refutation, besides the piggy-back. */
+    static final int ANNOUNCE_FANOUT = 16;
+    static final int BEACON_MEMORY = 512;
+
+    private enum State { RUNNING, LEFT, CLOSED }
+
+    private static final class Entry {
+        Member member;
+        Suspicion suspicion;
+        Cancellable reap;
+    }
+
+    private static final class Probe {
+        final long seq;
+        final NodeId target;
+        final NodeAddress address;
+        boolean acked;
+        boolean graced;
+        int expectedNacks;
+        int nacks;
+        Cancellable timeout;
+
+        Probe(long seq, NodeId target, NodeAddress address) {
+            this.seq = seq;
+            this.target = target;
+            this.address = address;
+        }
+    }
+
+    private record Relay(NodeAddress requester, long requesterSeq, Cancellable nackTimer) {
+    }
+
+    private final NodeContext ctx;
+    private final GossipSettings settings;
+    private final MembershipListener listener;
+    private final NodeId self;
+    private final NodeAddress selfAddress;
+    private final LocalHealth health;
+    private final Dissemination dissemination;
+    private final BeaconCodec beaconCodec;
+    private final SwimMetrics metrics;
+    private final long pauseThresholdNanos;
+
+    private final TreeMap<String, Entry> members = new TreeMap<>();
+    private volatile MembershipView view = MembershipView.empty();
+    private State state = State.RUNNING;
+    private long ownVersion;
+
+    private final List<String> probeOrder = new ArrayList<>();
+    private int probeIndex;
+    private long nextSeq = 1;
+    private Probe probe;
+    private final LinkedHashMap<Long, Relay> relays = new LinkedHashMap<>();
+
+    private final LinkedHashMap<String, Boolean> seenBeacons = new LinkedHashMap<>(64, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > BEACON_MEMORY;
+        }
+    };
+    private final LinkedHashMap<NodeAddress, Long> lastBeaconSyncNanos = new LinkedHashMap<>(64, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<NodeAddress, Long> eldest) {
+            return size() > BEACON_MEMORY;
+        }
+    };
+    private final TreeSet<String> loggedOnce = new TreeSet<>();
+
+    private Cancellable probeTimer;
+    private Cancellable pushPullTimer;
+    private Cancellable beaconTimer;
+    private Cancellable joinTimer;
+    private Duration joinBackoff;
+
+    private long lastAnnounceNanos = Long.MIN_VALUE;
+    private long suspicionsRaised;
+    private long refutations;
+    private long pauses;
+
+    SwimMembership(NodeContext ctx, GossipSettings settings, MembershipListener listener) {
+        this.ctx = Objects.requireNonNull(ctx, "ctx");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.self = ctx.self();
+        this.selfAddress = ctx.transport().localAddress();
+        this.health = new LocalHealth(settings.healthMax());
+        this.dissemination = new Dissemination(settings.retransmitMultiplier());
+        this.beaconCodec = settings.beacons() ? new BeaconCodec(settings.secret()) : null;
+        this.pauseThresholdNanos = settings.probeTimeout().toNanos();
+        this.metrics = new SwimMetrics(ctx.meters(), self, this);
+    }
+
+    /** Binds the channel, adds this node to the view and starts probing, joining and announcing. */
+    SwimMembership start() {
+        ctx.transport().bind(Channels.MEMBERSHIP, this::onMessage);
+        if (beaconCodec != null) {
+            ctx.beacons().onBeacon(this::onBeacon);
+        }
+        Member me = new Member(self, selfAddress, MemberStatus.ALIVE, 0, settings.metadata());
+        Entry e = new Entry();
+        e.member = me;
+        members.put(self.name(), e);
+        dissemination.add(Claim.of(me));
+        publish(view.with(me));
+
+        probeTimer = after(randomUpTo(settings.protocolPeriod()), this::onProbeTick);
+        pushPullTimer = after(settings.pushPullInterval().dividedBy(2).plus(randomUpTo(settings.pushPullInterval().dividedBy(2))),
+                this::onPushPullTick);
+        if (hasSeeds()) {
+            joinBackoff = settings.protocolPeriod();
+            join();
+        }
+        if (beaconCodec != null) {
+            sendBeacon();
+            beaconTimer = after(jittered(settings.beaconInterval()), this::onBeaconTick);
+        }
+        return this;
+    }
+
+    // ------------------------------------------------------------------ Membership
+
+    @Override
+    public MembershipView view() {
+        return view;
+    }
+
+    @Override
+    public void leave() {
+        if (state != State.RUNNING) {
+            return;
+        }
+        ownVersion++;
+        Entry e = members.get(self.name());
+        Member me = e.member.withStatus(MemberStatus.LEFT, ownVersion);
+        e.member = me;
+        dissemination.add(Claim.of(me));
+        publish(view.with(me));
+        List<Member> targets = randomLiveOthers(ANNOUNCE_FANOUT, null);
+        for (Member t : targets) {
+            send(t.address(), new SwimMessage.Gossip(self, List.of(Claim.of(me))));
+        }
+        state = State.LEFT;
+        stopTimers();
+        LOG.log(Level.INFO, () -> self + " left the cluster, told " + targets.size() + " members");
+    }
+
+    @Override
+    public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        stopTimers();
+    }
+
+    @Override
+    public MembershipDiagnostics diagnostics() {
+        int suspects = 0;
+        for (Member m : view.members()) {
+            if (m.status() == MemberStatus.SUSPECT) {
+                suspects++;
+            }
+        }
+        return new MembershipDiagnostics(self, ownVersion, health.score(), settings.healthMax(), suspects,
+                suspicionsRaised, refutations, pauses, dissemination.size(), state != State.RUNNING);
+    }
+
+    int healthScore() {
+        return health.score();
+    }
+
+    Dissemination dissemination() {
+        return dissemination;
+    }
+
+    private void stopTimers() {
+        cancel(probeTimer);
+        cancel(pushPullTimer);
+        cancel(beaconTimer);
+        cancel(joinTimer);
+        probeTimer = pushPullTimer = beaconTimer = joinTimer = null;
+        if (probe != null) {
+            cancel(probe.timeout);
+            probe = null;
+        }
+        for (Relay r : relays.values()) {
+            cancel(r.nackTimer());
+        }
+        relays.clear();
+        for (Entry e : members.values()) {
+            if (e.suspicion != null) {
+                cancel(e.suspicion.timer);
+                e.suspicion = null;
+            }
+            cancel(e.reap);
+            e.reap = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ probing
+
+    private void onProbeTick(long lateNanos) {
+        probeTimer = null;
+        if (state != State.RUNNING) {
+            return;
+        }
+        if (lateNanos > pauseThresholdNanos) {
+            pauses++;
+            metrics.pauses.increment();
+            health.apply((int) Math.min(settings.healthMax(), lateNanos / pauseThresholdNanos));
+            LOG.log(Level.DEBUG, () -> self + " was paused for about " + lateNanos / 1_000_000 + " ms; local health now "
+                    + health.score());
+            if (probe != null && !probe.acked && !probe.graced) {
+                probe.graced = true; // read what queued up during the pause before concluding
+                probeTimer = after(health.scale(settings.probeTimeout()), this::onProbeTick);
+                return;
+            }
+        }
+        concludeProbe();
+        startProbe();
+        probeTimer = after(health.scale(settings.protocolPeriod()), this::onProbeTick);
+    }
+
+    private void startProbe() {
+        Member target = nextProbeTarget();
+        if (target == null) {
+            return;
+        }
+        Probe p = new Probe(nextSeq++, target.id(), target.address());
+        probe = p;
+        List<Claim> gossip = takeGossip();
+        if (target.status() == MemberStatus.SUSPECT) {
+            // Lifeguard's buddy system: tell a suspect first, so it can refute in time.
+            gossip = first(new Claim(target, self.name()), gossip);
+        }
+        send(p.address, new SwimMessage.Ping(self, p.seq, p.target, gossip));
+        metrics.probes.increment();
+        p.timeout = after(health.scale(settings.probeTimeout()), late -> onProbeTimeout(p));
+    }
+
+    private void onProbeTimeout(Probe p) {
+        p.timeout = null;
+        if (probe != p || p.acked || state != State.RUNNING) {
+            return;
+        }
+        List<Member> helpers = randomLiveOthers(settings.indirectProbes(), p.target.name());
+        for (Member h : helpers) {
+            send(h.address(), new SwimMessage.PingReq(self, p.seq, p.target, p.address, takeGossip()));
+            metrics.indirectProbes.increment();
+        }
+        p.expectedNacks = helpers.size();
+    }
+
+    /** Ends the probe of the last period: healthy, or suspect the target. */
+    private void concludeProbe() {
+        Probe p = probe;
+        probe = null;
+        if (p == null) {
+            return;
+        }
+        cancel(p.timeout);
+        if (p.acked) {
+            health.apply(-1);
+            return;
+        }
+        // Lifeguard: helpers that did not even nack suggest the fault is ours; no helpers at all
+        // leaves only the failed probe itself as evidence.
+        health.apply(p.expectedNacks > 0 ? Math.max(0, p.expectedNacks - p.nacks) : 1);
+        Entry e = members.get(p.target.name());
+        if (e == null || !e.member.id().equals(p.target) || !e.member.isLive()) {
+            return;
+        }
+        if (settings.sabotage() == GossipSettings.Sabotage.NEVER_SUSPECT) {
+            return; // simulator self-test: crashes go undetected
+        }
+        if (e.member.status() == MemberStatus.SUSPECT) {
+            if (e.suspicion != null && confirm(e, self.name())) {
+                dissemination.add(new Claim(e.member, self.name()));
+            }
+            return;
+        }
+        suspicionsRaised++;
+        metrics.suspicions.increment();
+        Member suspect = e.member.withStatus(MemberStatus.SUSPECT, e.member.version());
+        LOG.log(Level.DEBUG, () -> self + " suspects " + suspect.id() + " (no ack, " + p.nacks + "/" + p.expectedNacks
+                + " nacks)");
+        transition(e, suspect, self.name());
+    }
+
+    private Member nextProbeTarget() {
+        for (int attempts = 0; attempts < 2 * MAX_MEMBERS + 2; attempts++) {
+            if (probeIndex >= probeOrder.size()) {
+                probeOrder.clear();
+                probeIndex = 0;
+                for (Member m : view.liveMembers()) {
+                    if (!m.name().equals(self.name())) {
+                        probeOrder.add(m.name());
+                    }
+                }
+                shuffle(probeOrder);
+                if (probeOrder.isEmpty()) {
+                    return null;
+                }
+            }
+            Entry e = members.get(probeOrder.get(probeIndex++));
+            if (e != null && e.member.isLive()) {
+                return e.member;
+            }
+        }
+        return null;
+    }
+
+    /** SWIM: a new member goes to a random place among those not yet probed this round. */
+    private void addToProbeOrder(String name) {
+        for (int i = probeIndex; i < probeOrder.size(); i++) {
+            if (probeOrder.get(i).equals(name)) {
+                return;
+            }
+        }
+        int at = probeIndex + ctx.random().nextInt(probeOrder.size() - probeIndex + 1);
+        probeOrder.add(at, name);
+    }
+
+    private void onPing(NodeAddress from, SwimMessage.Ping p) {
+        if (!p.target().equals(self)) {
+            // for another life of this name, or another node that used to have our address
+            metrics.misdirected.increment();
+            return;
+        }
+        List<Claim> gossip = takeGossip();
+        Entry sender = members.get(p.sender().name());
+        if (sender != null && sender.member.id().equals(p.sender()) && sender.member.status() != MemberStatus.ALIVE) {
+            // It probes us, so it is running, yet we hold it suspect or dead: tell it straight
+            // away so it refutes now rather than at the next push-pull.
+            gossip = first(new Claim(sender.member, self.name()), gossip);
+        }
+        send(from, new SwimMessage.Ack(self, p.seq(), gossip));
+    }
+
+    /** {@code claim} followed by {@code gossip} minus any other claim about the same member, within the limit. */
+    private static List<Claim> first(Claim claim, List<Claim> gossip) {
+        List<Claim> out = new ArrayList<>(gossip.size() + 1);
+        out.add(claim);
+        for (Claim c : gossip) {
+            if (!c.name().equals(claim.name()) && out.size() < SwimCodec.MAX_GOSSIP) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private void onAck(SwimMessage.Ack a) {
+        Probe p = probe;
+        if (p != null && a.seq() == p.seq) {
+            if (!p.acked) {
+                p.acked = true;
+                metrics.acks.increment();
+                cancel(p.timeout);
+                p.timeout = null;
+            }
+            return;
+        }
+        Relay r = relays.remove(a.seq());
+        if (r != null) {
+            cancel(r.nackTimer());
+            send(r.requester(), new SwimMessage.Ack(self, r.requesterSeq(), takeGossip()));
+        }
+    }
+
+    private void onNack(SwimMessage.Nack n) {
+        Probe p = probe;
+        if (p != null && n.seq() == p.seq && p.nacks < p.expectedNacks) {
+            p.nacks++;
+        }
+    }
+
+    private void onPingReq(NodeAddress from, SwimMessage.PingReq r) {
+        if (r.target().equals(self)) {
+            send(from, new SwimMessage.Ack(self, r.seq(), takeGossip()));
+            return;
+        }
+        if (relays.size() >= MAX_RELAYS) {
+            metrics.relaysDropped.increment();
+            return;
+        }
+        long seq = nextSeq++;
+        send(r.targetAddress(), new SwimMessage.Ping(self, seq, r.target(), takeGossip()));
+        Cancellable nack = after(settings.probeTimeout(), late -> {
+            if (relays.remove(seq) != null && state == State.RUNNING) {
+                send(from, new SwimMessage.Nack(self, r.seq(), takeGossip()));
+            }
+        });
+        relays.put(seq, new Relay(from, r.seq(), nack));
+    }
+
+    // ------------------------------------------------------------------ claims
+
+    private static int rank(MemberStatus s) {
+        return switch (s) {
+            case ALIVE -> 0;
+            case SUSPECT -> 1;
+            case DEAD -> 2;
+            case LEFT -> 3;
+        };
+    }
+
+    /**
+     * Applies one claim by the precedence rules of the class comment.
+     *
+     * @param sender    the node that sent it to us, taken as the accuser when the claim names none
+     * @param fullState whether it came from a push-pull state (DEAD is then taken as SUSPECT)
+     * @return whether it made this node refute a claim about itself
+     */
+    private boolean apply(Claim claim, String sender, boolean fullState) {
+        Member m = claim.member();
+        String accuser = claim.accuser().isEmpty() ? sender : claim.accuser();
+        MemberStatus status = fullState && m.status() == MemberStatus.DEAD ? MemberStatus.SUSPECT : m.status();
+        if (m.name().equals(self.name())) {
+            return onClaimAboutSelf(m, status);
+        }
+        Entry e = members.get(m.name());
+        if (e == null) {
+            if (status != MemberStatus.ALIVE) {
+                return false;
+            }
+            if (members.size() >= MAX_MEMBERS) {
+                logOnce("too-many-members", Level.WARNING, "membership is full (" + MAX_MEMBERS
+                        + " members); ignoring new member " + m.id());
+                return false;
+            }
+            e = new Entry();
+            members.put(m.name(), e);
+            transition(e, m, accuser);
+            return false;
+        }
+        Member cur = e.member;
+        long claimedLife = m.id().incarnation();
+        long localLife = cur.id().incarnation();
+        if (claimedLife < localLife) {
+            return false;
+        }
+        if (claimedLife == localLife) {
+            int byVersion = Long.compare(m.version(), cur.version());
+            if (byVersion < 0) {
+                return false;
+            }
+            if (byVersion == 0) {
+                int byStatus = rank(status) - rank(cur.status());
+                if (byStatus < 0) {
+                    return false;
+                }
+                if (byStatus == 0) {
+                    if (status == MemberStatus.SUSPECT && e.suspicion != null && confirm(e, accuser)) {
+                        dissemination.add(new Claim(cur, accuser));
+                    }
+                    return false;
+                }
+            }
+        }
+        transition(e, status == m.status() ? m : m.withStatus(status, m.version()), accuser);
+        return false;
+    }
+
+    private boolean onClaimAboutSelf(Member m, MemberStatus status) {
+        if (!m.id().equals(self)) {
+            if (m.id().incarnation() > self.incarnation()) {
+                logOnce("superseded", Level.WARNING, "another process claims this node's name with the newer incarnation "
+                        + m.id() + "; this process (" + self + ") is outdated and should be stopped");
+            }
+            return false;
+        }
+        if (state != State.RUNNING) {
+            return false;
+        }
+        boolean accusation = status != MemberStatus.ALIVE;
+        if (accusation ? m.version() < ownVersion : m.version() <= ownVersion) {
+            return false;
+        }
+        if (settings.sabotage() == GossipSettings.Sabotage.IGNORE_REFUTATION) {
+            return false; // simulator self-test: healthy nodes get declared dead
+        }
+        if (m.version() == Long.MAX_VALUE) {
+            logOnce("version-overflow", Level.ERROR, "cannot refute " + m + ": its version is the largest possible");
+            return false;
+        }
+        ownVersion = m.version() + 1;
+        refutations++;
+        metrics.refutations.increment();
+        health.apply(1); // Lifeguard: being suspected hints that we are the slow one
+        Entry e = members.get(self.name());
+        Member me = e.member.withStatus(MemberStatus.ALIVE, ownVersion);
+        e.member = me;
+        dissemination.add(Claim.of(me));
+        publish(view.with(me));
+        announceRefutation(me);
+        LOG.log(Level.DEBUG, () -> self + " refuted " + status + " v" + m.version() + "; now v" + ownVersion);
+        return true;
+    }
+
+    /**
+     * Besides the piggy-back, sends the refutation straight to a few members (at most once per
+     * protocol period): an accusation may already be everywhere, and a member that wakes from a
+     * pause has only what is left of the suspicion timeout to be heard.
+     */
+    private void announceRefutation(Member me) {
+        long now = ctx.clock().monotonicNanos();
+        if (lastAnnounceNanos != Long.MIN_VALUE && now - lastAnnounceNanos < settings.protocolPeriod().toNanos()) {
+            return;
+        }
+        lastAnnounceNanos = now;
+        for (Member t : randomLiveOthers(ANNOUNCE_FANOUT, null)) {
+            send(t.address(), new SwimMessage.Gossip(self, List.of(Claim.of(me))));
+        }
+    }
+
+    /** Replaces a member's entry, maintaining its suspicion and reap timers, and publishes the change. */
+    private void transition(Entry e, Member next, String accuser) {
+        Member prev = e.member;
+        e.member = next;
+        Suspicion s = e.suspicion;
+        if (s != null && !(next.status() == MemberStatus.SUSPECT && s.id.equals(next.id()) && s.version == next.version())) {
+            cancel(s.timer);
+            e.suspicion = null;
+        }
+        cancel(e.reap);
+        e.reap = null;
+        switch (next.status()) {
+            case SUSPECT -> {
+                if (e.suspicion == null) {
+                    startSuspicion(e, accuser);
+                }
+            }
+            case DEAD, LEFT -> e.reap = after(settings.deadMemberReap(), late -> reap(e, next));
+            case ALIVE -> {
+            }
+        }
+        if (next.isLive() && (prev == null || !prev.isLive() || !prev.id().equals(next.id()))) {
+            addToProbeOrder(next.name());
+        }
+        dissemination.add(new Claim(next, next.status() == MemberStatus.ALIVE ? "" : accuser));
+        publish(view.with(next));
+    }
+
+    private void startSuspicion(Entry e, String accuser) {
+        int n = view.liveMembers().size();
+        Duration min = Suspicion.minTimeout(settings.suspicionMultiplier(), n, settings.protocolPeriod());
+        Duration max = min.multipliedBy(settings.suspicionMaxMultiplier());
+        int k = Suspicion.expectedConfirmations(settings.suspicionMultiplier(), n);
+        Suspicion s = new Suspicion(e.member.id(), e.member.version(), accuser, ctx.clock().monotonicNanos(), min, max, k);
+        e.suspicion = s;
+        armSuspicion(e, s);
+    }
+
+    private boolean confirm(Entry e, String accuser) {
+        Suspicion s = e.suspicion;
+        if (!s.confirm(accuser)) {
+            return false;
+        }
+        armSuspicion(e, s);
+        return true;
+    }
+
+    private void armSuspicion(Entry e, Suspicion s) {
+        cancel(s.timer);
+        long remaining = Math.max(0, s.deadlineNanos() - ctx.clock().monotonicNanos());
+        s.timer = after(Duration.ofNanos(remaining), late -> onSuspicionTimeout(e, s, late));
+    }
+
+    private void onSuspicionTimeout(Entry e, Suspicion s, long lateNanos) {
+        if (state != State.RUNNING || e.suspicion != s) {
+            return;
+        }
+        if (lateNanos > pauseThresholdNanos && !s.graced) {
+            s.graced = true; // we were paused: read the refutation that may be waiting first
+            s.timer = after(health.scale(settings.probeTimeout()), late -> onSuspicionTimeout(e, s, late));
+            return;
+        }
+        metrics.declaredDead.increment();
+        Member dead = e.member.withStatus(MemberStatus.DEAD, e.member.version());
+        LOG.log(Level.DEBUG, () -> self + " declares " + dead.id() + " dead after "
+                + (ctx.clock().monotonicNanos() - s.startNanos) / 1_000_000 + " ms of suspicion, "
+                + s.confirmations() + " confirmations");
+        transition(e, dead, self.name());
+    }
+
+    private void reap(Entry e, Member tombstone) {
+        if (state != State.RUNNING || members.get(tombstone.name()) != e || e.member != tombstone) {
+            return;
+        }
+        members.remove(tombstone.name());
+        publish(view.without(tombstone.name()));
+    }
+
+    private void publish(MembershipView next) {
+        MembershipView previous = view;
+        view = next;
+        try {
+            listener.onViewChange(previous, next);
+        } catch (RuntimeException ex) {
+            metrics.listenerFailures.increment();
+            LOG.log(Level.ERROR, "membership listener failed on view " + next.version() + " of " + self, ex);
+        }
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    private void onMessage(NodeAddress from, byte[] payload) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        SwimMessage m;
+        try {
+            m = SwimCodec.decode(payload);
+        } catch (MalformedMessageException ex) {
+            metrics.malformed.increment();
+            logOnce("malformed", Level.WARNING, "dropped a malformed membership message from " + from + ": "
+                    + ex.getMessage() + " (further ones are counted in tandem.membership.messages.malformed)");
+            return;
+        }
+        if (m.sender().equals(self)) {
+            return;
+        }
+        if (state == State.LEFT) {
+            // Keep answering so that members probing us learn of our departure from the piggy-back.
+            if (m instanceof SwimMessage.Ping p && p.target().equals(self)) {
+                send(from, new SwimMessage.Ack(self, p.seq(), takeGossip()));
+            } else if (m instanceof SwimMessage.PushPull pp && !pp.response() && pp.cluster().equals(settings.cluster())) {
+                sendPushPull(from, true);
+            }
+            return;
+        }
+        String sender = m.sender().name();
+        for (Claim c : m.gossip()) {
+            apply(c, sender, false);
+        }
+        if (m instanceof SwimMessage.Ping p) {
+            onPing(from, p);
+        } else if (m instanceof SwimMessage.Ack a) {
+            onAck(a);
+        } else if (m instanceof SwimMessage.PingReq r) {
+            onPingReq(from, r);
+        } else if (m instanceof SwimMessage.Nack n) {
+            onNack(n);
+        } else if (m instanceof SwimMessage.PushPull pp) {
+            onPushPull(from, pp);
+        }
+    }
+
+    private void onPushPull(NodeAddress from, SwimMessage.PushPull pp) {
+        if (!pp.cluster().equals(settings.cluster())) {
+            metrics.foreignCluster.increment();
+            logOnce("foreign-push-pull", Level.WARNING, "ignored state from " + pp.sender() + " at " + from
+                    + " of cluster '" + pp.cluster() + "': this node is in cluster '" + settings.cluster()
+                    + "' (check the seeds and cluster settings)");
+            return;
+        }
+        boolean refuted = false;
+        for (Member m : pp.state()) {
+            refuted |= apply(Claim.of(m), pp.sender().name(), true);
+        }
+        if (!pp.response()) {
+            sendPushPull(from, true);
+        } else if (refuted) {
+            // The peer believed us suspect or dead; make sure it hears the refutation even if it
+            // is not among the members we gossip with (a partition that is healing).
+            sendPushPull(from, false);
+        }
+    }
+
+    private void sendPushPull(NodeAddress to, boolean response) {
+        List<Member> state = new ArrayList<>(members.size());
+        for (Entry e : members.values()) {
+            state.add(e.member);
+        }
+        send(to, new SwimMessage.PushPull(self, response, settings.cluster(), state));
+    }
+
+    private void send(NodeAddress to, SwimMessage message) {
+        if (to.equals(selfAddress)) {
+            return;
+        }
+        ctx.transport().send(to, Channels.MEMBERSHIP, SwimCodec.encode(message));
+    }
+
+    private List<Claim> takeGossip() {
+        return dissemination.take(SwimCodec.MAX_GOSSIP, GOSSIP_MAX_BYTES, view.liveMembers().size());
+    }
+
+    // ------------------------------------------------------------------ joining, anti-entropy
+
+    private boolean hasSeeds() {
+        for (NodeAddress a : settings.seeds()) {
+            if (!a.equals(selfAddress)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isAlone() {
+        for (Member m : view.liveMembers()) {
+            if (!m.name().equals(self.name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Asks every seed for its state; retried with exponential backoff while this node is alone. */
+    private void join() {
+        for (NodeAddress seed : settings.seeds()) {
+            sendPushPull(seed, false);
+        }
+        Duration wait = joinBackoff;
+        Duration doubled = joinBackoff.multipliedBy(2);
+        joinBackoff = doubled.compareTo(settings.pushPullInterval()) > 0 ? settings.pushPullInterval() : doubled;
+        joinTimer = after(wait, late -> {
+            joinTimer = null;
+            if (state == State.RUNNING && isAlone()) {
+                join();
+            }
+        });
+    }
+
+    private void onPushPullTick(long lateNanos) {
+        pushPullTimer = null;
+        if (state != State.RUNNING) {
+            return;
+        }
+        List<Member> live = randomLiveOthers(1, null);
+        if (live.isEmpty()) {
+            if (hasSeeds() && joinTimer == null) {
+                joinBackoff = settings.protocolPeriod();
+                join();
+            }
+        } else {
+            sendPushPull(live.get(0).address(), false);
+            // One reconnect attempt: a dead member's address or a seed not among the live members.
+            TreeSet<NodeAddress> candidates = new TreeSet<>();
+            TreeSet<NodeAddress> liveAddresses = new TreeSet<>();
+            for (Member m : view.members()) {
+                if (m.isLive()) {
+                    liveAddresses.add(m.address());
+                } else if (m.status() == MemberStatus.DEAD) {
+                    candidates.add(m.address());
+                }
+            }
+            candidates.addAll(settings.seeds());
+            candidates.removeAll(liveAddresses);
+            candidates.remove(selfAddress);
+            if (!candidates.isEmpty()) {
+                List<NodeAddress> list = new ArrayList<>(candidates);
+                sendPushPull(list.get(ctx.random().nextInt(list.size())), false);
+            }
+        }
+        pushPullTimer = after(settings.pushPullInterval(), this::onPushPullTick);
+    }
+
+    // ------------------------------------------------------------------ beacons
+
+    private void onBeaconTick(long lateNanos) {
+        beaconTimer = null;
+        if (state != State.RUNNING) {
+            return;
+        }
+        sendBeacon();
+        beaconTimer = after(jittered(settings.beaconInterval()), this::onBeaconTick);
+    }
+
+    private void sendBeacon() {
+        Beacon b = new Beacon(settings.cluster(), self, selfAddress, ctx.clock().wallMillis(), ctx.random().nextLong());
+        ctx.beacons().broadcast(beaconCodec.encode(b));
+    }
+
+    private void onBeacon(byte[] bytes) {
+        if (state != State.RUNNING) {
+            return;
+        }
+        Beacon b;
+        try {
+            b = BeaconCodec.parse(bytes);
+        } catch (MalformedMessageException ex) {
+            rejectBeacon("malformed", "ignored a malformed beacon: " + ex.getMessage());
+            return;
+        }
+        if (!b.cluster().equals(settings.cluster())) {
+            rejectBeacon("foreign-cluster", "ignored a beacon of cluster '" + b.cluster() + "' from " + b.node() + " at "
+                    + b.address() + ": this node is in cluster '" + settings.cluster() + "'");
+            return;
+        }
+        if (!beaconCodec.isAuthentic(bytes)) {
+            rejectBeacon("bad-secret", "ignored a beacon claiming to be " + b.node() + " at " + b.address()
+                    + ": it was not signed with this cluster's secret (every node needs the same secret)");
+            return;
+        }
+        long now = ctx.clock().wallMillis();
+        long skew = settings.beaconMaxSkew().toMillis();
+        if (b.timestampMillis() < now - skew || b.timestampMillis() > now + skew) {
+            rejectBeacon("stale", "ignored a beacon of " + b.node() + " stamped " + b.timestampMillis()
+                    + ", more than " + skew + " ms from this node's clock (" + now
+                    + "): a replay, or the hosts' clocks disagree (sync them, or raise beacon-max-skew-millis)");
+            return;
+        }
+        if (b.node().equals(self)) {
+            return;
+        }
+        String key = b.node() + "/" + b.nonce();
+        if (seenBeacons.containsKey(key)) {
+            rejectBeacon("replay", "ignored a repeated beacon of " + b.node() + " (same nonce seen before)");
+            return;
+        }
+        seenBeacons.put(key, Boolean.TRUE);
+        metrics.beaconsAccepted.increment();
+        Entry e = members.get(b.node().name());
+        if (e != null) {
+            long known = e.member.id().incarnation();
+            if (known > b.node().incarnation() || (known == b.node().incarnation() && e.member.isLive())) {
+                return; // an older life, or already a live member
+            }
+        }
+        long nowNanos = ctx.clock().monotonicNanos();
+        Long last = lastBeaconSyncNanos.get(b.address());
+        if (last != null && nowNanos - last < settings.protocolPeriod().toNanos()) {
+            return;
+        }
+        lastBeaconSyncNanos.put(b.address(), nowNanos);
+        sendPushPull(b.address(), false);
+    }
+
+    private void rejectBeacon(String reason, String message) {
+        metrics.beaconRejected(reason).increment();
+        logOnce("beacon-" + reason, Level.WARNING, message
+                + " (further ones are counted in tandem.discovery.beacons.rejected{reason=" + reason + "})");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Schedules {@code task}, telling it how late (ns) it fires on the monotonic clock; nothing runs after close. */
+    private Cancellable after(Duration delay, LongConsumer task) {
+        long due = ctx.clock().monotonicNanos() + delay.toNanos();
+        return ctx.scheduler().schedule(delay, () -> {
+            if (state != State.CLOSED) {
+                task.accept(Math.max(0, ctx.clock().monotonicNanos() - due));
+            }
+        });
+    }
+
+    private static void cancel(Cancellable c) {
+        if (c != null) {
+            c.cancel();
+        }
+    }
+
+    /** A uniformly random duration in (0, d]. */
+    private Duration randomUpTo(Duration d) {
+        long nanos = d.toNanos();
+        return Duration.ofNanos(nanos <= 1 ? 1 : 1 + ctx.random().nextLong(nanos));
+    }
+
+    /** {@code d} ± 10 %, so nodes started together do not stay in lock-step. */
+    private Duration jittered(Duration d) {
+        long tenth = Math.max(1, d.toNanos() / 10);
+        return Duration.ofNanos(d.toNanos() - tenth + ctx.random().nextLong(2 * tenth + 1));
+    }
+
+    private void shuffle(List<String> list) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = ctx.random().nextInt(i + 1);
+            String t = list.get(i);
+            list.set(i, list.get(j));
+            list.set(j, t);
+        }
+    }
+
+    /** Up to {@code n} distinct random live members other than this node and {@code exclude}. */
+    private List<Member> randomLiveOthers(int n, String exclude) {
+        List<Member> candidates = new ArrayList<>();
+        for (Member m : view.liveMembers()) {
+            if (!m.name().equals(self.name()) && !m.name().equals(exclude)) {
+                candidates.add(m);
+            }
+        }
+        int take = Math.min(n, candidates.size());
+        for (int i = 0; i < take; i++) {
+            int j = i + ctx.random().nextInt(candidates.size() - i);
+            Member t = candidates.get(i);
+            candidates.set(i, candidates.get(j));
+            candidates.set(j, t);
+        }
+        return new ArrayList<>(candidates.subList(0, take));
+    }
+
+    private void logOnce(String key, Level level, String message) {
+        if (loggedOnce.add(key)) {
+            LOG.log(level, self + ": " + message);
+        } else {
+            LOG.log(Level.DEBUG, () -> self + ": " + message);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SwimMembership{" + self + " " + state + " " + view + "}";
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tandem.transport.netty;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/** The tail of an authenticated connection: frames in, closure and errors to the transport. */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private final NettyTransport transport;
+    private final NettyTransport.Peer peer;
+
+    ConnectionHandler(NettyTransport transport, NettyTransport.Peer peer) {
+        this.transport = transport;
+        this.peer = peer;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        transport.deliver(peer.address, (Frame) msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        transport.connectionClosed(peer, ctx.channel());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        transport.exceptionCaught(ctx, cause, true);
+    }
+}
