@@ -1132,8 +1132,15 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         if (i < 0) {
             return;
         }
-        h.confirmed |= 1 << i;
-        if (h.confirmed == (1 << h.owners.length) - 1 && h.owners == owners[p] && !isOwner(p)) {
+        // Every owner must have confirmed the copy as of the same, current modification count: a
+        // confirmation from before a later write arrived says nothing about that write.
+        h.confirmedAt[i] = modCount;
+        for (int c : h.confirmedAt) {
+            if (c != modCount) {
+                return;
+            }
+        }
+        if (h.owners == owners[p] && !isOwner(p)) {
             drop(p);
         }
     }
@@ -1150,12 +1157,15 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         final NodeId[] owners;
         final int modCount;
         final long createdNanos;
-        int confirmed;
+        /** Per owner, the partition's modification count its confirmation covers (-1: none yet). */
+        final int[] confirmedAt;
 
         Handoff(NodeId[] owners, int modCount, long createdNanos) {
             this.owners = owners;
             this.modCount = modCount;
             this.createdNanos = createdNanos;
+            this.confirmedAt = new int[owners.length];
+            Arrays.fill(confirmedAt, -1);
         }
     }
 

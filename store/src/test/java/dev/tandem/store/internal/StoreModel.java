@@ -331,7 +331,7 @@ final class StoreModel {
             }
             if (!degraded && h < replicas) {
                 fail("acknowledged key " + k.name + " (seq " + k.ackedSeq + ") has " + h
-                        + " copies during a failure-free rebalance (make-before-break broken)");
+                        + " copies during a failure-free rebalance (make-before-break broken); held: " + copies(k));
             }
         }
     }
