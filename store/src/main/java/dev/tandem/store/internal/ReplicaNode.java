@@ -744,7 +744,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             for (int i = 0; i < r.answered.size(); i++) {
                 long[] v = r.answeredVersions.get(i);
                 NodeId n = r.answered.get(i);
-                if ((v == null || Versions.compare(v[0], v[1], b.hlc(), b.tag()) < 0)) {
+                // Only owners are repaired: a fallback that answered holds the key only in transit.
+                if ((v == null || Versions.compare(v[0], v[1], b.hlc(), b.tag()) < 0)
+                        && indexOf(owners[r.partition], n) >= 0) {
                     if (n.equals(self)) {
                         applyLocal(b.record(), r.keyHash, b.hlc(), b.tag());
                     } else {

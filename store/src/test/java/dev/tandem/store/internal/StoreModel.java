@@ -398,7 +398,15 @@ final class StoreModel {
             }
             var info = node.store.localInfo();
             if (info.keysInTransit() != 0) {
-                fail(node.id + " still holds " + info.keysInTransit() + " keys in transit at quiescence");
+                StringBuilder which = new StringBuilder();
+                for (int p = 0; p < node.store.partitions(); p++) {
+                    if (node.store.partition(p).liveSize() > 0
+                            && !java.util.Arrays.asList(node.store.ownersOf(p)).contains(node.id)) {
+                        which.append(" p").append(p).append(java.util.Arrays.toString(node.store.ownersOf(p)))
+                                .append(node.store.partition(p));
+                    }
+                }
+                fail(node.id + " still holds " + info.keysInTransit() + " keys in transit at quiescence:" + which);
             }
         }
     }
