@@ -11,4 +11,6 @@ module dev.tandem.store {
     requires transitive dev.tandem.cluster.api;
 
     exports dev.tandem.store.api;
+    // Only the simulator scenarios may look inside a node (local copies, sabotage switches).
+    exports dev.tandem.store.internal to dev.tandem.store.sim;
 }

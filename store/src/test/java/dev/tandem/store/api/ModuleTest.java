@@ -19,8 +19,11 @@ class ModuleTest {
 
     @Test
     void exportsOnlyTheApi() {
-        assertThat(descriptor.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
-                .containsExactly("dev.tandem.store.api");
+        assertThat(descriptor.exports().stream().filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source)
+                .collect(Collectors.toSet())).containsExactly("dev.tandem.store.api");
+        assertThat(descriptor.exports().stream().filter(ModuleDescriptor.Exports::isQualified)
+                .map(e -> e.source() + " to " + e.targets()).toList())
+                .containsExactly("dev.tandem.store.internal to [dev.tandem.store.sim]");
     }
 
     @Test

@@ -1,0 +1,423 @@
+package dev.tandem.node;
+
+import dev.tandem.cluster.KeyHash;
+import dev.tandem.cluster.MembershipView;
+import dev.tandem.cluster.NodeAddress;
+import dev.tandem.cluster.NodeId;
+import dev.tandem.cluster.boot.Wiring;
+import dev.tandem.cluster.runtime.NodeContext;
+import dev.tandem.cluster.spi.Discovery;
+import dev.tandem.cluster.spi.Membership;
+import dev.tandem.cluster.spi.MembershipListener;
+import dev.tandem.cluster.spi.Placement;
+import dev.tandem.cluster.spi.PlacementNode;
+import dev.tandem.cluster.spi.PlacementProvider;
+import dev.tandem.cluster.spi.PlacementTable;
+import dev.tandem.transport.netty.BeaconSettings;
+import dev.tandem.transport.netty.NodeRuntime;
+import dev.tandem.transport.netty.TransportSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/**
+ * One running Tandem node: the Netty runtime (one event-loop thread, TCP transport, optional
+ * multicast beacons) with the chosen discovery and placement strategies wired onto it.
+ *
+ * <pre>{@code
+ * try (TandemNode node = TandemNode.builder()
+ *         .name("a").bind("127.0.0.1", 7401)
+ *         .secret(System.getenv("TANDEM_SECRET"))
+ *         .discovery("static").seeds("127.0.0.1:7402,127.0.0.1:7403")
+ *         .placement("rendezvous")
+ *         .start()) {
+ *     node.awaitLiveMembers(3).get(30, SECONDS);
+ *     List<NodeId> owners = node.owners("user:42".getBytes(UTF_8), 2);
+ * }
+ * }</pre>
+ *
+ * <p>Strategies are found by name with {@link java.util.ServiceLoader}; unknown names, invalid
+ * settings and a missing secret fail in {@link Builder#start()} before any socket is opened.
+ *
+ * <p>Thread-safety: every method may be called from any thread. Node logic runs on the node's
+ * own thread; {@link #view()} and {@link #placement()} return the latest immutable snapshot;
+ * listeners are called on the node's thread and must not block.
+ */
+public final class TandemNode implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+    private final NodeRuntime runtime;
+    private final Placement placement;
+    private final Duration leaveGrace;
+    private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Waiter> waiters = new ArrayList<>(); // node thread only
+    private volatile Snapshot snapshot;
+    private volatile boolean closed;
+    private Membership membership; // node thread only
+
+    private record Snapshot(MembershipView view, PlacementTable table) {
+    }
+
+    private record Waiter(Predicate<MembershipView> condition, CompletableFuture<MembershipView> future) {
+    }
+
+    private TandemNode(NodeRuntime runtime, Placement placement, Duration leaveGrace) {
+        this.runtime = runtime;
+        this.placement = placement;
+        this.leaveGrace = leaveGrace;
+        this.snapshot = new Snapshot(MembershipView.empty(), placement.assign(List.of()));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This node's identity; the incarnation is new at every start. */
+    public NodeId id() {
+        return runtime.context().self();
+    }
+
+    /** The address peers reach this node's transport at. */
+    public NodeAddress address() {
+        return runtime.localAddress();
+    }
+
+    /** The latest membership view this node holds. */
+    public MembershipView view() {
+        return snapshot.view();
+    }
+
+    /** Owner lookups for the live members of {@link #view()}. */
+    public PlacementTable placement() {
+        return snapshot.table();
+    }
+
+    /** The owners of {@code key} (by {@link KeyHash}) in the current view, in preference order. */
+    public List<NodeId> owners(byte[] key, int replicas) {
+        return snapshot.table().owners(KeyHash.of(key), replicas);
+    }
+
+    /** The node's metrics registry. */
+    public MeterRegistry meters() {
+        return runtime.context().meters();
+    }
+
+    /** Calls {@code listener} on the node's thread after every view change. */
+    public void addViewListener(MembershipListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Completes with the first view (possibly the current one) in which at least {@code count}
+     * members are live. Never completes if the cluster never gets there: combine with a timeout.
+     */
+    public CompletableFuture<MembershipView> awaitLiveMembers(int count) {
+        return awaitView(v -> v.liveMembers().size() >= count);
+    }
+
+    /** Completes with the first view (possibly the current one) that satisfies {@code condition}. */
+    public CompletableFuture<MembershipView> awaitView(Predicate<MembershipView> condition) {
+        Objects.requireNonNull(condition, "condition");
+        CompletableFuture<MembershipView> f = new CompletableFuture<>();
+        runtime.context().scheduler().execute(() -> {
+            MembershipView v = snapshot.view();
+            if (condition.test(v)) {
+                f.complete(v);
+            } else if (closed) {
+                f.completeExceptionally(new IllegalStateException("node " + id() + " is closed"));
+            } else {
+                waiters.add(new Waiter(condition, f));
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Leaves gracefully: announces the departure, keeps answering for {@code leaveGrace} so the
+     * announcement spreads, then closes. The future completes once the node is closed.
+     */
+    public CompletableFuture<Void> leave() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runtime.context().scheduler().execute(() -> {
+            if (membership != null && !closed) {
+                membership.leave();
+            }
+            runtime.context().scheduler().schedule(leaveGrace, () -> {
+                // close() waits for the event loop; hand it to another thread.
+                CompletableFuture.runAsync(() -> {
+                    close();
+                    done.complete(null);
+                });
+            });
+        });
+        return done;
+    }
+
+    /** Stops at once, as a crash would look to the others (they will detect it). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        try {
+            runtime.context().scheduler().execute(() -> {
+                try {
+                    if (membership != null) {
+                        membership.close();
+                    }
+                    IllegalStateException gone = new IllegalStateException("node " + id() + " closed");
+                    waiters.forEach(w -> w.future().completeExceptionally(gone));
+                    waiters.clear();
+                } finally {
+                    stopped.complete(null);
+                }
+            });
+            stopped.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // The event loop is already gone or stuck; closing the runtime below still frees the sockets.
+        } finally {
+            runtime.close();
+        }
+    }
+
+    private void onViewChange(MembershipView previous, MembershipView current) {
+        snapshot = new Snapshot(current, placement.assign(PlacementNode.liveNodes(current)));
+        for (MembershipListener l : listeners) {
+            l.onViewChange(previous, current);
+        }
+        Iterator<Waiter> it = waiters.iterator();
+        while (it.hasNext()) {
+            Waiter w = it.next();
+            if (w.condition().test(current)) {
+                it.remove();
+                w.future().complete(current);
+            }
+        }
+    }
+
+    private void startMembership(Discovery discovery) {
+        NodeContext context = runtime.context();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        context.scheduler().execute(() -> {
+            try {
+                membership = discovery.start(context, this::onViewChange);
+                MembershipView first = membership.view();
+                if (first.version() > snapshot.view().version()) {
+                    onViewChange(snapshot.view(), first);
+                }
+                started.complete(null);
+            } catch (RuntimeException e) {
+                started.completeExceptionally(e);
+            }
+        });
+        try {
+            started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("membership did not start within " + START_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+    }
+
+    /**
+     * Chooses a node's name, address, cluster credentials and strategies. Not thread-safe.
+     * Required: {@link #name} and {@link #secret}.
+     */
+    public static final class Builder {
+        private String name;
+        private String host = "127.0.0.1";
+        private int port;
+        private String advertisedHost;
+        private String cluster = "tandem";
+        private String secret;
+        private String discovery = "gossip";
+        private String placementName = "rendezvous";
+        private PlacementProvider placementProvider;
+        private final Map<String, String> discoveryOptions = new LinkedHashMap<>();
+        private final Map<String, String> placementOptions = new LinkedHashMap<>();
+        private BeaconSettings beacons;
+        private MeterRegistry meters;
+        private Long incarnation;
+        private Duration leaveGrace = Duration.ofSeconds(2);
+
+        private Builder() {
+        }
+
+        /** The node's name: stable across restarts, unique in the cluster. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Where the transport listens (port 0: any free port). Default {@code 127.0.0.1:0}. */
+        public Builder bind(String host, int port) {
+            this.host = Objects.requireNonNull(host, "host");
+            this.port = port;
+            return this;
+        }
+
+        /** {@code HOST:PORT}, as {@link NodeAddress#parse}. */
+        public Builder bind(String hostAndPort) {
+            NodeAddress a = NodeAddress.parse(hostAndPort);
+            return bind(a.host(), a.port());
+        }
+
+        /** The host peers should dial when it differs from the bind host (NAT, containers). */
+        public Builder advertisedHost(String host) {
+            this.advertisedHost = host;
+            return this;
+        }
+
+        /** Cluster name; nodes of other clusters are refused. Default {@code tandem}. */
+        public Builder cluster(String cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
+            return this;
+        }
+
+        /**
+         * The cluster secret (at least 16 characters). It authenticates every transport connection
+         * and, with {@code gossip} discovery, every multicast beacon.
+         */
+        public Builder secret(String secret) {
+            this.secret = secret;
+            return this;
+        }
+
+        /** Discovery strategy by name: {@code gossip} (default: multicast beacons) or {@code static}. */
+        public Builder discovery(String name) {
+            this.discovery = Objects.requireNonNull(name, "discovery");
+            return this;
+        }
+
+        /** A discovery setting, e.g. {@code protocol-period-millis=500}; see the strategy's docs. */
+        public Builder discoveryOption(String key, String value) {
+            discoveryOptions.put(key, value);
+            return this;
+        }
+
+        /** Addresses to join through, {@code HOST:PORT,...}. */
+        public Builder seeds(String commaSeparated) {
+            return discoveryOption("seeds", commaSeparated);
+        }
+
+        /** Placement strategy by name: {@code rendezvous} (default) or {@code ring}. */
+        public Builder placement(String name) {
+            this.placementName = Objects.requireNonNull(name, "placement");
+            this.placementProvider = null;
+            return this;
+        }
+
+        /** Placement strategy by instance. */
+        public Builder placement(PlacementProvider provider) {
+            this.placementProvider = Objects.requireNonNull(provider, "placement");
+            return this;
+        }
+
+        public Builder placementOption(String key, String value) {
+            placementOptions.put(key, value);
+            return this;
+        }
+
+        /** Multicast beacon settings; default: on (defaults) with {@code gossip}, off otherwise. */
+        public Builder beacons(BeaconSettings beacons) {
+            this.beacons = Objects.requireNonNull(beacons, "beacons");
+            return this;
+        }
+
+        public Builder meters(MeterRegistry meters) {
+            this.meters = Objects.requireNonNull(meters, "meters");
+            return this;
+        }
+
+        /**
+         * The process incarnation; default the wall clock in milliseconds at start, so a restart
+         * on a host whose clock does not go backwards is always a newer incarnation.
+         */
+        public Builder incarnation(long incarnation) {
+            this.incarnation = incarnation;
+            return this;
+        }
+
+        /** How long {@link TandemNode#leave()} keeps answering after announcing. Default 2 s. */
+        public Builder leaveGrace(Duration grace) {
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("leave grace must be >= 0, was " + grace);
+            }
+            this.leaveGrace = grace;
+            return this;
+        }
+
+        /**
+         * Validates everything, opens the sockets and starts membership.
+         *
+         * @throws IllegalArgumentException for a missing name or secret, an unknown strategy
+         *                                  (listing the installed ones) or an invalid setting
+         * @throws IllegalStateException    if the node cannot start (e.g. the port is taken)
+         */
+        public TandemNode start() {
+            if (name == null) {
+                throw new IllegalArgumentException("a node needs a name (builder.name(\"a\"))");
+            }
+            NodeId id = new NodeId(name, incarnation != null ? incarnation : System.currentTimeMillis());
+            if (secret == null || secret.isEmpty()) {
+                throw new IllegalArgumentException("a node needs the cluster secret (builder.secret(...), at least "
+                        + TransportSettings.MIN_SECRET_BYTES + " characters); every node of the cluster uses the same one");
+            }
+            boolean gossip = discovery.equals("gossip");
+            Wiring.Builder wiring = Wiring.builder().discovery(discovery);
+            if (placementProvider != null) {
+                wiring.placement(placementProvider);
+            } else {
+                wiring.placement(placementName);
+            }
+            placementOptions.forEach(wiring::placementOption);
+            wiring.discoveryOption("cluster", cluster);
+            if (gossip && !discoveryOptions.containsKey("secret")) {
+                wiring.discoveryOption("secret", secret);
+            }
+            discoveryOptions.forEach(wiring::discoveryOption);
+            Wiring w = wiring.build();
+
+            TransportSettings.Builder transport = TransportSettings.builder(cluster, secret).bind(host, port);
+            if (advertisedHost != null) {
+                transport.advertisedHost(advertisedHost);
+            }
+            NodeRuntime.Builder rb = NodeRuntime.builder(id, transport.build())
+                    .meters(meters != null ? meters : new SimpleMeterRegistry())
+                    .beacons(beacons != null ? beacons : gossip ? BeaconSettings.defaults() : BeaconSettings.disabled());
+            NodeRuntime runtime = rb.start();
+            TandemNode node = new TandemNode(runtime, w.placement(), leaveGrace);
+            try {
+                node.startMembership(w.discovery());
+            } catch (RuntimeException e) {
+                runtime.close();
+                throw e;
+            }
+            return node;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TandemNode[" + id() + " @ " + address() + ", " + view().liveMembers().size() + " live]";
+    }
+}
