@@ -1452,6 +1452,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         return sb.toString();
     }
 
+    io.micrometer.core.instrument.MeterRegistry meters() {
+        return ctx.meters();
+    }
+
     long keysSent() {
         return keysSent;
     }

@@ -162,4 +162,26 @@ class ReplicaNodeTest {
         a.close();
         assertThat(((StoreException) failure(f)).reason()).isEqualTo(StoreException.Reason.CLOSED);
     }
+
+    @Test
+    @DisplayName("metrics: put/get timers count operations; keys moved count transferred entries")
+    void metrics() {
+        TestCluster c = cluster("a", "b");
+        ReplicaNode a = c.nodes.get("a").store;
+        for (int i = 0; i < 20; i++) {
+            c.await(a.putAsync(("k" + i).getBytes(), new byte[] {1}), Duration.ofSeconds(5));
+        }
+        c.await(a.getAsync("k1".getBytes()), Duration.ofSeconds(5));
+        var meters = a.meters();
+        assertThat(meters.get("tandem.store.put").timer().count()).isEqualTo(20);
+        assertThat(meters.get("tandem.store.get").timer().count()).isEqualTo(1);
+        c.join("c");
+        c.runFor(Duration.ofSeconds(3));
+        double moved = c.upNodes().stream().mapToDouble(n -> n.store.meters().get("tandem.store.moved.keys")
+                .counter().count()).sum();
+        assertThat(moved).isGreaterThan(0);
+        c.runFor(Duration.ofSeconds(3));
+        assertThat(meters.get("tandem.store.keys").tag("role", "owner").gauge().value())
+                .isEqualTo(a.localInfo().keysAsOwner());
+    }
 }
