@@ -1,0 +1,448 @@
+package dev.tandem.store.sim;
+
+import dev.tandem.cluster.MembershipView;
+import dev.tandem.cluster.NodeId;
+import dev.tandem.cluster.boot.StrategyCatalog;
+import dev.tandem.cluster.runtime.NodeContext;
+import dev.tandem.cluster.spi.Membership;
+import dev.tandem.cluster.spi.Placement;
+import dev.tandem.cluster.spi.StrategyOptions;
+import dev.tandem.discovery.gossip.GossipSettings;
+import dev.tandem.discovery.gossip.StaticDiscoveryProvider;
+import dev.tandem.simulator.ClusterView;
+import dev.tandem.simulator.Driver;
+import dev.tandem.simulator.Invariant;
+import dev.tandem.simulator.Phase;
+import dev.tandem.simulator.Roster;
+import dev.tandem.simulator.Workload;
+import dev.tandem.simulator.WorkloadRun;
+import dev.tandem.store.api.StoreConfig;
+import dev.tandem.store.api.StoreNode;
+import dev.tandem.store.internal.SimAccess;
+import dev.tandem.store.internal.SimAccess.LocalCopy;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The store workload: every node runs SWIM membership (static seeds: the whole roster) and a
+ * store node fed by it; clients put, overwrite, delete and read a small key space through random
+ * nodes during the safety phase, one operation per key at a time.
+ *
+ * <p>Invariants (DESIGN.md "Invariants" 1 and 2):
+ * <ul>
+ *   <li>{@value #ACK}: when a write completes, two distinct nodes hold its version or a later one;</li>
+ *   <li>{@value #NEVER_ZERO}: an acknowledged key always has a copy of its version (or a later one)
+ *       on some up node — checked after every event that can change it (throttled to every 50 ms of
+ *       virtual time plus after every fault). DESIGN.md's precondition applies: once two crashes
+ *       fall within one repair window ({@value #REPAIR_WINDOW_NANOS} ns here; a restarted node comes
+ *       back empty), keys acknowledged before are exempt from this check and from the final value
+ *       check (they may be lost) — they must still end on exactly their owners;</li>
+ *   <li>{@value #CONVERGED} (at convergence): every key is held by exactly its two owners with one
+ *       version, which is the latest acknowledged write, a later-versioned acknowledged one, or a
+ *       write whose outcome is unknown (failed, or its coordinator crashed) issued after it.</li>
+ * </ul>
+ */
+final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
+    static final String ACK = "a write is held by two nodes when acknowledged";
+    static final String NEVER_ZERO = "an acknowledged write never has zero copies";
+    static final String CONVERGED = "every key has exactly two copies, on its owners, of its latest acknowledged write";
+    static final int KEYS = 64;
+    static final StoreConfig CONFIG = StoreConfig.defaults().withPartitions(128);
+
+    /** A node as checkers see it. */
+    static final class StoreSimNode {
+        final NodeId id;
+        final StoreNode store;
+        final Membership membership;
+
+        StoreSimNode(NodeId id, StoreNode store, Membership membership) {
+            this.id = id;
+            this.store = store;
+            this.membership = membership;
+        }
+    }
+
+    private static final class Key {
+        final byte[] bytes;
+        final String name;
+        boolean inFlight;
+        long pendingSeq;
+        boolean pendingDelete;
+        NodeId coordinator;
+        long ackedSeq = -1;
+        boolean ackedDelete;
+        long ackedHlc = -1;
+        long ackedTag;
+        final List<long[]> acked = new ArrayList<>(); // {seq, hlc, tag, delete}
+        final TreeMap<Long, Boolean> unknownAfter = new TreeMap<>();
+        /** Acknowledged before two failures within one repair window: DESIGN.md allows losing it. */
+        boolean mayBeLost;
+
+        Key(String name) {
+            this.name = name;
+            this.bytes = name.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    private final Roster roster;
+    private final String sabotage;
+    private final Placement placement;
+    private final StoreSimNode[] nodes;
+    private final Key[] keys = new Key[KEYS];
+    private final List<String> violations = new ArrayList<>();
+    private long nextSeq = 1;
+
+    StoreWorkload(Roster roster, String sabotage, boolean failureFree) {
+        this.failureFree = failureFree;
+        this.roster = roster;
+        this.sabotage = sabotage;
+        this.placement = StrategyCatalog.placements().get("rendezvous").create(StrategyOptions.none());
+        this.nodes = new StoreSimNode[roster.size()];
+        for (int i = 0; i < KEYS; i++) {
+            keys[i] = new Key("key-" + i);
+        }
+    }
+
+    static Workload<StoreSimNode> workload(String sabotage) {
+        return Workload.of(sabotage.isEmpty() ? "store" : "store (sabotage " + sabotage + ")",
+                "SWIM membership + a store node on every machine; clients write through random nodes",
+                roster -> new StoreWorkload(roster, sabotage, false));
+    }
+
+    /**
+     * For scenarios without faults (nodes joining over time): additionally checks
+     * {@value #MAKE_BEFORE_BREAK} after every step.
+     */
+    static Workload<StoreSimNode> failureFree(String sabotage) {
+        return Workload.of(sabotage.isEmpty() ? "store (no faults)" : "store (no faults, sabotage " + sabotage + ")",
+                "as store, and with no faults rebalancing must never leave an acknowledged write below two copies",
+                roster -> new StoreWorkload(roster, sabotage, true));
+    }
+
+    static final String MAKE_BEFORE_BREAK = "without failures, an acknowledged write never has fewer than two copies";
+    private final boolean failureFree;
+
+    @Override
+    public StoreSimNode startNode(int node, NodeContext context) {
+        StoreNode store = SimAccess.create(context, placement, CONFIG, sabotage);
+        Membership membership = new StaticDiscoveryProvider().create(GossipSettings.staticSeeds(roster.addresses()))
+                .start(context, store::onViewChange);
+        if (membership.view().version() > store.view().version()) {
+            store.onViewChange(MembershipView.empty(), membership.view());
+        }
+        StoreSimNode s = new StoreSimNode(context.self(), store, membership);
+        nodes[node] = s;
+        return s;
+    }
+
+    // ------------------------------------------------------------------ clients
+
+    static byte[] value(long seq) {
+        return ByteBuffer.allocate(8).putLong(seq).array();
+    }
+
+    private long generation;
+
+    private Duration lastRound = Duration.ZERO;
+
+    @Override
+    public void drive(Driver<StoreSimNode> driver) {
+        next(driver, Duration.ofSeconds(2));
+        // Nodes may boot late (or all be down at once): restart the client loop if it died.
+        for (int sec = 3; sec < 60; sec++) {
+            for (int i = 0; i < driver.size(); i++) {
+                driver.at(Duration.ofSeconds(sec), i, s -> {
+                    if (driver.phase() == Phase.SAFETY && driver.now().minus(lastRound).toMillis() > 500) {
+                        next(driver, Duration.ZERO);
+                    }
+                });
+            }
+        }
+    }
+
+    /** The client loop continues through whichever node is up first (a down node skips its operation). */
+    private void next(Driver<StoreSimNode> driver, Duration delay) {
+        long g = ++generation;
+        for (int i = 0; i < driver.size(); i++) {
+            driver.at(delay, i, s -> {
+                if (generation == g) {
+                    schedule(driver);
+                }
+            });
+        }
+    }
+
+    private long ackedCount;
+    private long unknownCount;
+    private long issued;
+
+    private boolean noted;
+
+    private void schedule(Driver<StoreSimNode> driver) {
+        lastRound = driver.now();
+        if (driver.phase() != Phase.SAFETY) {
+            if (noted) {
+                return;
+            }
+            noted = true;
+            driver.note("store clients: " + issued + " writes issued, " + ackedCount + " acknowledged, " + unknownCount
+                    + " failed or unknown");
+            return;
+        }
+        for (int i = 0; i < 3; i++) {
+            int node = driver.random().nextInt(driver.size());
+            Key k = keys[driver.random().nextInt(KEYS)];
+            int kind = driver.random().nextInt(10);
+            driver.at(Duration.ofMillis(driver.random().nextInt(20)), node, s -> operate(s, k, kind));
+        }
+        next(driver, Duration.ofMillis(25));
+    }
+
+    private void operate(StoreSimNode s, Key k, int kind) {
+        if (kind >= 7) {
+            s.store.getAsync(k.bytes);
+            return;
+        }
+        if (k.inFlight) {
+            if (nodes[indexOf(k.coordinator)] != null && !nodes[indexOf(k.coordinator)].id.equals(k.coordinator)) {
+                settle(k, k.pendingSeq, k.pendingDelete, false); // its coordinator crashed: outcome unknown
+            } else {
+                return;
+            }
+        }
+        long seq = nextSeq++;
+        issued++;
+        boolean delete = kind == 6;
+        k.inFlight = true;
+        k.pendingSeq = seq;
+        k.pendingDelete = delete;
+        k.coordinator = s.id;
+        (delete ? s.store.deleteAsync(k.bytes) : s.store.putAsync(k.bytes, value(seq)))
+                .whenComplete((v, t) -> settle(k, seq, delete, t == null));
+    }
+
+    private int indexOf(NodeId id) {
+        return roster.indexOf(id.name()).orElseThrow();
+    }
+
+    private void settle(Key k, long seq, boolean delete, boolean ok) {
+        if (!k.inFlight || k.pendingSeq != seq) {
+            return;
+        }
+        k.inFlight = false;
+        if (!ok) {
+            unknownCount++;
+            k.unknownAfter.put(seq, delete);
+            return;
+        }
+        ackedCount++;
+        // The version this write ended with: the highest version of it any node holds.
+        long[] v = null;
+        for (StoreSimNode n : nodes) {
+            LocalCopy c = n == null ? null : SimAccess.peek(n.store, k.bytes);
+            if (c != null && c.tombstone() == delete && (delete || ByteBuffer.wrap(c.value()).getLong() == seq)
+                    && (v == null || c.compareTo(v[0], v[1]) > 0)) {
+                v = new long[] {c.hlc(), c.tag()};
+            }
+        }
+        if (v == null) {
+            violations.add(k.name + ": write " + seq + " acknowledged but held by no node");
+            return;
+        }
+        k.ackedSeq = seq;
+        k.ackedDelete = delete;
+        k.ackedHlc = v[0];
+        k.ackedTag = v[1];
+        k.acked.add(new long[] {seq, v[0], v[1], delete ? 1 : 0});
+        k.unknownAfter.clear();
+        k.mayBeLost = false;
+        int holders = 0;
+        for (StoreSimNode n : nodes) {
+            LocalCopy c = n == null ? null : SimAccess.peek(n.store, k.bytes);
+            if (c != null && c.compareTo(k.ackedHlc, k.ackedTag) >= 0) {
+                holders++;
+            }
+        }
+        if (holders < 2) {
+            violations.add(k.name + ": write " + seq + " acknowledged with " + holders + " copies");
+        }
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    @Override
+    public List<Invariant<StoreSimNode>> invariants() {
+        List<Invariant<StoreSimNode>> all = new ArrayList<>(List.of(
+                Invariant.everyStep(ACK, c -> violations.isEmpty() ? Optional.empty() : Optional.of(violations.get(0))),
+                Invariant.everyStep(NEVER_ZERO, c -> copies(c, 1)),
+                Invariant.atConvergence(CONVERGED, c -> copiesProblem(c, true))));
+        if (failureFree) {
+            all.add(Invariant.everyStep(MAKE_BEFORE_BREAK, c -> copies(c, 2)));
+        }
+        return all;
+    }
+
+    private final long[] lastCheckNanos = {-1, -1, -1};
+    /** DESIGN.md: losing data takes two failures within one repair window; this run's window. */
+    static final long REPAIR_WINDOW_NANOS = Duration.ofSeconds(10).toNanos();
+    private boolean[] wasUp;
+    private long lastCrashNanos = Long.MIN_VALUE / 2;
+    private int doubleFailures;
+
+    /** Notices crashes (a restarted node comes back empty, so a crash is a failure even if brief). */
+    private void trackFailures(ClusterView<StoreSimNode> c) {
+        if (wasUp == null) {
+            wasUp = new boolean[c.size()];
+        }
+        for (int i = 0; i < c.size(); i++) {
+            boolean up = c.state(i).isPresent();
+            if (wasUp[i] && !up) {
+                if (c.nowNanos() - lastCrashNanos < REPAIR_WINDOW_NANOS) {
+                    doubleFailures++;
+                    for (Key k : keys) {
+                        if (k.ackedSeq >= 0) {
+                            k.mayBeLost = true;
+                        }
+                    }
+                }
+                lastCrashNanos = c.nowNanos();
+            }
+            wasUp[i] = up;
+        }
+    }
+
+    /** Every acknowledged key has at least {@code min} copies of its version (or a later one) on up nodes. */
+    private Optional<String> copies(ClusterView<StoreSimNode> c, int min) {
+        trackFailures(c);
+        if (c.lastNode() >= 0 && lastCheckNanos[min] >= 0 && c.nowNanos() - lastCheckNanos[min] < 50_000_000L) {
+            return Optional.empty();
+        }
+        lastCheckNanos[min] = c.nowNanos();
+        for (Key k : keys) {
+            if (k.ackedSeq < 0 || k.ackedDelete || k.mayBeLost) {
+                continue;
+            }
+            int held = 0;
+            for (int i = 0; i < c.size(); i++) {
+                Optional<StoreSimNode> s = c.state(i);
+                if (s.isPresent()) {
+                    LocalCopy copy = SimAccess.peek(s.get().store, k.bytes);
+                    held += copy != null && copy.compareTo(k.ackedHlc, k.ackedTag) >= 0 ? 1 : 0;
+                }
+            }
+            if (held < min) {
+                return Optional.of(k.name + ": acknowledged write " + k.ackedSeq + " has " + held
+                        + " copies on up nodes");
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean converged(ClusterView<StoreSimNode> c) {
+        MembershipView first = null;
+        for (int i = 0; i < c.size(); i++) {
+            Optional<StoreSimNode> s = c.state(i);
+            if (s.isEmpty()) {
+                continue;
+            }
+            StoreNode st = s.get().store;
+            if (!SimAccess.idle(st) || SimAccess.info(st).keysInTransit() != 0) {
+                return false;
+            }
+            List<NodeId> live = st.view().liveMembers().stream().map(m -> m.id()).toList();
+            if (first != null && !first.liveMembers().stream().map(m -> m.id()).toList().equals(live)) {
+                return false;
+            }
+            first = st.view();
+        }
+        return copiesProblem(c, false).isEmpty();
+    }
+
+    private Optional<String> copiesProblem(ClusterView<StoreSimNode> c, boolean strict) {
+        if (!violations.isEmpty()) {
+            return Optional.of(violations.get(0));
+        }
+        StoreSimNode ref = null;
+        for (int i = 0; i < c.size() && ref == null; i++) {
+            ref = c.state(i).orElse(null);
+        }
+        if (ref == null) {
+            return Optional.of("no node is up");
+        }
+        for (Key k : keys) {
+            if (k.inFlight && !c.state(indexOf(k.coordinator)).map(n -> n.id.equals(k.coordinator)).orElse(false)) {
+                settle(k, k.pendingSeq, k.pendingDelete, false); // its coordinator crashed: outcome unknown
+            }
+            if (k.inFlight) {
+                if (!strict) {
+                    return Optional.of(k.name + " has a write in flight");
+                }
+                k.inFlight = false; // at convergence a write still pending has an unknown outcome
+                k.unknownAfter.put(k.pendingSeq, k.pendingDelete);
+            }
+            TreeSet<String> owners = new TreeSet<>();
+            for (NodeId o : SimAccess.owners(ref.store, k.bytes)) {
+                owners.add(o.toString());
+            }
+            TreeSet<String> holders = new TreeSet<>();
+            LocalCopy first = null;
+            for (int i = 0; i < c.size(); i++) {
+                Optional<StoreSimNode> s = c.state(i);
+                if (s.isEmpty()) {
+                    continue;
+                }
+                LocalCopy copy = SimAccess.peek(s.get().store, k.bytes);
+                if (copy == null) {
+                    continue;
+                }
+                holders.add(s.get().id.toString());
+                if (first == null) {
+                    first = copy;
+                } else if (copy.compareTo(first.hlc(), first.tag()) != 0) {
+                    return Optional.of(k.name + " has diverging versions on " + holders);
+                }
+            }
+            boolean live = first != null && !first.tombstone();
+            if (live ? !holders.equals(owners) : !holders.isEmpty() && !holders.equals(owners)) {
+                return Optional.of(k.name + " is held by " + holders + ", its owners are " + owners);
+            }
+            Long seq = live ? ByteBuffer.wrap(first.value()).getLong() : null;
+            if (!acceptable(k, seq)) {
+                return Optional.of(k.name + " ended as " + (seq == null ? "absent" : "write " + seq)
+                        + "; last acknowledged write " + k.ackedSeq + (k.ackedDelete ? " (delete)" : "")
+                        + ", unknown outcomes after it " + k.unknownAfter);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean acceptable(Key k, Long seq) {
+        if (k.mayBeLost) {
+            return true; // two failures within one repair window: any outcome is allowed
+        }
+        if (seq == null) {
+            return k.ackedSeq < 0 || k.ackedDelete || k.unknownAfter.containsValue(Boolean.TRUE)
+                    || laterVersioned(k, -1, true);
+        }
+        return !k.ackedDelete && seq == k.ackedSeq || Boolean.FALSE.equals(k.unknownAfter.get(seq))
+                || laterVersioned(k, seq, false);
+    }
+
+    private static boolean laterVersioned(Key k, long seq, boolean delete) {
+        for (long[] w : k.acked) {
+            if ((w[3] == 1) == delete && (delete || w[0] == seq) && (w[1] > k.ackedHlc
+                    || w[1] == k.ackedHlc && (w[2] & Long.MAX_VALUE) > (k.ackedTag & Long.MAX_VALUE))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,1470 @@
+package dev.tandem.store.internal;
+
+import dev.tandem.cluster.KeyHash;
+import dev.tandem.cluster.Member;
+import dev.tandem.cluster.MembershipView;
+import dev.tandem.cluster.NodeAddress;
+import dev.tandem.cluster.NodeId;
+import dev.tandem.cluster.codec.MalformedMessageException;
+import dev.tandem.cluster.runtime.Cancellable;
+import dev.tandem.cluster.runtime.Channels;
+import dev.tandem.cluster.runtime.MessageHandler;
+import dev.tandem.cluster.runtime.NodeContext;
+import dev.tandem.cluster.spi.Placement;
+import dev.tandem.cluster.spi.PlacementNode;
+import dev.tandem.cluster.spi.PlacementTable;
+import dev.tandem.store.api.NodeInfo;
+import dev.tandem.store.api.StoreConfig;
+import dev.tandem.store.api.StoreException;
+import dev.tandem.store.api.StoreException.Reason;
+import dev.tandem.store.api.StoreNode;
+import dev.tandem.store.internal.Messages.Ack;
+import dev.tandem.store.internal.Messages.Body;
+import dev.tandem.store.internal.Messages.Digest;
+import dev.tandem.store.internal.Messages.DigestReply;
+import dev.tandem.store.internal.Messages.Envelope;
+import dev.tandem.store.internal.Messages.Header;
+import dev.tandem.store.internal.Messages.PartitionDigest;
+import dev.tandem.store.internal.Messages.Push;
+import dev.tandem.store.internal.Messages.PushAck;
+import dev.tandem.store.internal.Messages.Read;
+import dev.tandem.store.internal.Messages.ReadAnswer;
+import dev.tandem.store.internal.Messages.ReadReply;
+import dev.tandem.store.internal.Messages.WireEntry;
+import dev.tandem.store.internal.Messages.Write;
+import dev.tandem.store.internal.Messages.WriteAck;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node of the replicated store: a single-threaded, sans-IO state machine driven by three
+ * events — a message on {@link Channels#STORE}, its housekeeping tick, a membership view change —
+ * plus client operations that hop onto the node's executor.
+ *
+ * <h2>Partitioning</h2>
+ * A key's 64-bit {@link KeyHash} picks one of {@code P} partitions (default 1024) by its top
+ * {@code log2 P} bits. A partition's owners are {@code table.owners(XXH64(p), R)} from the
+ * placement table of the live members of the node's current view, and its fallback order is
+ * {@code owners(XXH64(p), R + k)}. Partitions are the unit of transfer, digests and handoff; single
+ * keys are the unit of reads and writes. Measured balance (largest node's copies / mean, 200k keys,
+ * {@code PartitionBalanceTest}): rendezvous with P=1024 gives 1.02 on 3 nodes, 1.07 on 5, 1.11 on
+ * 10; ring 1.01 / 1.04 / 1.13; P=4096 brings 10 nodes to 1.06-1.09 at four times the digest size.
+ *
+ * <h2>Versions</h2>
+ * Every write carries {@code (hlc, tag)}: a hybrid logical clock (48 bits of wall milliseconds,
+ * 16 bits of counter; never goes backwards, merged with the HLC in every message received) and a
+ * 63-bit tag hashed from the writer's name and incarnation. Versions are totally ordered by hlc,
+ * then tag; every replica keeps only the highest version of a key (last-writer-wins). Applying a
+ * version already held is a no-op, so every message may be replayed or duplicated safely. Deletes
+ * are writes of a tombstone (the tag's top bit).
+ *
+ * <h2>Write path</h2>
+ * The coordinator (the node the client called) assigns a version and sends the write to the
+ * {@code R} owners — applying it locally without a message if it is one, so a coordinator that owns
+ * a copy needs a single network round trip. The put completes when {@code R} <em>distinct</em>
+ * nodes acknowledged holding this version, at least one of them an owner. Unanswered targets are
+ * retried every
+ * {@code writeRetry}; from the first retry on, the next node(s) of the fallback order
+ * ({@code owners(p, R+1)}, {@code R+2}) are added, so with an owner down (but not yet removed from
+ * the view) the write completes on the other owner plus the first fallback, which holds it as a
+ * non-owner and hands it to the owners later (below). At least one owner must have acknowledged:
+ * a fallback that never held the key cannot tell whether the owners hold a newer version (a
+ * write from a node whose clock is ahead), so a write acknowledged by fallbacks only could lose to
+ * an older write. Acks collected under an earlier view are discarded on every view change and the
+ * write is re-sent to the new owners. A replica that holds a <em>newer</em>
+ * version answers {@code SUPERSEDED} with that version; the coordinator then merges it into its
+ * HLC and re-issues the write with a fresh, higher version (at most {@code maxReversions} times,
+ * then {@code CONCURRENT_WRITE}). Hence a write that completed before another write of the same key
+ * started is always ordered before it, whatever the clocks say. No ack → {@code TIMEOUT} after
+ * {@code operationTimeout}; a timed-out write may have landed on one node (it is a normal version).
+ *
+ * <h2>Read path</h2>
+ * The coordinator asks all {@code R} owners at once (itself locally) and returns the highest
+ * version once all answered. If some owner has not answered by the first retry, the next
+ * fallback node is asked too (it may hold the key in transit); at the second retry whatever
+ * answers exist are used; with none the read keeps asking further fallbacks until
+ * {@code operationTimeout}. Answers older than the best one are repaired in the background
+ * (read repair: a fire-and-forget write of the best version).
+ *
+ * <h2>Handoff: make-before-break</h2>
+ * A node treats every partition it holds but does not own (in its view) as in transit: every
+ * {@code handoffInterval} it sends each owner a digest of the partition, pushes the partition to
+ * owners whose digest differs, and counts an owner as <em>confirmed</em> when its digest matched or
+ * it acknowledged the last batch of the push — and only if that owner considers <em>itself</em> an
+ * owner of the partition (a non-owner's confirmation is refused, which rules out two non-owners
+ * confirming to each other and both dropping). When every owner confirmed a copy taken at the
+ * partition's current modification count, the node drops the partition. A late write that reaches
+ * a non-owner is simply accepted and held: it bumps the modification count, so the partition is
+ * handed off again before it is dropped. Handoff state is reset on every view change, so a
+ * transfer interrupted by another change restarts against the new owners; pushes already under
+ * way keep going (they are idempotent) and count only towards owners still in the new set.
+ *
+ * <h2>Who streams to a new owner</h2>
+ * On a view change, for every partition whose owner set gained a node: if an old owner is still
+ * live but no longer an owner, it moves the data (handoff, above); otherwise (crash, or the
+ * cluster grew from fewer than {@code R} nodes) the first surviving old owner in placement order
+ * streams the partition to each new owner. Streams are per peer: a queue of partitions, each sent
+ * from a snapshot in batches of {@code transferBatchEntries}/{@code transferBatchBytes} with at
+ * most {@code transferWindow} batches unacknowledged, only while the transport reports the peer
+ * writable; a batch unacknowledged for {@code transferTimeout} is resent, and after
+ * {@code transferRetries} resends the stream is abandoned (handoff and anti-entropy re-plan it).
+ * Reads and writes are served throughout: nothing blocks on a transfer.
+ *
+ * <h2>Anti-entropy</h2>
+ * Every {@code antiEntropyInterval} each node sends every co-owner with a greater name the digests
+ * of the partitions they share: an XOR of a 64-bit hash of (key hash, version) over all entries,
+ * maintained incrementally on every write, plus a count — 12-20 bytes per partition. On a
+ * mismatch both sides push the whole partition to each other (LWW merges it); partitions already
+ * streaming to that peer are skipped.
+ *
+ * <h2>Tombstones</h2>
+ * A tombstone is purged only when an anti-entropy exchange found both owners' digests equal (so
+ * both hold it) and its HLC is older than {@code tombstoneGrace}; both sides purge the same set
+ * (below the threshold the initiator chose). A copy of the deleted key's old value that stays
+ * unreachable for longer than the grace period (a node partitioned away that long) can resurrect
+ * the key when it comes back — as with Cassandra's gc_grace.
+ *
+ * <h2>Minimum cluster size</h2>
+ * With {@code minClusterSize = m > 0}, a node whose view has fewer than {@code m} live members
+ * refuses to coordinate writes ({@code MINORITY}) and replicas in such a view reject writes. Set
+ * {@code m} to a majority of the intended cluster to make the minority side of a split read-only.
+ *
+ * <h2>What a partition (network split) can lose</h2>
+ * Both sides stay available (without the guard). Each side's writes complete on two nodes of its
+ * side. On heal, anti-entropy and handoff merge every key to its highest version. Exactly this is
+ * lost: for every key written on both sides during the split, every write but the one with the
+ * highest {@code (hlc, tag)} — acknowledged or not, deletes included — is silently overwritten.
+ * HLCs carry wall-clock milliseconds, so the "winner" is roughly the later write by the writers'
+ * clocks (clock skew can make the earlier one win). Keys written on one side only are kept.
+ *
+ * <p>Not thread-safe by design: everything but the public API methods runs on the node's thread.
+ */
+final class ReplicaNode implements StoreNode, MessageHandler {
+    private final NodeContext ctx;
+    private final Placement placement;
+    private final StoreConfig cfg;
+    private final Sabotage sabotage;
+    private final NodeId self;
+    private final long selfTag;
+    private final Versions.Hlc hlc = new Versions.Hlc();
+    private final Messages.Limits limits;
+    private final int partitionBits;
+    private final int replicas;
+    private final long[] partitionHash;
+
+    private MembershipView view = MembershipView.empty();
+    private int liveCount;
+    private NodeId[][] owners;
+    private int[] syncedMask;
+    private final PartitionTable[] parts;
+    private Handoff[] handoffs;
+
+    private long nextReqId = 1;
+    private long nextSession = 1;
+    private long nextStream = 1;
+    private final Map<Long, PendingWrite> writes = new HashMap<>();
+    private final Map<Long, PendingRead> reads = new HashMap<>();
+    private final Map<Long, DigestSession> sessions = new HashMap<>();
+    private final TreeMap<String, PushStream> streams = new TreeMap<>();
+    private final TreeMap<String, Out> outbox = new TreeMap<>();
+
+    private long lastAntiEntropyNanos;
+    private long lastHandoffNanos;
+    private Cancellable tickTimer;
+    private boolean closed;
+
+    // metrics
+    private final Timer putTimer;
+    private final Timer getTimer;
+    private final Counter keysMoved;
+    private final Counter bytesMoved;
+    private final Counter malformed;
+    private volatile long gaugeKeysOwned;
+    private volatile long gaugeKeysBelow;
+    private volatile long gaugeKeysInTransit;
+    private long keysSent;
+    private long bytesSent;
+    private long keysDropped;
+
+    ReplicaNode(NodeContext ctx, Placement placement, StoreConfig cfg, Sabotage sabotage) {
+        this.ctx = ctx;
+        this.placement = placement;
+        this.cfg = cfg;
+        this.sabotage = sabotage;
+        this.self = ctx.self();
+        this.selfTag = Versions.tagOf(self);
+        this.replicas = cfg.replicas();
+        this.limits = new Messages.Limits(cfg.maxKeyBytes(), cfg.maxValueBytes(), cfg.partitions());
+        this.partitionBits = Integer.numberOfTrailingZeros(cfg.partitions());
+        this.parts = new PartitionTable[cfg.partitions()];
+        this.partitionHash = new long[cfg.partitions()];
+        for (int p = 0; p < parts.length; p++) {
+            parts[p] = new PartitionTable();
+            partitionHash[p] = KeyHash.of((long) p);
+        }
+        this.owners = new NodeId[cfg.partitions()][0];
+        this.syncedMask = new int[cfg.partitions()];
+        this.handoffs = new Handoff[cfg.partitions()];
+        String node = self.name();
+        this.putTimer = Timer.builder("tandem.store.put").description("put latency until R copies acknowledged")
+                .tag("node", node).register(ctx.meters());
+        this.getTimer = Timer.builder("tandem.store.get").tag("node", node).register(ctx.meters());
+        this.keysMoved = Counter.builder("tandem.store.moved.keys").description("entries streamed to other nodes")
+                .tag("node", node).register(ctx.meters());
+        this.bytesMoved = Counter.builder("tandem.store.moved.bytes").tag("node", node).register(ctx.meters());
+        this.malformed = Counter.builder("tandem.store.malformed").description("undecodable messages dropped")
+                .tag("node", node).register(ctx.meters());
+        Gauge.builder("tandem.store.keys", this, n -> n.gaugeKeysOwned).tag("node", node).tag("role", "owner")
+                .register(ctx.meters());
+        Gauge.builder("tandem.store.keys", this, n -> n.gaugeKeysInTransit).tag("node", node).tag("role", "transit")
+                .register(ctx.meters());
+        Gauge.builder("tandem.store.keys.below.replicas", this, n -> n.gaugeKeysBelow).tag("node", node)
+                .register(ctx.meters());
+        ctx.transport().bind(Channels.STORE, this);
+        long now = now();
+        lastAntiEntropyNanos = now;
+        lastHandoffNanos = now;
+        tickTimer = ctx.scheduler().schedule(cfg.tick(), this::tick);
+    }
+
+    // ================================================================== public API (any thread)
+
+    @Override
+    public CompletableFuture<Void> putAsync(byte[] key, byte[] value) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        byte[] rec;
+        try {
+            checkKey(key);
+            checkValue(value);
+            rec = Records.of(key, value);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        ctx.scheduler().execute(() -> {
+            startWrite(rec, false, f);
+            flush();
+        });
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAsync(byte[] key) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        byte[] rec;
+        try {
+            checkKey(key);
+            rec = Records.of(key, null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        ctx.scheduler().execute(() -> {
+            startWrite(rec, true, f);
+            flush();
+        });
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> putAllAsync(Collection<? extends Map.Entry<byte[], byte[]>> entries) {
+        List<byte[]> recs = new ArrayList<>(entries.size());
+        try {
+            for (Map.Entry<byte[], byte[]> e : entries) {
+                checkKey(e.getKey());
+                checkValue(e.getValue());
+                recs.add(Records.of(e.getKey(), e.getValue()));
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        ctx.scheduler().execute(() -> {
+            int[] remaining = {recs.size()};
+            if (recs.isEmpty()) {
+                all.complete(null);
+                return;
+            }
+            for (byte[] rec : recs) {
+                CompletableFuture<Void> one = new CompletableFuture<>();
+                one.whenComplete((v, t) -> {
+                    if (t != null) {
+                        all.completeExceptionally(t);
+                    } else if (--remaining[0] == 0) {
+                        all.complete(null);
+                    }
+                });
+                startWrite(rec, false, one);
+            }
+            flush();
+        });
+        return all;
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> getAsync(byte[] key) {
+        CompletableFuture<Optional<byte[]>> f = new CompletableFuture<>();
+        try {
+            checkKey(key);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        byte[] k = key.clone();
+        ctx.scheduler().execute(() -> {
+            startRead(k, f);
+            flush();
+        });
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<NodeInfo> infoAsync() {
+        CompletableFuture<NodeInfo> f = new CompletableFuture<>();
+        ctx.scheduler().execute(() -> f.complete(localInfo()));
+        return f;
+    }
+
+    @Override
+    public MembershipView view() {
+        return view;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (tickTimer != null) {
+            tickTimer.cancel();
+        }
+        StoreException e = new StoreException(Reason.CLOSED, "store node " + self + " was closed");
+        for (PendingWrite w : new ArrayList<>(writes.values())) {
+            w.future.completeExceptionally(e);
+        }
+        for (PendingRead r : new ArrayList<>(reads.values())) {
+            r.future.completeExceptionally(e);
+        }
+        writes.clear();
+        reads.clear();
+        streams.clear();
+        sessions.clear();
+        outbox.clear();
+    }
+
+    private void checkKey(byte[] key) {
+        if (key == null) {
+            throw new NullPointerException("key");
+        }
+        if (key.length > cfg.maxKeyBytes()) {
+            throw new IllegalArgumentException("key of " + key.length + " bytes exceeds the limit of "
+                    + cfg.maxKeyBytes() + " bytes (StoreConfig.maxKeyBytes; raise it with "
+                    + "StoreConfig.withMaxKeyBytes on every node, at most 65536)");
+        }
+    }
+
+    private void checkValue(byte[] value) {
+        if (value == null) {
+            throw new NullPointerException("value");
+        }
+        if (value.length > cfg.maxValueBytes()) {
+            throw new IllegalArgumentException("value of " + value.length + " bytes exceeds the limit of "
+                    + cfg.maxValueBytes() + " bytes (StoreConfig.maxValueBytes; raise it with "
+                    + "StoreConfig.withMaxValueBytes on every node, at most 8 MiB)");
+        }
+    }
+
+    // ================================================================== membership
+
+    @Override
+    public void onViewChange(MembershipView previous, MembershipView current) {
+        if (closed) {
+            return;
+        }
+        NodeId[][] oldOwners = owners;
+        view = current;
+        liveCount = current.liveMembers().size();
+        PlacementTable table = placement.assign(PlacementNode.liveNodes(current));
+        NodeId[][] next = new NodeId[parts.length][];
+        NodeId[] buf = new NodeId[replicas];
+        for (int p = 0; p < parts.length; p++) {
+            int n = table.nodeCount() == 0 ? 0 : table.owners(partitionHash[p], replicas, buf);
+            NodeId[] o = Arrays.copyOf(buf, n);
+            next[p] = Arrays.equals(o, oldOwners[p]) ? oldOwners[p] : o;
+        }
+        owners = next;
+        handoffs = new Handoff[parts.length];
+        for (int p = 0; p < parts.length; p++) {
+            if (next[p] != oldOwners[p]) {
+                int i = indexOf(next[p], self);
+                syncedMask[p] = i < 0 ? 0 : 1 << i;
+            }
+        }
+        // Streams to nodes no longer live are abandoned; handoff/anti-entropy re-plan what they carried.
+        streams.values().removeIf(s -> !current.isLive(s.peer));
+        for (int p = 0; p < parts.length; p++) {
+            NodeId[] o = oldOwners[p];
+            NodeId[] n = next[p];
+            if (n == o || parts[p].size() == 0 || indexOf(n, self) < 0 || indexOf(o, self) < 0) {
+                continue;
+            }
+            boolean leaverLive = false;
+            NodeId firstSurvivor = null;
+            for (NodeId x : o) {
+                boolean live = current.isLive(x);
+                if (live && firstSurvivor == null) {
+                    firstSurvivor = x;
+                }
+                if (!x.equals(self) && live && indexOf(n, x) < 0) {
+                    leaverLive = true;
+                }
+            }
+            if (leaverLive || !self.equals(firstSurvivor)) {
+                continue;
+            }
+            for (NodeId x : n) {
+                if (indexOf(o, x) < 0) {
+                    enqueuePush(x, p);
+                }
+            }
+        }
+        // Acks gathered under the old view do not count: handoff may since have moved those copies
+        // (and a node that was an owner in a minority view is no witness for the owners of this one).
+        for (PendingWrite w : new ArrayList<>(writes.values())) {
+            if (writes.containsKey(w.reqId)) {
+                w.acked.clear();
+                w.ownerAcked = false;
+                dispatchWrite(w, owners[w.partition]);
+            }
+        }
+        planHandoffs();
+        flush();
+    }
+
+    private static int indexOf(NodeId[] arr, NodeId id) {
+        for (int i = 0; i < arr.length; i++) {
+            if (arr[i].equals(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean isOwner(int p) {
+        return indexOf(owners[p], self) >= 0;
+    }
+
+    private boolean writesRefused() {
+        return cfg.minClusterSize() > 0 && liveCount < cfg.minClusterSize();
+    }
+
+    int partitionOf(long keyHash) {
+        return (int) (keyHash >>> (64 - partitionBits));
+    }
+
+    private long now() {
+        return ctx.clock().monotonicNanos();
+    }
+
+    // ================================================================== writes (coordinator)
+
+    private static final class PendingWrite {
+        final long reqId;
+        final byte[] rec;
+        final long keyHash;
+        final int partition;
+        final boolean tombstone;
+        final CompletableFuture<Void> future;
+        final long startNanos;
+        final long deadlineNanos;
+        long hlc;
+        long tag;
+        long nextRetryNanos;
+        int rounds;
+        int reversions;
+        boolean rejected;
+        /** Whether an owner (in this node's view when it answered) holds this version. */
+        boolean ownerAcked;
+        final List<String> acked = new ArrayList<>(3);
+
+        PendingWrite(long reqId, byte[] rec, long keyHash, int partition, boolean tombstone,
+                     CompletableFuture<Void> future, long startNanos, long deadlineNanos) {
+            this.reqId = reqId;
+            this.rec = rec;
+            this.keyHash = keyHash;
+            this.partition = partition;
+            this.tombstone = tombstone;
+            this.future = future;
+            this.startNanos = startNanos;
+            this.deadlineNanos = deadlineNanos;
+        }
+    }
+
+    private void startWrite(byte[] rec, boolean tombstone, CompletableFuture<Void> f) {
+        if (closed) {
+            f.completeExceptionally(new StoreException(Reason.CLOSED, "store node " + self + " is closed"));
+            return;
+        }
+        if (writesRefused()) {
+            f.completeExceptionally(new StoreException(Reason.MINORITY, "write refused: " + self + " sees "
+                    + liveCount + " live nodes, fewer than minClusterSize " + cfg.minClusterSize()));
+            return;
+        }
+        if (liveCount < replicas) {
+            f.completeExceptionally(new StoreException(Reason.TOO_FEW_NODES, "write needs " + replicas
+                    + " live nodes, the view of " + self + " has " + liveCount));
+            return;
+        }
+        if (writes.size() + reads.size() >= cfg.maxPendingOperations()) {
+            f.completeExceptionally(new StoreException(Reason.OVERLOADED, writes.size() + reads.size()
+                    + " operations pending on " + self + " (maxPendingOperations)"));
+            return;
+        }
+        long kh = Records.keyHash(rec);
+        long now = now();
+        PendingWrite w = new PendingWrite(nextReqId++, rec, kh, partitionOf(kh), tombstone, f, now,
+                now + cfg.operationTimeout().toNanos());
+        version(w);
+        writes.put(w.reqId, w);
+        dispatchWrite(w, owners[w.partition]);
+    }
+
+    private void version(PendingWrite w) {
+        w.hlc = hlc.next(ctx.clock().wallMillis());
+        w.tag = selfTag | (w.tombstone ? Versions.TOMBSTONE : 0);
+        w.acked.clear();
+        w.ownerAcked = false;
+    }
+
+    private void dispatchWrite(PendingWrite w, NodeId[] targets) {
+        w.nextRetryNanos = now() + cfg.writeRetry().toNanos();
+        long version = w.hlc;
+        for (NodeId t : targets) {
+            if (w.hlc != version || !writes.containsKey(w.reqId)) {
+                return; // completed or re-versioned (and re-dispatched) meanwhile
+            }
+            if (w.acked.contains(t.name())) {
+                continue;
+            }
+            if (t.equals(self)) {
+                if (writesRefused()) {
+                    continue;
+                }
+                int r = applyLocal(w.rec, w.keyHash, w.hlc, w.tag);
+                if (r == PartitionTable.SUPERSEDED) {
+                    PartitionTable pt = parts[w.partition];
+                    int slot = pt.find(Records.key(w.rec), w.keyHash);
+                    onSuperseded(w, pt.hlcAt(slot), pt.tagAt(slot));
+                } else {
+                    onAck(w, self);
+                }
+            } else {
+                out(t, null).writeIds.add(w.reqId);
+                out(t, null).writes.add(new WireEntry(w.hlc, w.tag, w.rec));
+            }
+        }
+    }
+
+    private void onAck(PendingWrite w, NodeId from) {
+        if (w.acked.contains(from.name())) {
+            return;
+        }
+        w.acked.add(from.name());
+        if (indexOf(owners[w.partition], from) >= 0) {
+            w.ownerAcked = true;
+        }
+        boolean sabotaged = sabotage == Sabotage.ACK_AFTER_ONE_COPY;
+        if (sabotaged || w.acked.size() >= replicas && w.ownerAcked) {
+            writes.remove(w.reqId);
+            putTimer.record(now() - w.startNanos, TimeUnit.NANOSECONDS);
+            w.future.complete(null);
+        }
+    }
+
+    private void onSuperseded(PendingWrite w, long heldHlc, long heldTag) {
+        hlc.observe(heldHlc);
+        if (w.reversions >= cfg.maxReversions()) {
+            writes.remove(w.reqId);
+            w.future.completeExceptionally(new StoreException(Reason.CONCURRENT_WRITE, "write superseded "
+                    + (w.reversions + 1) + " times by newer concurrent versions (maxReversions "
+                    + cfg.maxReversions() + ")"));
+            return;
+        }
+        w.reversions++;
+        version(w);
+        dispatchWrite(w, owners[w.partition]);
+    }
+
+    private void retryWrite(PendingWrite w, long now) {
+        if (now - w.deadlineNanos >= 0) {
+            writes.remove(w.reqId);
+            Reason reason = w.rejected ? Reason.MINORITY : Reason.TIMEOUT;
+            w.future.completeExceptionally(new StoreException(reason, "write not held by " + replicas
+                    + " nodes within " + cfg.operationTimeout().toMillis() + " ms: acknowledged by " + w.acked
+                    + ", owners " + Arrays.toString(owners[w.partition])
+                    + (w.rejected ? "; a replica refused it (minClusterSize)" : "")));
+            return;
+        }
+        if (now - w.nextRetryNanos < 0) {
+            return;
+        }
+        w.rounds++;
+        dispatchWrite(w, candidates(w.partition, replicas + Math.min(w.rounds, 2)));
+    }
+
+    private NodeId[] candidates(int p, int n) {
+        List<PlacementNode> nodes = PlacementNode.liveNodes(view);
+        if (nodes.isEmpty()) {
+            return new NodeId[0];
+        }
+        return cachedTable().owners(partitionHash[p], n).toArray(new NodeId[0]);
+    }
+
+    private PlacementTable table;
+    private MembershipView tableView;
+
+    private PlacementTable cachedTable() {
+        if (table == null || tableView != view) {
+            table = placement.assign(PlacementNode.liveNodes(view));
+            tableView = view;
+        }
+        return table;
+    }
+
+    // ================================================================== reads (coordinator)
+
+    private static final class PendingRead {
+        final long reqId;
+        final byte[] key;
+        final long keyHash;
+        final int partition;
+        final CompletableFuture<Optional<byte[]>> future;
+        final long startNanos;
+        final long deadlineNanos;
+        long nextRetryNanos;
+        int rounds;
+        final List<NodeId> asked = new ArrayList<>(3);
+        final List<NodeId> answered = new ArrayList<>(3);
+        final List<long[]> answeredVersions = new ArrayList<>(3);
+        WireEntry best;
+
+        PendingRead(long reqId, byte[] key, long keyHash, int partition,
+                    CompletableFuture<Optional<byte[]>> future, long startNanos, long deadlineNanos) {
+            this.reqId = reqId;
+            this.key = key;
+            this.keyHash = keyHash;
+            this.partition = partition;
+            this.future = future;
+            this.startNanos = startNanos;
+            this.deadlineNanos = deadlineNanos;
+        }
+    }
+
+    private void startRead(byte[] key, CompletableFuture<Optional<byte[]>> f) {
+        if (closed) {
+            f.completeExceptionally(new StoreException(Reason.CLOSED, "store node " + self + " is closed"));
+            return;
+        }
+        if (writes.size() + reads.size() >= cfg.maxPendingOperations()) {
+            f.completeExceptionally(new StoreException(Reason.OVERLOADED, writes.size() + reads.size()
+                    + " operations pending on " + self + " (maxPendingOperations)"));
+            return;
+        }
+        long kh = KeyHash.of(key);
+        int p = partitionOf(kh);
+        if (owners[p].length == 0) {
+            f.completeExceptionally(new StoreException(Reason.TOO_FEW_NODES, "no live node in the view of " + self));
+            return;
+        }
+        long now = now();
+        PendingRead r = new PendingRead(nextReqId++, key, kh, p, f, now, now + cfg.operationTimeout().toNanos());
+        reads.put(r.reqId, r);
+        askRead(r, owners[p]);
+    }
+
+    private void askRead(PendingRead r, NodeId[] targets) {
+        r.nextRetryNanos = now() + cfg.writeRetry().toNanos();
+        for (NodeId t : targets) {
+            if (!reads.containsKey(r.reqId)) {
+                return;
+            }
+            if (r.answered.contains(t)) {
+                continue;
+            }
+            if (!r.asked.contains(t)) {
+                r.asked.add(t);
+            }
+            if (t.equals(self)) {
+                onReadAnswer(r, self, lookup(r.key, r.keyHash));
+            } else {
+                Out o = out(t, null);
+                o.readIds.add(r.reqId);
+                o.readKeys.add(r.key);
+            }
+        }
+    }
+
+    private WireEntry lookup(byte[] key, long keyHash) {
+        PartitionTable pt = parts[partitionOf(keyHash)];
+        int slot = pt.find(key, keyHash);
+        return slot < 0 ? null : new WireEntry(pt.hlcAt(slot), pt.tagAt(slot), pt.recordAt(slot));
+    }
+
+    private void onReadAnswer(PendingRead r, NodeId from, WireEntry e) {
+        if (r.answered.contains(from)) {
+            return;
+        }
+        r.answered.add(from);
+        r.answeredVersions.add(e == null ? null : new long[] {e.hlc(), e.tag()});
+        if (e != null && (r.best == null || Versions.compare(e.hlc(), e.tag(), r.best.hlc(), r.best.tag()) > 0)) {
+            r.best = e;
+        }
+        if (r.answered.size() >= r.asked.size()) {
+            completeRead(r);
+        }
+    }
+
+    private void completeRead(PendingRead r) {
+        reads.remove(r.reqId);
+        getTimer.record(now() - r.startNanos, TimeUnit.NANOSECONDS);
+        WireEntry b = r.best;
+        if (b != null) {
+            // Read repair: bring stale answerers up to the best version (fire and forget).
+            for (int i = 0; i < r.answered.size(); i++) {
+                long[] v = r.answeredVersions.get(i);
+                NodeId n = r.answered.get(i);
+                // Only owners are repaired: a fallback that answered holds the key only in transit.
+                if ((v == null || Versions.compare(v[0], v[1], b.hlc(), b.tag()) < 0)
+                        && indexOf(owners[r.partition], n) >= 0) {
+                    if (n.equals(self)) {
+                        applyLocal(b.record(), r.keyHash, b.hlc(), b.tag());
+                    } else {
+                        Out o = out(n, null);
+                        o.writeIds.add(0L);
+                        o.writes.add(b);
+                    }
+                }
+            }
+        }
+        r.future.complete(b == null || Versions.isTombstone(b.tag()) ? Optional.empty()
+                : Optional.of(Records.value(b.record())));
+    }
+
+    private void retryRead(PendingRead r, long now) {
+        if (now - r.deadlineNanos >= 0) {
+            if (!r.answered.isEmpty()) {
+                completeRead(r);
+            } else {
+                reads.remove(r.reqId);
+                r.future.completeExceptionally(new StoreException(Reason.TIMEOUT, "no owner answered a read within "
+                        + cfg.operationTimeout().toMillis() + " ms; asked " + r.asked));
+            }
+            return;
+        }
+        if (now - r.nextRetryNanos < 0) {
+            return;
+        }
+        r.rounds++;
+        if (r.rounds >= 2 && !r.answered.isEmpty()) {
+            completeRead(r);
+            return;
+        }
+        askRead(r, candidates(r.partition, replicas + Math.min(r.rounds, 3)));
+    }
+
+    // ================================================================== local storage
+
+    private int applyLocal(byte[] rec, long keyHash, long entryHlc, long tag) {
+        hlc.observe(entryHlc);
+        PartitionTable pt = parts[partitionOf(keyHash)];
+        if (sabotage == Sabotage.IGNORE_VERSIONS) {
+            return pt.applyIgnoringVersions(rec, keyHash, entryHlc, tag);
+        }
+        return pt.apply(rec, keyHash, entryHlc, tag);
+    }
+
+    // ================================================================== messages in
+
+    @Override
+    public void onMessage(NodeAddress from, byte[] payload) {
+        if (closed) {
+            return;
+        }
+        Envelope env;
+        try {
+            env = Messages.decode(payload, limits);
+        } catch (MalformedMessageException e) {
+            malformed.increment();
+            return;
+        }
+        Header h = env.header();
+        if (h.toIncarnation() != self.incarnation()) {
+            return; // meant for another life of this node
+        }
+        hlc.observe(h.hlc());
+        NodeId sender = new NodeId(h.from(), h.fromIncarnation());
+        Body b = env.body();
+        if (b instanceof Write m) {
+            onWrite(sender, from, m);
+        } else if (b instanceof WriteAck m) {
+            for (Ack a : m.acks()) {
+                PendingWrite w = writes.get(a.reqId());
+                if (w == null || w.hlc != a.hlc()) {
+                    continue;
+                }
+                if (a.status() == Messages.ACK_APPLIED) {
+                    onAck(w, sender);
+                } else if (a.status() == Messages.ACK_SUPERSEDED) {
+                    onSuperseded(w, a.heldHlc(), a.heldTag());
+                } else {
+                    w.rejected = true;
+                }
+            }
+        } else if (b instanceof Read m) {
+            Out o = out(sender, from);
+            for (int i = 0; i < m.keys().size(); i++) {
+                byte[] k = m.keys().get(i);
+                o.answers.add(new ReadAnswer(m.reqIds()[i], lookup(k, KeyHash.of(k))));
+            }
+        } else if (b instanceof ReadReply m) {
+            for (ReadAnswer a : m.answers()) {
+                PendingRead r = reads.get(a.reqId());
+                if (r != null && r.asked.contains(sender)) {
+                    if (a.entry() != null) {
+                        hlc.observe(a.entry().hlc());
+                    }
+                    onReadAnswer(r, sender, a.entry());
+                }
+            }
+        } else if (b instanceof Digest m) {
+            onDigest(sender, from, m);
+        } else if (b instanceof DigestReply m) {
+            onDigestReply(sender, m);
+        } else if (b instanceof Push m) {
+            onPush(sender, from, m);
+        } else if (b instanceof PushAck m) {
+            onPushAck(sender, m);
+        }
+        flush();
+    }
+
+    private void onWrite(NodeId sender, NodeAddress from, Write m) {
+        Out o = out(sender, from);
+        boolean refuse = writesRefused();
+        for (int i = 0; i < m.entries().size(); i++) {
+            WireEntry e = m.entries().get(i);
+            long id = m.reqIds()[i];
+            if (refuse) {
+                if (id != 0) {
+                    o.acks.add(new Ack(id, e.hlc(), Messages.ACK_REJECTED, 0, 0));
+                }
+                continue;
+            }
+            long kh = Records.keyHash(e.record());
+            int r = applyLocal(e.record(), kh, e.hlc(), e.tag());
+            if (id == 0) {
+                continue;
+            }
+            if (r == PartitionTable.SUPERSEDED) {
+                PartitionTable pt = parts[partitionOf(kh)];
+                int slot = pt.find(Records.key(e.record()), kh);
+                o.acks.add(new Ack(id, e.hlc(), Messages.ACK_SUPERSEDED, pt.hlcAt(slot), pt.tagAt(slot)));
+            } else {
+                o.acks.add(new Ack(id, e.hlc(), Messages.ACK_APPLIED, 0, 0));
+            }
+        }
+    }
+
+    // ================================================================== outbox: one message per peer and kind per turn
+
+    private static final class Out {
+        final NodeId to;
+        NodeAddress address;
+        final List<Long> writeIds = new ArrayList<>();
+        final List<WireEntry> writes = new ArrayList<>();
+        final List<Ack> acks = new ArrayList<>();
+        final List<Long> readIds = new ArrayList<>();
+        final List<byte[]> readKeys = new ArrayList<>();
+        final List<ReadAnswer> answers = new ArrayList<>();
+
+        Out(NodeId to, NodeAddress address) {
+            this.to = to;
+            this.address = address;
+        }
+    }
+
+    private Out out(NodeId to, NodeAddress address) {
+        String k = to.toString();
+        Out o = outbox.get(k);
+        if (o == null) {
+            o = new Out(to, address);
+            outbox.put(k, o);
+        } else if (o.address == null) {
+            o.address = address;
+        }
+        return o;
+    }
+
+    private NodeAddress addressOf(NodeId id) {
+        return view.member(id).map(Member::address).orElse(null);
+    }
+
+    private static final int MAX_MESSAGE_ENTRIES = 4096;
+    private static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+    private void flush() {
+        if (outbox.isEmpty() || closed) {
+            outbox.clear();
+            return;
+        }
+        for (Out o : outbox.values()) {
+            NodeAddress addr = o.address != null ? o.address : addressOf(o.to);
+            if (addr == null) {
+                continue; // not in the view: dropped; retries will find the current owners
+            }
+            int i = 0;
+            while (i < o.writes.size()) {
+                int j = i;
+                long bytes = 0;
+                while (j < o.writes.size() && j - i < MAX_MESSAGE_ENTRIES && bytes < MAX_MESSAGE_BYTES) {
+                    bytes += o.writes.get(j).record().length + 24;
+                    j++;
+                }
+                long[] ids = new long[j - i];
+                for (int k = i; k < j; k++) {
+                    ids[k - i] = o.writeIds.get(k);
+                }
+                send(o.to, addr, new Write(ids, new ArrayList<>(o.writes.subList(i, j))));
+                i = j;
+            }
+            for (int s = 0; s < o.acks.size(); s += MAX_MESSAGE_ENTRIES) {
+                send(o.to, addr, new WriteAck(new ArrayList<>(o.acks.subList(s,
+                        Math.min(o.acks.size(), s + MAX_MESSAGE_ENTRIES)))));
+            }
+            for (int s = 0; s < o.readKeys.size(); s += MAX_MESSAGE_ENTRIES) {
+                int e = Math.min(o.readKeys.size(), s + MAX_MESSAGE_ENTRIES);
+                long[] ids = new long[e - s];
+                for (int k = s; k < e; k++) {
+                    ids[k - s] = o.readIds.get(k);
+                }
+                send(o.to, addr, new Read(ids, new ArrayList<>(o.readKeys.subList(s, e))));
+            }
+            i = 0;
+            while (i < o.answers.size()) {
+                int j = i;
+                long bytes = 0;
+                while (j < o.answers.size() && j - i < MAX_MESSAGE_ENTRIES && bytes < MAX_MESSAGE_BYTES) {
+                    ReadAnswer a = o.answers.get(j);
+                    bytes += a.entry() == null ? 8 : a.entry().record().length + 24;
+                    j++;
+                }
+                send(o.to, addr, new ReadReply(new ArrayList<>(o.answers.subList(i, j))));
+                i = j;
+            }
+        }
+        outbox.clear();
+    }
+
+    private void send(NodeId to, NodeAddress addr, Body body) {
+        byte[] bytes = Messages.encode(header(to), body);
+        ctx.transport().send(addr, Channels.STORE, bytes);
+    }
+
+    private Header header(NodeId to) {
+        return new Header(self.name(), self.incarnation(), to.incarnation(), hlc.last());
+    }
+
+    private void sendNow(NodeId to, NodeAddress addr, Body body) {
+        if (addr == null) {
+            addr = addressOf(to);
+        }
+        if (addr != null) {
+            send(to, addr, body);
+        }
+    }
+
+    // ================================================================== transfers: per-peer push streams
+
+    private static final class Batch {
+        final long seq;
+        final int partition;
+        final boolean last;
+        final int modCount;
+        final byte[] payload;
+        long sentNanos;
+        int tries;
+
+        Batch(long seq, int partition, boolean last, int modCount, byte[] payload, long sentNanos) {
+            this.seq = seq;
+            this.partition = partition;
+            this.last = last;
+            this.modCount = modCount;
+            this.payload = payload;
+            this.sentNanos = sentNanos;
+        }
+    }
+
+    private static final class PushStream {
+        final NodeId peer;
+        final long id;
+        final ArrayDeque<Integer> queue = new ArrayDeque<>();
+        final BitSet queued = new BitSet();
+        int current = -1;
+        PartitionTable.Snapshot snapshot;
+        int cursor;
+        long nextSeq = 1;
+        final TreeMap<Long, Batch> inflight = new TreeMap<>();
+
+        PushStream(NodeId peer, long id) {
+            this.peer = peer;
+            this.id = id;
+        }
+
+        boolean carries(int p) {
+            return queued.get(p) || current == p;
+        }
+    }
+
+    private void enqueuePush(NodeId peer, int p) {
+        if (peer.equals(self)) {
+            return;
+        }
+        PushStream s = streams.get(peer.name());
+        if (s == null || !s.peer.equals(peer)) {
+            s = new PushStream(peer, nextStream++);
+            streams.put(peer.name(), s);
+        }
+        if (!s.carries(p)) {
+            s.queued.set(p);
+            s.queue.add(p);
+        }
+        pump(s);
+    }
+
+    private void pump(PushStream s) {
+        NodeAddress addr = addressOf(s.peer);
+        if (addr == null) {
+            streams.remove(s.peer.name());
+            return;
+        }
+        while (s.inflight.size() < cfg.transferWindow() && ctx.transport().isWritable(addr)) {
+            if (s.current < 0) {
+                Integer next = s.queue.poll();
+                if (next == null) {
+                    return;
+                }
+                s.queued.clear(next);
+                s.current = next;
+                s.snapshot = parts[next].snapshot();
+                s.cursor = 0;
+            }
+            PartitionTable.Snapshot snap = s.snapshot;
+            int from = s.cursor;
+            int to = from;
+            long bytes = 0;
+            List<WireEntry> batch = new ArrayList<>(Math.min(snap.size() - from, cfg.transferBatchEntries()));
+            while (to < snap.size() && to - from < cfg.transferBatchEntries() && bytes < cfg.transferBatchBytes()) {
+                batch.add(new WireEntry(snap.hlcs()[to], snap.tags()[to], snap.recs()[to]));
+                bytes += snap.recs()[to].length + 20;
+                to++;
+            }
+            s.cursor = to;
+            boolean last = to >= snap.size();
+            long seq = s.nextSeq++;
+            byte[] payload = Messages.encode(header(s.peer), new Push(s.id, seq, s.current, last, batch));
+            s.inflight.put(seq, new Batch(seq, s.current, last, snap.modCount(), payload, now()));
+            keysSent += batch.size();
+            bytesSent += payload.length;
+            keysMoved.increment(batch.size());
+            bytesMoved.increment(payload.length);
+            ctx.transport().send(addr, Channels.STORE, payload.clone());
+            if (last) {
+                s.current = -1;
+                s.snapshot = null;
+            }
+        }
+    }
+
+    private void onPush(NodeId sender, NodeAddress from, Push m) {
+        for (WireEntry e : m.entries()) {
+            long kh = Records.keyHash(e.record());
+            if (partitionOf(kh) != m.partition()) {
+                malformed.increment();
+                continue;
+            }
+            applyLocal(e.record(), kh, e.hlc(), e.tag());
+        }
+        sendNow(sender, from, new PushAck(m.stream(), m.seq(), isOwner(m.partition())));
+    }
+
+    private void onPushAck(NodeId sender, PushAck m) {
+        PushStream s = streams.get(sender.name());
+        if (s == null || s.id != m.stream() || !s.peer.equals(sender)) {
+            return;
+        }
+        Batch b = s.inflight.remove(m.seq());
+        if (b != null && b.last && m.owner()) {
+            confirmed(sender, b.partition, b.modCount);
+        }
+        pump(s);
+    }
+
+    /** {@code peer}, an owner in its own view, holds everything partition {@code p} held at {@code modCount}. */
+    private void confirmed(NodeId peer, int p, int modCount) {
+        int idx = indexOf(owners[p], peer);
+        if (idx >= 0 && isOwner(p)) {
+            syncedMask[p] |= 1 << idx;
+        }
+        Handoff h = handoffs[p];
+        if (h == null || modCount != parts[p].modCount()) {
+            return;
+        }
+        int i = indexOf(h.owners, peer);
+        if (i < 0) {
+            return;
+        }
+        // Every owner must have confirmed the copy as of the same, current modification count: a
+        // confirmation from before a later write arrived says nothing about that write.
+        h.confirmedAt[i] = modCount;
+        for (int c : h.confirmedAt) {
+            if (c != modCount) {
+                return;
+            }
+        }
+        if (h.owners == owners[p] && !isOwner(p)) {
+            drop(p);
+        }
+    }
+
+    private void drop(int p) {
+        keysDropped += parts[p].liveSize();
+        parts[p].clear();
+        handoffs[p] = null;
+    }
+
+    // ================================================================== handoff and anti-entropy digests
+
+    private static final class Handoff {
+        final NodeId[] owners;
+        final int modCount;
+        final long createdNanos;
+        /** Per owner, the partition's modification count its confirmation covers (-1: none yet). */
+        final int[] confirmedAt;
+
+        Handoff(NodeId[] owners, int modCount, long createdNanos) {
+            this.owners = owners;
+            this.modCount = modCount;
+            this.createdNanos = createdNanos;
+            this.confirmedAt = new int[owners.length];
+            Arrays.fill(confirmedAt, -1);
+        }
+    }
+
+    private static final class DigestSession {
+        final NodeId peer;
+        final boolean bidirectional;
+        final long purgeBeforeHlc;
+        final int[] partitions;
+        final int[] modCounts;
+        final long sentNanos;
+
+        DigestSession(NodeId peer, boolean bidirectional, long purgeBeforeHlc, int[] partitions, int[] modCounts,
+                      long sentNanos) {
+            this.peer = peer;
+            this.bidirectional = bidirectional;
+            this.purgeBeforeHlc = purgeBeforeHlc;
+            this.partitions = partitions;
+            this.modCounts = modCounts;
+            this.sentNanos = sentNanos;
+        }
+    }
+
+    private void planHandoffs() {
+        long now = now();
+        long stale = cfg.handoffInterval().toNanos() * 8;
+        TreeMap<String, List<Integer>> perOwner = new TreeMap<>();
+        TreeMap<String, NodeId> ownerIds = new TreeMap<>();
+        for (int p = 0; p < parts.length; p++) {
+            NodeId[] o = owners[p];
+            if (parts[p].size() == 0 || o.length == 0 || isOwner(p)) {
+                handoffs[p] = null;
+                continue;
+            }
+            Handoff h = handoffs[p];
+            if (h != null && h.modCount == parts[p].modCount() && now - h.createdNanos < stale) {
+                continue; // under way
+            }
+            handoffs[p] = new Handoff(o, parts[p].modCount(), now);
+            for (NodeId x : o) {
+                perOwner.computeIfAbsent(x.toString(), k -> new ArrayList<>()).add(p);
+                ownerIds.put(x.toString(), x);
+            }
+            if (sabotage == Sabotage.DROP_BEFORE_CONFIRM) {
+                for (NodeId x : o) {
+                    enqueuePush(x, p);
+                }
+                drop(p);
+            }
+        }
+        perOwner.forEach((k, ps) -> sendDigest(ownerIds.get(k), false, 0, ps));
+    }
+
+    private void sendDigest(NodeId peer, boolean bidirectional, long purgeBefore, List<Integer> ps) {
+        int[] partitions = new int[ps.size()];
+        int[] mods = new int[ps.size()];
+        List<PartitionDigest> ds = new ArrayList<>(ps.size());
+        for (int i = 0; i < partitions.length; i++) {
+            int p = ps.get(i);
+            partitions[i] = p;
+            mods[i] = parts[p].modCount();
+            ds.add(new PartitionDigest(p, parts[p].digest(), parts[p].size()));
+        }
+        long session = nextSession++;
+        sessions.put(session, new DigestSession(peer, bidirectional, purgeBefore, partitions, mods, now()));
+        sendNow(peer, null, new Digest(session, bidirectional ? Messages.DIGEST_BIDIRECTIONAL : 0, purgeBefore, ds));
+    }
+
+    private void onDigest(NodeId sender, NodeAddress from, Digest m) {
+        boolean bidi = (m.flags() & Messages.DIGEST_BIDIRECTIONAL) != 0;
+        int n = m.digests().size();
+        int[] ps = new int[n];
+        int[] status = new int[n];
+        for (int i = 0; i < n; i++) {
+            PartitionDigest d = m.digests().get(i);
+            int p = d.partition();
+            ps[i] = p;
+            PartitionTable pt = parts[p];
+            if (!isOwner(p)) {
+                status[i] = Messages.DIGEST_NOT_OWNER;
+            } else if (pt.digest() == d.digest() && pt.size() == d.count()) {
+                status[i] = Messages.DIGEST_MATCH;
+                if (bidi) {
+                    int idx = indexOf(owners[p], sender);
+                    if (idx >= 0) {
+                        syncedMask[p] |= 1 << idx;
+                    }
+                    purge(p, m.purgeBeforeHlc());
+                }
+            } else {
+                status[i] = Messages.DIGEST_MISMATCH;
+                if (bidi && pt.size() > 0) {
+                    enqueuePush(sender, p);
+                }
+            }
+        }
+        sendNow(sender, from, new DigestReply(m.session(), ps, status));
+    }
+
+    private void onDigestReply(NodeId sender, DigestReply m) {
+        DigestSession s = sessions.remove(m.session());
+        if (s == null || !s.peer.equals(sender)) {
+            return;
+        }
+        for (int i = 0; i < m.partitions().length; i++) {
+            int p = m.partitions()[i];
+            int j = Arrays.binarySearch(s.partitions, p);
+            if (j < 0) {
+                continue;
+            }
+            int st = m.status()[i];
+            if (st == Messages.DIGEST_MATCH) {
+                if (s.bidirectional) {
+                    if (isOwner(p)) {
+                        purge(p, s.purgeBeforeHlc);
+                    }
+                    int idx = indexOf(owners[p], sender);
+                    if (idx >= 0 && isOwner(p)) {
+                        syncedMask[p] |= 1 << idx;
+                    }
+                } else {
+                    confirmed(sender, p, s.modCounts[j]);
+                }
+            } else if (st == Messages.DIGEST_MISMATCH && parts[p].size() > 0) {
+                enqueuePush(sender, p);
+            }
+        }
+    }
+
+    private void purge(int p, long purgeBeforeHlc) {
+        if (purgeBeforeHlc > 0 && parts[p].tombstones() > 0) {
+            parts[p].purgeTombstonesBefore(purgeBeforeHlc);
+        }
+    }
+
+    private void antiEntropy() {
+        long purgeBefore = Math.max(0, ctx.clock().wallMillis() - cfg.tombstoneGrace().toMillis())
+                << Versions.LOGICAL_BITS;
+        for (Member m : view.liveMembers()) {
+            NodeId peer = m.id();
+            if (peer.name().compareTo(self.name()) <= 0) {
+                continue;
+            }
+            PushStream s = streams.get(peer.name());
+            List<Integer> ps = new ArrayList<>();
+            for (int p = 0; p < parts.length; p++) {
+                if (isOwner(p) && indexOf(owners[p], peer) >= 0 && (s == null || !s.carries(p))) {
+                    ps.add(p);
+                }
+            }
+            if (!ps.isEmpty()) {
+                sendDigest(peer, true, purgeBefore, ps);
+            }
+        }
+    }
+
+    // ================================================================== housekeeping
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        long now = now();
+        for (PendingWrite w : new ArrayList<>(writes.values())) {
+            if (writes.containsKey(w.reqId)) {
+                retryWrite(w, now);
+            }
+        }
+        for (PendingRead r : new ArrayList<>(reads.values())) {
+            if (reads.containsKey(r.reqId)) {
+                retryRead(r, now);
+            }
+        }
+        long transferTimeout = cfg.transferTimeout().toNanos();
+        for (PushStream s : new ArrayList<>(streams.values())) {
+            NodeAddress addr = addressOf(s.peer);
+            boolean abandon = addr == null;
+            for (Batch b : s.inflight.values()) {
+                if (abandon) {
+                    break;
+                }
+                if (now - b.sentNanos >= transferTimeout) {
+                    if (b.tries >= cfg.transferRetries()) {
+                        abandon = true;
+                    } else {
+                        b.tries++;
+                        b.sentNanos = now;
+                        ctx.transport().send(addr, Channels.STORE, b.payload.clone());
+                    }
+                }
+            }
+            if (abandon) {
+                streams.remove(s.peer.name());
+            } else {
+                pump(s);
+            }
+        }
+        sessions.values().removeIf(s -> now - s.sentNanos > transferTimeout * 4);
+        if (now - lastHandoffNanos >= cfg.handoffInterval().toNanos()) {
+            lastHandoffNanos = now;
+            planHandoffs();
+        }
+        if (now - lastAntiEntropyNanos >= cfg.antiEntropyInterval().toNanos()) {
+            lastAntiEntropyNanos = now;
+            if (sabotage != Sabotage.SKIP_ANTI_ENTROPY) {
+                antiEntropy();
+            }
+            NodeInfo info = localInfo();
+            gaugeKeysOwned = info.keysAsOwner();
+            gaugeKeysBelow = info.keysBelowReplicas();
+            gaugeKeysInTransit = info.keysInTransit();
+        }
+        flush();
+        tickTimer = ctx.scheduler().schedule(cfg.tick(), this::tick);
+    }
+
+    // ================================================================== introspection
+
+    NodeInfo localInfo() {
+        long owned = 0;
+        long transit = 0;
+        long below = 0;
+        long tombs = 0;
+        int partitionsOwned = 0;
+        for (int p = 0; p < parts.length; p++) {
+            PartitionTable pt = parts[p];
+            tombs += pt.tombstones();
+            int i = indexOf(owners[p], self);
+            if (i >= 0) {
+                partitionsOwned++;
+                owned += pt.liveSize();
+                NodeId[] o = owners[p];
+                if (o.length < replicas || syncedMask[p] != (1 << o.length) - 1) {
+                    below += pt.liveSize();
+                }
+            } else {
+                transit += pt.liveSize();
+            }
+        }
+        return new NodeInfo(self, owned, transit, below, tombs, partitionsOwned);
+    }
+
+    /** Test and simulator access: the entry held for {@code key}, or null. */
+    WireEntry peek(byte[] key) {
+        return lookup(key, KeyHash.of(key));
+    }
+
+    PartitionTable partition(int p) {
+        return parts[p];
+    }
+
+    int partitions() {
+        return parts.length;
+    }
+
+    NodeId[] ownersOf(int p) {
+        return owners[p].clone();
+    }
+
+    NodeId self() {
+        return self;
+    }
+
+    boolean idle() {
+        if (!writes.isEmpty() || !reads.isEmpty()) {
+            return false;
+        }
+        for (PushStream s : streams.values()) {
+            if (!s.inflight.isEmpty() || !s.queue.isEmpty() || s.current >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Pending work, for diagnostics. */
+    String debugState() {
+        StringBuilder sb = new StringBuilder("writes=" + writes.size() + " reads=" + reads.size());
+        for (PushStream s : streams.values()) {
+            sb.append(" stream->").append(s.peer).append("[inflight=").append(s.inflight.size()).append(" queued=")
+                    .append(s.queue.size()).append(" current=").append(s.current).append(']');
+        }
+        return sb.toString();
+    }
+
+    io.micrometer.core.instrument.MeterRegistry meters() {
+        return ctx.meters();
+    }
+
+    long keysSent() {
+        return keysSent;
+    }
+
+    long bytesSent() {
+        return bytesSent;
+    }
+
+    long keysDropped() {
+        return keysDropped;
+    }
+}
