@@ -2,6 +2,7 @@ package dev.tandem.transport.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /** The tail of an authenticated connection: frames in, closure and errors to the transport. */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
@@ -16,6 +17,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         transport.deliver(peer.address, (Frame) msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            transport.inputShutdown(peer, ctx.channel());
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.tandem.cluster.NodeAddress;
 import dev.tandem.cluster.codec.MalformedMessageException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.security.MessageDigest;
@@ -102,6 +103,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
             refuse(ctx, NettyTransport.Refusal.TLS, "TLS handshake failed: " + tls.cause());
+        }
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The peer gave up before authenticating (half-closure is enabled for the data phase).
+            ctx.close();
         }
         ctx.fireUserEventTriggered(evt);
     }

@@ -22,6 +22,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -127,6 +128,8 @@ final class NettyTransport implements Transport {
     private final Map<NodeAddress, Peer> peers = new HashMap<>();
     private final AtomicReferenceArray<MessageHandler> handlers = new AtomicReferenceArray<>(256);
     private final ArrayDeque<Peer> dirty = new ArrayDeque<>();
+    /** Connections retired as duplicates, still draining (event loop only). */
+    private final java.util.Set<Channel> retired = new java.util.HashSet<>();
     private final Runnable flushTask = this::flushDirty;
     private final Map<String, Boolean> logged = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
@@ -209,6 +212,7 @@ final class NettyTransport implements Transport {
                     }
                 })
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, t.waterMark)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -365,6 +369,7 @@ final class NettyTransport implements Transport {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         settings.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                 .handler(new ChannelInitializer<>() {
                     @Override
@@ -516,19 +521,58 @@ final class NettyTransport implements Transport {
     }
 
     /**
-     * Takes a losing duplicate connection out of use without losing what is already in flight on
-     * it: its dialler flushes and closes it (the peer reads everything before the end of stream),
-     * the acceptor keeps delivering from it and closes it only if the dialler has not after a grace
-     * period. A retired connection is never written to again.
+     * Takes a losing duplicate connection out of use without losing what is in flight on it, in
+     * either direction. Both ends retire the same connection, but not at the same instant: until
+     * the peer has decided too, it may still write on it. So a plain-TCP connection is closed by a
+     * TCP half-close handshake: each end flushes and shuts down its output once it has retired the
+     * connection (the peer reads everything up to the FIN), keeps reading, and closes when the
+     * peer's FIN arrives ({@link #inputShutdown}). A retired connection is never written to again.
+     * A fallback closes it after the handshake timeout if the peer never finishes its half.
+     * TLS connections (where a bare FIN is a protocol error) are closed by their dialler after a
+     * flush, and by the acceptor after the grace period.
      */
     private void retire(Channel ch, boolean dialledByUs) {
-        if (dialledByUs) {
+        if (!retired.add(ch)) {
+            return;
+        }
+        ch.closeFuture().addListener(f -> retired.remove(ch));
+        if (serverTls == null && ch instanceof DuplexChannel duplex) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                if (duplex.isInputShutdown()) {
+                    ch.close();
+                } else {
+                    duplex.shutdownOutput();
+                }
+            });
+            ch.eventLoop().schedule(() -> {
+                ch.close();
+            }, settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } else if (dialledByUs) {
             ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             ch.eventLoop().schedule(() -> {
                 ch.close();
             }, settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * The peer shut down its output on {@code ch}: it retired the connection (or is closing). If we
+     * retired it too, both halves are done: close. If it is still our active connection, the peer
+     * decided first; stop using it (later sends wait for the connection the peer kept) and finish
+     * our half.
+     */
+    void inputShutdown(Peer peer, Channel ch) {
+        if (retired.contains(ch)) {
+            ch.close();
+            return;
+        }
+        if (peer.active == ch) {
+            peer.active = null;
+            peer.activeId = null;
+            activeConnections--;
+        }
+        retire(ch, peer.activeDialledByUs);
     }
 
     /**

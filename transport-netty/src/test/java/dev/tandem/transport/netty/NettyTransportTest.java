@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** Two or three transports in one JVM on 127.0.0.1, ephemeral ports. */
@@ -63,7 +64,8 @@ class NettyTransportTest {
         }
     }
 
-    @Test
+    /** Repeated: the connect race it covers used to lose a message in about one run in four. */
+    @RepeatedTest(25)
     void simultaneousConnects_settleOnOneConnectionBothSidesAgreeOn() {
         try (TestNode a = TestNode.start("a"); TestNode b = TestNode.start("b")) {
             CountDownLatch go = new CountDownLatch(1);
@@ -72,20 +74,10 @@ class NettyTransportTest {
             a.send(b.address(), "from a");
             b.send(a.address(), "from b");
             go.countDown();
-            // The contract allows loss while connections are set up; a rare race here still loses
-            // one (see the module report), so resend until each side has heard the other.
-            assertThat(b.receive().text()).startsWith("from a");
-            long end = System.nanoTime() + TestNode.DEADLINE.toNanos();
-            TestNode.Received atA = a.inbox.poll();
-            for (int i = 0; atA == null && System.nanoTime() < end; i++) {
-                b.send(a.address(), "from b " + i);
-                try {
-                    atA = a.inbox.poll(100, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            }
-            assertThat(atA).as("a heard from b").isNotNull();
+            // Both dial at once; each side retires the same duplicate, by a half-close, so nothing
+            // written on either connection before the decision is lost.
+            assertThat(b.receive().text()).isEqualTo("from a");
+            assertThat(a.receive().text()).isEqualTo("from b");
             await("one connection on each side, the same one", () -> {
                 Channel ca = a.onLoop(() -> active(a, b.address()));
                 Channel cb = b.onLoop(() -> active(b, a.address()));
