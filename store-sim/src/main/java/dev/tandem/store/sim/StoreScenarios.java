@@ -34,7 +34,10 @@ public final class StoreScenarios implements ScenarioProvider {
 
     @Override
     public List<Scenario> scenarios() {
-        return List.copyOf(all("").values());
+        List<Scenario> out = new ArrayList<>(all("").values());
+        out.addAll(StoreFigures.scenarios(StoreFigures.SMALL));
+        out.addAll(StoreFigures.scenarios(StoreFigures.LARGE));
+        return List.copyOf(out);
     }
 
     @Override

@@ -21,7 +21,7 @@ class StoreSimScenariosTest {
     static final SimulationRunner RUNNER = new SimulationRunner(ScenarioCatalog.of(new StoreScenarios().scenarios()));
 
     static Stream<Arguments> scenarios() {
-        return new StoreScenarios().scenarios().stream().flatMap(s -> List.of(1L, 2L).stream()
+        return StoreScenarios.all("").values().stream().flatMap(s -> List.of(1L, 2L).stream()
                 .map(seed -> Arguments.of(s.name(), seed)));
     }
 
