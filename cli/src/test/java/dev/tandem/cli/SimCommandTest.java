@@ -23,6 +23,31 @@ class SimCommandTest {
     }
 
     @Test
+    void list_includesTheStoreScenariosAndSabotages() {
+        Run r = run("sim", "--list");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines()).contains("store: kill one of 3", "store: a 3rd node joins 2 holding data",
+                "store: two join at once (2 + 2)", "store/ack-after-one-copy", "store/drop-before-confirm",
+                "store/skip-anti-entropy", "store/ignore-versions");
+    }
+
+    @Test
+    void storeSabotage_endsInCorrectness_exit129() {
+        Run r = run("sim", "--seed", "1", "--sabotage", "store/ack-after-one-copy");
+        assertThat(r.code()).as(r.out()).isEqualTo(129);
+        assertThat(r.out()).contains("sabotage: store/ack-after-one-copy", "outcome: CORRECTNESS (exit 129)",
+                "a write is held by two nodes when acknowledged",
+                "reproduce: ./tandem sim --seed 1 --scenario 'store: kill one of 3' --sabotage store/ack-after-one-copy");
+    }
+
+    @Test
+    void storeScenario_withoutSabotage_passes_exit0() {
+        Run r = run("sim", "--seed", "1", "--scenario", "store: kill one of 3");
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).contains("outcome: PASSED (exit 0)");
+    }
+
+    @Test
     void passingRun_printsSeedAndOptionsFirst_thenTimelineVerdictsFiguresHash_exit0() {
         Run r = run("sim", "--seed", "7", "--scenario", RESTART);
         assertThat(r.code()).as(r.out() + r.err()).isZero();

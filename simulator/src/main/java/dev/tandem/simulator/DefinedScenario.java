@@ -6,7 +6,8 @@ import java.time.Duration;
 record DefinedScenario(String name, String description, Workload<?> workload, FaultPlan faults,
                        NetworkProfile network, int defaultNodes, int minNodes, Duration defaultDuration,
                        Duration livenessBound, Duration convergenceCheckInterval,
-                       boolean restartCrashedForLiveness, Duration bootSpread, Duration clockSkew)
+                       boolean restartCrashedForLiveness, Duration bootSpread, Duration clockSkew,
+                       boolean inSwarm)
         implements Scenario {
 
     DefinedScenario {

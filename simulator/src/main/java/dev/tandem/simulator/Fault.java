@@ -59,6 +59,29 @@ public sealed interface Fault {
     }
 
     /**
+     * The node joins late: it does not boot at the start of the run (nor within the scenario's
+     * boot spread) but at this step's time, as a fresh node. A node that has already booted
+     * ignores it; a node whose only {@code join} step is dropped (e.g. by the minimiser) simply
+     * boots at the start. (Steps fall within the safety phase, so every join has happened by the
+     * liveness phase.) A node crashed before its join step counts as down: a restart boots it.
+     */
+    record Join(int node) implements Fault {
+        public Join {
+            requireNode(node);
+        }
+
+        @Override
+        public String text() {
+            return "join " + Roster.nodeName(node);
+        }
+
+        @Override
+        public int highestNode() {
+            return node;
+        }
+    }
+
+    /**
      * A stall (GC pause, VM migration): the node runs nothing for {@code duration} while time
      * passes for everyone; its timers then fire late and queued messages arrive at once.
      */

@@ -23,7 +23,7 @@ public final class FaultSchedule {
     public static final int MAX_STEPS = 10_000;
 
     private static final FaultSchedule NONE = new FaultSchedule(List.of());
-    private static final String GRAMMAR = "each step is 'at TIME ACTION' with ACTION one of: crash N | restart N"
+    private static final String GRAMMAR = "each step is 'at TIME ACTION' with ACTION one of: crash N | restart N | join N"
             + " | pause N DURATION | drift N +PPMppm | jump N +-DURATION | partition N,N | N,N[ | ...]"
             + " | one-way N,N -> N,N | heal | clog N -> N DURATION | net loss=RATE dup=RATE;"
             + " nodes are n1, n2, ...; steps are separated by ';' or new lines";
@@ -162,6 +162,10 @@ public final class FaultSchedule {
             case "restart":
                 expectArgs(action, args, 1);
                 fault = new Fault.Restart(node(args[0]));
+                break;
+            case "join":
+                expectArgs(action, args, 1);
+                fault = new Fault.Join(node(args[0]));
                 break;
             case "pause":
                 expectArgs(action, args, 2);

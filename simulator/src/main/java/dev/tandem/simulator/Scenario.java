@@ -48,6 +48,14 @@ public interface Scenario {
     /** Each node's wall clock starts off by a random amount within this, either way. */
     Duration clockSkew();
 
+    /**
+     * Whether a swarm run that names no scenario may pick this one; false for measurements too
+     * long for a swarm (a figures run), which still run when named.
+     */
+    default boolean inSwarm() {
+        return true;
+    }
+
     static Builder builder(String name, Workload<?> workload) {
         return new Builder(name, workload);
     }
@@ -66,7 +74,8 @@ public interface Scenario {
                 .convergenceCheckInterval(template.convergenceCheckInterval())
                 .restartCrashedForLiveness(template.restartCrashedForLiveness())
                 .bootSpread(template.bootSpread())
-                .clockSkew(template.clockSkew());
+                .clockSkew(template.clockSkew())
+                .inSwarm(template.inSwarm());
     }
 
     /** Builds {@link Scenario}s; defaults: 5 nodes, 20s safety, 30s liveness bound, LAN, no faults. */
@@ -84,6 +93,7 @@ public interface Scenario {
         private boolean restartCrashedForLiveness = true;
         private Duration bootSpread = Duration.ZERO;
         private Duration clockSkew = Duration.ofMillis(50);
+        private boolean inSwarm = true;
 
         private Builder(String name, Workload<?> workload) {
             this.name = Objects.requireNonNull(name, "name");
@@ -150,12 +160,17 @@ public interface Scenario {
             return this;
         }
 
+        public Builder inSwarm(boolean pick) {
+            this.inSwarm = pick;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the setting that is out of range
          */
         public Scenario build() {
             return new DefinedScenario(name, description, workload, faults, network, nodes, minNodes, duration,
-                    livenessBound, convergenceCheckInterval, restartCrashedForLiveness, bootSpread, clockSkew);
+                    livenessBound, convergenceCheckInterval, restartCrashedForLiveness, bootSpread, clockSkew, inSwarm);
         }
     }
 }

@@ -24,6 +24,8 @@ final class SimNode {
     int life;
     boolean up = true;
     boolean paused;
+    /** Waits for a {@link Fault.Join} step instead of booting at the start. */
+    boolean awaitingJoin;
     long pauseUntil;
     NodeId id;
     Object state;

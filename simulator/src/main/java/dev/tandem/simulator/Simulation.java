@@ -183,9 +183,16 @@ final class Simulation {
         SimRandom boot = Streams.random(seed, Streams.BOOT);
         long spread = Math.min(scenario.bootSpread().toNanos(), safetyEnd - 1);
         note("sim", size + " nodes boot " + (spread == 0 ? "at once" : "within " + SimDurations.format(spread)));
+        for (FaultStep step : schedule.steps()) {
+            if (step.fault() instanceof Fault.Join j && j.node() < size) {
+                nodes[j.node()].awaitingJoin = true;
+            }
+        }
         for (int i = 0; i < size; i++) {
-            long at = spread == 0 ? 0 : boot.nextLong(spread + 1);
-            enqueue(new Event(Event.BOOT, at, i, nodes[i].life, null));
+            long at = spread == 0 ? 0 : boot.nextLong(spread + 1); // drawn for every node: joins shift nothing
+            if (!nodes[i].awaitingJoin) {
+                enqueue(new Event(Event.BOOT, at, i, nodes[i].life, null));
+            }
         }
         try {
             run.drive(new SimDriver());
@@ -423,6 +430,10 @@ final class Simulation {
             SimNode n = nodes[r.node()];
             subject = n.id.toString();
             applied = restart(n);
+        } else if (f instanceof Fault.Join j) {
+            SimNode n = nodes[j.node()];
+            subject = n.id.toString();
+            applied = join(n);
         } else if (f instanceof Fault.Pause p) {
             SimNode n = nodes[p.node()];
             subject = n.id.toString();
@@ -470,6 +481,7 @@ final class Simulation {
             return false;
         }
         n.up = false;
+        n.awaitingJoin = false;
         n.life++;
         n.paused = false;
         n.pauseUntil = 0;
@@ -478,6 +490,16 @@ final class Simulation {
         n.state = null;
         n.seams = null;
         crashes++;
+        return true;
+    }
+
+    /** Boots a node that was waiting for its join step; false if it already booted (or crashed). */
+    private boolean join(SimNode n) {
+        if (!n.awaitingJoin || !n.up) {
+            return false;
+        }
+        n.awaitingJoin = false;
+        enqueue(new Event(Event.BOOT, now, n.index, n.life, null));
         return true;
     }
 

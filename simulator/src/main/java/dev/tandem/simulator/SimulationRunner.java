@@ -53,7 +53,7 @@ public final class SimulationRunner {
         Sabotage sabotage = options.sabotage().map(catalog::sabotage).orElse(null);
         if (options.swarm()) {
             List<Scenario> pool = options.scenario().map(n -> List.of(catalog.get(n)))
-                    .orElse(sabotage != null ? List.of(catalog.get(sabotage.scenario())) : catalog.scenarios());
+                    .orElse(sabotage != null ? List.of(catalog.get(sabotage.scenario())) : catalog.scenarios().stream().filter(Scenario::inSwarm).toList());
             if (pool.isEmpty()) {
                 throw new IllegalArgumentException("a swarm run needs scenarios, but none are installed: put a module"
                         + " that provides dev.tandem.simulator.ScenarioProvider on the module path");

@@ -24,6 +24,15 @@ class FaultScheduleTest {
     }
 
     @Test
+    void joinStep_parsesAndPrintsBack() {
+        FaultSchedule s = FaultSchedule.parse("at 2s join n3; at 4s join n4");
+        assertThat(s.steps().get(0)).isEqualTo(new FaultStep(Duration.ofSeconds(2), new Fault.Join(2)));
+        assertThat(s.toString()).isEqualTo("at 2s join n3; at 4s join n4");
+        assertThat(FaultSchedule.parse(s.toString())).isEqualTo(s);
+        assertThat(s.steps().get(1).fault().highestNode()).isEqualTo(3);
+    }
+
+    @Test
     void acceptsNewlinesAndLooseSpacing_andNone() {
         assertThat(FaultSchedule.parse("at 1s partition n1,n2|n3\nat 2s heal"))
                 .isEqualTo(FaultSchedule.parse("at 1s partition n1, n2 | n3; at 2000ms heal"));

@@ -59,6 +59,30 @@ class NodeFaultsTest {
     }
 
     @Test
+    void join_bootsTheNodeAtItsStepInsteadOfAtTheStart_andASecondJoinIsIgnored() {
+        Ping.PingWorkload w = new Ping.PingWorkload(Ping.Config.defaults().withMesh());
+        SimulationResult r = Ping.run(mesh(w, 3, LatencyModel.fixed(Duration.ofMillis(1))).build(), SEED,
+                "at 2s join n3; at 3s join n3");
+        assertThat(r.outcome()).as(r.report()).isEqualTo(Outcome.PASSED);
+        assertThat(w.last.lives(2)).as(r.report()).hasSize(1);
+        assertThat(w.last.lives(2).get(0).context.self().incarnation()).isEqualTo(1);
+        assertThat(w.last.eventTimes.get(2)).as(r.report()).isNotEmpty().allMatch(t -> t >= 2 * S);
+        assertThat(eventsBetween(w.last, 0, 0, S)).as(r.report()).isGreaterThan(5);
+        assertThat(r.report()).contains("join n3 (ignored");
+    }
+
+    @Test
+    void join_ofACrashedNode_isIgnored_andARestartBootsIt() {
+        Ping.PingWorkload w = new Ping.PingWorkload(Ping.Config.defaults().withMesh());
+        SimulationResult r = Ping.run(mesh(w, 3, LatencyModel.fixed(Duration.ofMillis(1))).build(), SEED,
+                "at 1s crash n2; at 2s join n2; at 3s restart n2");
+        assertThat(r.outcome()).as(r.report()).isEqualTo(Outcome.PASSED);
+        assertThat(w.last.lives(1)).as(r.report()).hasSize(1);
+        assertThat(w.last.eventTimes.get(1)).as(r.report()).isNotEmpty().allMatch(t -> t >= 3 * S);
+        assertThat(r.report()).contains("join n2 (ignored");
+    }
+
+    @Test
     void crash_losesState_andRestartIsANewIncarnationAtTheSameAddress() {
         Ping.PingWorkload w = new Ping.PingWorkload(Ping.Config.defaults().withMesh());
         SimulationResult r = Ping.run(mesh(w, 3, LatencyModel.fixed(Duration.ofMillis(300))).build(), SEED,

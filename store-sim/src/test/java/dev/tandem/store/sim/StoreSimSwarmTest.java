@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code -Dtandem.sim.swarm.seeds=N} runs more (default 6).
  */
 class StoreSimSwarmTest {
-    static final SimulationRunner RUNNER = new SimulationRunner(ScenarioCatalog.of(new StoreScenarios().scenarios()
-            .stream().filter(s -> !s.name().startsWith("store sabotage")).toList()));
+    static final SimulationRunner RUNNER = new SimulationRunner(ScenarioCatalog.of(new StoreScenarios().scenarios()));
 
     static LongStream seeds() {
         return LongStream.rangeClosed(1, Integer.getInteger("tandem.sim.swarm.seeds", 6));

@@ -70,6 +70,11 @@ public final class SimAccess {
         return ((ReplicaNode) node).idle();
     }
 
+    /** Keys this node has sent in transfer and handoff batches since it started. */
+    public static long keysSent(StoreNode node) {
+        return ((ReplicaNode) node).keysSent();
+    }
+
     /** The local node info, computed now. */
     public static dev.tandem.store.api.NodeInfo info(StoreNode node) {
         return ((ReplicaNode) node).localInfo();
