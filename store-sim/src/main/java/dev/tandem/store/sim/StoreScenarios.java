@@ -86,6 +86,11 @@ public final class StoreScenarios implements ScenarioProvider {
                         .description("every message may be lost, delivered twice or overtaken; replays are idempotent")
                         .build(),
                 base(PREFIX + "a long GC pause on one of 5", w, 5).faults(FaultPlans.pause(1)).build(),
+                base(PREFIX + "a node paused for 10 s (N=5)", w, 5)
+                        .faults(FaultPlans.fixed(FaultSchedule.parse("at 8s pause n2 10s")))
+                        .description("longer than SWIM's suspicion: n2 is declared dead, its partitions are "
+                                + "re-replicated, it refutes on waking and rejoins; nothing acknowledged is lost")
+                        .build(),
                 base(PREFIX + "clocks skewed by up to 500 ms and drifting (N=4)", w, 4).clockSkew(Duration.ofMillis(500))
                         .faults(FaultPlans.clockDrift(2_000)).build(),
                 base(JOIN_ONE_BY_ONE, calm, 5).bootSpread(Duration.ofSeconds(15))
