@@ -29,6 +29,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -40,6 +41,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -104,6 +106,8 @@ final class NettyTransport implements Transport {
         NodeId activeId;
         boolean activeDialledByUs;
         Channel connecting;
+        /** A host name lookup for this peer is running off the event loop. */
+        boolean resolving;
         ScheduledFuture<?> retry;
         int failures;
         long nextAttemptNanos;
@@ -348,7 +352,7 @@ final class NettyTransport implements Transport {
     // ---------------------------------------------------------------- connecting
 
     private void ensureConnecting(Peer peer) {
-        if (peer.connecting != null || peer.retry != null) {
+        if (peer.connecting != null || peer.retry != null || peer.resolving) {
             return;
         }
         long waitNanos = peer.nextAttemptNanos - System.nanoTime();
@@ -364,7 +368,62 @@ final class NettyTransport implements Transport {
         }, waitNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Connects to the peer. A host name is looked up on a separate resolver thread, never on the
+     * event loop: a slow or failing DNS lookup (a container whose name just vanished, a resolver
+     * timing out) would otherwise stall every timer and message of this node for seconds, long
+     * enough for the membership protocol to accuse healthy peers.
+     */
     private void connect(Peer peer) {
+        String host = peer.address.host();
+        if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+            connect(peer, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(host), peer.address.port()));
+            return;
+        }
+        peer.resolving = true;
+        try {
+            Resolver.EXECUTOR.execute(() -> {
+                InetSocketAddress resolved = new InetSocketAddress(host, peer.address.port());
+                try {
+                    loop.execute(() -> {
+                        peer.resolving = false;
+                        if (closed) {
+                            return;
+                        }
+                        if (resolved.isUnresolved()) {
+                            attemptFailed(peer, null, "cannot resolve host name " + host);
+                        } else {
+                            connect(peer, resolved);
+                        }
+                    });
+                } catch (RejectedExecutionException loopGone) {
+                    // The node is shutting down; nothing waits for this connection any more.
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            peer.resolving = false;
+            attemptFailed(peer, null, "name resolution unavailable: " + e);
+        }
+    }
+
+    /** Resolves host names for every transport in the JVM, off their event loops. */
+    private static final class Resolver {
+        static final java.util.concurrent.ThreadPoolExecutor EXECUTOR = newExecutor();
+
+        /** Up to 4 lookups at once (a slow one must not hold up the others), 1024 queued, idle threads exit. */
+        private static java.util.concurrent.ThreadPoolExecutor newExecutor() {
+            java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(
+                    4, 4, 30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(1024), r -> {
+                        Thread t = new Thread(r, "tandem-dns");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            e.allowCoreThreadTimeOut(true);
+            return e;
+        }
+    }
+
+    private void connect(Peer peer, InetSocketAddress target) {
         Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         settings.connectTimeout().toMillis()))
@@ -379,7 +438,7 @@ final class NettyTransport implements Transport {
                 });
         ChannelFuture f;
         try {
-            f = b.connect(new InetSocketAddress(peer.address.host(), peer.address.port()));
+            f = b.connect(target);
         } catch (RuntimeException e) {
             peer.connecting = null;
             attemptFailed(peer, null, e.toString());

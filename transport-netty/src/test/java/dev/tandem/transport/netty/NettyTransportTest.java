@@ -57,6 +57,21 @@ class NettyTransportTest {
     }
 
     @Test
+    void hostNames_areResolvedOffTheEventLoop_andAnUnresolvableOneIsDroppedAndCounted() {
+        try (TestNode a = TestNode.start("a"); TestNode b = TestNode.start("b")) {
+            a.send(new NodeAddress("localhost", b.address().port()), "by name");
+            assertThat(b.receive().text()).isEqualTo("by name");
+
+            a.send(new NodeAddress("no-such-host.invalid", 7400), "nowhere");
+            // The node keeps working while (and after) the lookup fails.
+            a.send(b.address(), "still here");
+            assertThat(b.receive().text()).isEqualTo("still here");
+            await("the message to an unresolvable host is dropped as unreachable",
+                    () -> a.counter("tandem.transport.messages.dropped", "unreachable") >= 1);
+        }
+    }
+
+    @Test
     void sendToSelf_loopsBack() {
         try (TestNode a = TestNode.start("a")) {
             a.send(a.address(), "me");
