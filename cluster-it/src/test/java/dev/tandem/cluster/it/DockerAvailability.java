@@ -13,6 +13,7 @@ final class DockerAvailability {
     private DockerAvailability() {
     }
 
+    /** Returns if Docker answers; else aborts (skips) the calling test, or fails it under CI. */
     static void require() {
         boolean available;
         String why = "";
@@ -22,10 +23,13 @@ final class DockerAvailability {
             available = false;
             why = ": " + e;
         }
+        require(available, System.getenv("CI"), why);
+    }
+
+    static void require(boolean available, String ci, String why) {
         if (available) {
             return;
         }
-        String ci = System.getenv("CI");
         if (ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false")) {
             Assertions.fail("CI=" + ci + " but Docker is not available" + why
                     + "; .ci/run installs docker.io and starts dockerd before the tests");

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,11 @@ final class TandemCluster implements AutoCloseable {
     TandemCluster(NodeImage image) {
         this.image = image;
         this.network = Network.builder()
-                .createNetworkCmdModifier(cmd -> cmd.withInternal(true).withLabels(Map.of(NodeImage.LABEL, "true")))
+                .createNetworkCmdModifier(cmd -> {
+                    Map<String, String> labels = new HashMap<>(cmd.getLabels() == null ? Map.of() : cmd.getLabels());
+                    labels.put(NodeImage.LABEL, "true");
+                    cmd.withInternal(true).withLabels(labels);
+                })
                 .build();
     }
 
@@ -67,6 +72,7 @@ final class TandemCluster implements AutoCloseable {
             this.container = new GenericContainer<>(DockerImageName.parse(image.name))
                     .withNetwork(network)
                     .withNetworkAliases(name)
+                    .withLabel(NodeImage.LABEL, "true")
                     .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name))
                     .withEnv("TANDEM_SECRET", SECRET)
                     .withCommand(NodeRootfs.command(JVM_OPTIONS, args).toArray(String[]::new))
@@ -155,6 +161,7 @@ final class TandemCluster implements AutoCloseable {
      */
     void awaitAll(Collection<String> observers, Predicate<View> condition, Duration timeout, String what)
             throws InterruptedException {
+        long t0 = System.nanoTime();
         long deadline = NodeLog.deadline(timeout);
         while (true) {
             boolean all = true;
@@ -162,6 +169,7 @@ final class TandemCluster implements AutoCloseable {
                 all &= node(o).log.awaitLatest(condition, deadline);
             }
             if (all && observers.stream().allMatch(o -> node(o).log.latest().filter(condition).isPresent())) {
+                System.out.printf("[cluster-it] %s see %s after %d ms%n", observers, what, (System.nanoTime() - t0) / 1_000_000);
                 return;
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -187,12 +195,9 @@ final class TandemCluster implements AutoCloseable {
         List<RuntimeException> failures = new ArrayList<>();
         for (Node n : nodes.values()) {
             try {
-                if (n.container.getContainerId() != null) {
-                    try {
-                        docker.unpauseContainerCmd(n.id()).exec();
-                    } catch (RuntimeException notPaused) {
-                        // the usual case
-                    }
+                if (n.container.getContainerId() != null
+                        && Boolean.TRUE.equals(docker.inspectContainerCmd(n.id()).exec().getState().getPaused())) {
+                    docker.unpauseContainerCmd(n.id()).exec(); // a paused container cannot be killed
                 }
                 n.container.stop();
             } catch (RuntimeException e) {
