@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -36,8 +37,9 @@ public final class NodeRootfs {
     /**
      * The JDK modules a node needs. {@code jdeps} over the launcher's jars names java.base,
      * java.logging (Micrometer, Netty) and jdk.unsupported (Netty); the rest are found by service
-     * lookup, which jdeps cannot see: jdk.random for {@code RandomGenerator.of("L64X128MixRandom")},
-     * java.management / jdk.management for Micrometer's JVM metrics.
+     * lookup, which jdeps cannot see: jdk.random for {@code RandomGenerator.of("L64X128MixRandom")}
+     * (JDK 17-22; from JDK 23 those generators are in java.base and the module is gone, so modules
+     * the JDK lacks are left out), java.management / jdk.management for Micrometer's JVM metrics.
      */
     public static final List<String> RUNTIME_MODULES = List.of("java.base", "java.logging", "jdk.unsupported",
             "jdk.random", "java.management", "jdk.management");
@@ -78,7 +80,10 @@ public final class NodeRootfs {
         }
         Path runtime = root.resolve("opt/java");
         Files.createDirectories(runtime.getParent());
-        run(List.of(javaHome.resolve("bin/jlink").toString(), "--add-modules", String.join(",", RUNTIME_MODULES),
+        Set<String> available = Set.of(run(List.of(javaHome.resolve("bin/java").toString(), "--list-modules"), Map.of())
+                .lines().map(l -> l.split("@", 2)[0].strip()).toArray(String[]::new));
+        List<String> add = RUNTIME_MODULES.stream().filter(available::contains).toList();
+        run(List.of(javaHome.resolve("bin/jlink").toString(), "--add-modules", String.join(",", add),
                 "--strip-debug", "--no-man-pages", "--no-header-files", "--output", runtime.toString()), Map.of());
 
         List<String> lddArgs = new ArrayList<>();
