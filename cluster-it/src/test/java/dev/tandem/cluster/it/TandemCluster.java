@@ -38,8 +38,13 @@ final class TandemCluster implements AutoCloseable {
     static final List<String> FAST_SWIM = List.of(
             "-o", "protocol-period-millis=250", "-o", "probe-timeout-millis=200",
             "-o", "push-pull-interval-millis=1000", "-o", "beacon-interval-millis=500");
-    /** The JVM caches lookups; a peer that was unreachable must be looked up again soon after. */
-    static final List<String> JVM_OPTIONS = List.of("-Dsun.net.inetaddr.ttl=2", "-Dsun.net.inetaddr.negative.ttl=0");
+    /**
+     * No DNS cache tweaks: the transport resolves a peer's name on the node's event loop, and a
+     * lookup of a killed node's alias can block it for seconds (timers late, false suspicions), so
+     * the JVM's default negative cache (10 s) is kept to make such lookups rare. Reconnected nodes
+     * keep their address, so the positive cache does no harm.
+     */
+    static final List<String> JVM_OPTIONS = List.of();
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final NodeImage image;
