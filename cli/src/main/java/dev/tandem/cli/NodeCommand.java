@@ -133,7 +133,7 @@ final class NodeCommand implements Callable<Integer> {
     }
 
     private void console(TandemNode node, PrintWriter out) throws IOException {
-        out.println("commands: members | owners KEY | quit");
+        out.println(HELP);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (int lines = 0; lines < 10_000_000; lines++) {
             out.print(node.id().name() + "> ");
@@ -160,10 +160,51 @@ final class NodeCommand implements Callable<Integer> {
                         out.println("  " + owners.stream().map(NodeId::name).collect(Collectors.joining(" ")));
                     }
                 }
+                case "put" -> {
+                    String[] kv = words.length < 2 ? new String[0] : words[1].split("\\s+", 2);
+                    if (kv.length < 2) {
+                        out.println("usage: put KEY VALUE");
+                    } else {
+                        timed(out, () -> node.store().putAsync(utf8(kv[0]), utf8(kv[1])).join(), "ok (two copies)");
+                    }
+                }
+                case "get" -> {
+                    if (words.length < 2) {
+                        out.println("usage: get KEY");
+                    } else {
+                        timed(out, () -> node.store().get(utf8(words[1]))
+                                .map(v -> new String(v, StandardCharsets.UTF_8)).orElse("(not found)"), null);
+                    }
+                }
+                case "del" -> {
+                    if (words.length < 2) {
+                        out.println("usage: del KEY");
+                    } else {
+                        timed(out, () -> node.store().deleteAsync(utf8(words[1])).join(), "ok");
+                    }
+                }
+                case "info" -> {
+                    var info = node.store().info();
+                    out.printf("  %s: %,d keys as owner, %,d in transit, %,d below two copies%n", info.node(),
+                            info.keysAsOwner(), info.keysInTransit(), info.keysBelowReplicas());
+                }
+                case "load" -> {
+                    int n;
+                    try {
+                        n = Integer.parseInt(words.length < 2 ? "" : words[1].replace("_", "").replace(",", ""));
+                    } catch (NumberFormatException e) {
+                        n = -1;
+                    }
+                    if (n < 1 || n > 100_000_000) {
+                        out.println("usage: load N (1 to 100,000,000 keys named key-1 .. key-N)");
+                    } else {
+                        load(node, out, n);
+                    }
+                }
                 case "quit", "exit" -> {
                     return;
                 }
-                default -> out.println("unknown command '" + words[0] + "'; commands: members | owners KEY | quit");
+                default -> out.println("unknown command '" + words[0] + "'; " + HELP);
             }
         }
     }
@@ -197,5 +238,59 @@ final class NodeCommand implements Callable<Integer> {
                     .collect(Collectors.joining(" ")));
         }
         out.flush();
+    }
+
+    private static final String HELP = "commands: put KEY VALUE | get KEY | del KEY | info | load N | members | owners KEY | quit";
+    private static final int LOAD_IN_FLIGHT = 256;
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Runs one store call, printing its result (or {@code okText}) and how long it took, or its error in one line. */
+    private static void timed(PrintWriter out, java.util.concurrent.Callable<?> call, String okText) {
+        long start = System.nanoTime();
+        try {
+            Object r = call.call();
+            out.printf("  %s  (%.2f ms)%n", okText != null ? okText : r, (System.nanoTime() - start) / 1e6);
+        } catch (Exception e) {
+            out.println("  error: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Puts {@code key-1 .. key-N} (value: the number) with {@value #LOAD_IN_FLIGHT} writes in
+     * flight, printing progress and the rate; stops at the first failed write.
+     */
+    private static void load(TandemNode node, PrintWriter out, int n) {
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(LOAD_IN_FLIGHT);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        long start = System.nanoTime();
+        int step = Math.max(1, n / 20);
+        int issued = 0;
+        for (int i = 1; i <= n && failure.get() == null; i++) {
+            window.acquireUninterruptibly();
+            node.store().putAsync(utf8("key-" + i), utf8(Integer.toString(i))).whenComplete((v, t) -> {
+                if (t != null) {
+                    failure.compareAndSet(null, t);
+                }
+                window.release();
+            });
+            issued = i;
+            if (i % step == 0 || i == n) {
+                double s = (System.nanoTime() - start) / 1e9;
+                out.printf("\r  [%-20s] %,d/%,d  %,.0f puts/s", "#".repeat((int) (20L * i / n)), i, n, i / s);
+                out.flush();
+            }
+        }
+        window.acquireUninterruptibly(LOAD_IN_FLIGHT);
+        double s = (System.nanoTime() - start) / 1e9;
+        out.println();
+        if (failure.get() != null) {
+            out.println("  stopped after " + issued + " writes: " + failure.get().getMessage());
+        } else {
+            out.printf("  %,d keys written, two copies each, in %.2f s (%,.0f puts/s, %d in flight)%n", n, s, n / s,
+                    LOAD_IN_FLIGHT);
+        }
     }
 }

@@ -13,6 +13,10 @@ import dev.tandem.cluster.spi.Placement;
 import dev.tandem.cluster.spi.PlacementNode;
 import dev.tandem.cluster.spi.PlacementProvider;
 import dev.tandem.cluster.spi.PlacementTable;
+import dev.tandem.store.api.KeyValueStore;
+import dev.tandem.store.api.StoreConfig;
+import dev.tandem.store.api.StoreNode;
+import dev.tandem.store.api.Stores;
 import dev.tandem.transport.netty.BeaconSettings;
 import dev.tandem.transport.netty.NodeRuntime;
 import dev.tandem.transport.netty.TransportSettings;
@@ -34,7 +38,8 @@ import java.util.function.Predicate;
 
 /**
  * One running Tandem node: the Netty runtime (one event-loop thread, TCP transport, optional
- * multicast beacons) with the chosen discovery and placement strategies wired onto it.
+ * multicast beacons) with the chosen discovery and placement strategies and the two-copy
+ * key/value store wired onto it.
  *
  * <pre>{@code
  * try (TandemNode node = TandemNode.builder()
@@ -44,7 +49,8 @@ import java.util.function.Predicate;
  *         .placement("rendezvous")
  *         .start()) {
  *     node.awaitLiveMembers(3).get(30, SECONDS);
- *     List<NodeId> owners = node.owners("user:42".getBytes(UTF_8), 2);
+ *     node.store().put(key, value);            // completes once two nodes hold it
+ *     Optional<byte[]> v = node.store().get(key); // asks both owners
  * }
  * }</pre>
  *
@@ -60,6 +66,8 @@ public final class TandemNode implements AutoCloseable {
 
     private final NodeRuntime runtime;
     private final Placement placement;
+    private final StoreConfig storeConfig;
+    private volatile StoreNode store; // created on the node thread, before membership starts
     private final Duration leaveGrace;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Waiter> waiters = new ArrayList<>(); // node thread only
@@ -73,9 +81,10 @@ public final class TandemNode implements AutoCloseable {
     private record Waiter(Predicate<MembershipView> condition, CompletableFuture<MembershipView> future) {
     }
 
-    private TandemNode(NodeRuntime runtime, Placement placement, Duration leaveGrace) {
+    private TandemNode(NodeRuntime runtime, Placement placement, StoreConfig storeConfig, Duration leaveGrace) {
         this.runtime = runtime;
         this.placement = placement;
+        this.storeConfig = storeConfig;
         this.leaveGrace = leaveGrace;
         this.snapshot = new Snapshot(MembershipView.empty(), placement.assign(List.of()));
     }
@@ -107,6 +116,14 @@ public final class TandemNode implements AutoCloseable {
     /** The owners of {@code key} (by {@link KeyHash}) in the current view, in preference order. */
     public List<NodeId> owners(byte[] key, int replicas) {
         return snapshot.table().owners(KeyHash.of(key), replicas);
+    }
+
+    /**
+     * The replicated key/value store, as seen from this node: every key lives on two nodes, and
+     * any node can read and write any key.
+     */
+    public KeyValueStore store() {
+        return store;
     }
 
     /** The node's metrics registry. */
@@ -176,6 +193,9 @@ public final class TandemNode implements AutoCloseable {
         try {
             runtime.context().scheduler().execute(() -> {
                 try {
+                    if (store != null) {
+                        store.close();
+                    }
                     if (membership != null) {
                         membership.close();
                     }
@@ -198,6 +218,7 @@ public final class TandemNode implements AutoCloseable {
 
     private void onViewChange(MembershipView previous, MembershipView current) {
         snapshot = new Snapshot(current, placement.assign(PlacementNode.liveNodes(current)));
+        store.onViewChange(previous, current);
         for (MembershipListener l : listeners) {
             l.onViewChange(previous, current);
         }
@@ -216,6 +237,7 @@ public final class TandemNode implements AutoCloseable {
         CompletableFuture<Void> started = new CompletableFuture<>();
         context.scheduler().execute(() -> {
             try {
+                store = Stores.create(context, placement, storeConfig);
                 membership = discovery.start(context, this::onViewChange);
                 MembershipView first = membership.view();
                 if (first.version() > snapshot.view().version()) {
@@ -258,8 +280,15 @@ public final class TandemNode implements AutoCloseable {
         private MeterRegistry meters;
         private Long incarnation;
         private Duration leaveGrace = Duration.ofSeconds(2);
+        private StoreConfig storeConfig = StoreConfig.defaults();
 
         private Builder() {
+        }
+
+        /** Store settings (replicas, partitions, size limits, timeouts); every node must agree. */
+        public Builder store(StoreConfig config) {
+            this.storeConfig = Objects.requireNonNull(config, "config");
+            return this;
         }
 
         /** The node's name: stable across restarts, unique in the cluster. */
@@ -405,7 +434,7 @@ public final class TandemNode implements AutoCloseable {
                     .meters(meters != null ? meters : new SimpleMeterRegistry())
                     .beacons(beacons != null ? beacons : gossip ? BeaconSettings.defaults() : BeaconSettings.disabled());
             NodeRuntime runtime = rb.start();
-            TandemNode node = new TandemNode(runtime, w.placement(), leaveGrace);
+            TandemNode node = new TandemNode(runtime, w.placement(), storeConfig, leaveGrace);
             try {
                 node.startMembership(w.discovery());
             } catch (RuntimeException e) {

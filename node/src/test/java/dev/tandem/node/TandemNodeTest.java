@@ -91,6 +91,72 @@ class TandemNodeTest {
     }
 
     @Test
+    void store_overRealSockets_twoCopiesOfEveryKey_survivesTheLossOfANode() throws Exception {
+        int[] ports = {freeTcpPort(), freeTcpPort(), freeTcpPort()};
+        String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1];
+        List<TandemNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nodes.add(start(fast("s" + i).discovery("static").seeds(seeds).bind("127.0.0.1", ports[i])));
+        }
+        for (TandemNode n : nodes) {
+            n.awaitLiveMembers(3).get(30, SECONDS);
+        }
+        int keys = 2_000;
+        List<java.util.concurrent.CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int k = 0; k < keys; k++) {
+            writes.add(nodes.get(k % 3).store().putAsync(key(k), value(k)));
+        }
+        java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .get(60, SECONDS);
+        for (int k = 0; k < keys; k += 7) {
+            assertThat(nodes.get((k + 1) % 3).store().get(key(k))).hasValue(value(k));
+        }
+        awaitCopies(nodes, 2L * keys);
+
+        nodes.get(2).close();
+        List<TandemNode> survivors = nodes.subList(0, 2);
+        for (TandemNode n : survivors) {
+            n.awaitLiveMembers(2).thenCompose(v -> n.awaitView(view -> view.liveMembers().size() == 2)).get(30, SECONDS);
+        }
+        // Every acknowledged key is still readable, and the survivors re-create the lost copies.
+        for (int k = 0; k < keys; k++) {
+            assertThat(survivors.get(k % 2).store().get(key(k))).as("key %d", k).hasValue(value(k));
+        }
+        awaitCopies(survivors, 2L * keys);
+    }
+
+    private static byte[] key(int k) {
+        return ("key-" + k).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] value(int k) {
+        return ("value-" + k).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Waits until the nodes together hold {@code copies} owner copies and nothing is in transit. */
+    private static void awaitCopies(List<TandemNode> nodes, long copies) throws InterruptedException {
+        long deadline = System.nanoTime() + SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            long owned = 0;
+            long transit = 0;
+            StringBuilder sb = new StringBuilder();
+            for (TandemNode n : nodes) {
+                var info = n.store().info();
+                owned += info.keysAsOwner();
+                transit += info.keysInTransit();
+                sb.append(info).append("; ");
+            }
+            if (owned == copies && transit == 0) {
+                return;
+            }
+            last = sb.toString();
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // poll interval of a bounded wait
+        }
+        throw new AssertionError("expected " + copies + " owner copies and none in transit; last: " + last);
+    }
+
+    @Test
     void gracefulLeave_isSeenAsLeft_notDead() throws Exception {
         int[] ports = {freeTcpPort(), freeTcpPort()};
         String seeds = "127.0.0.1:" + ports[0];
