@@ -72,9 +72,20 @@ class TandemTest {
     }
 
     @Test
+    void demo_smallRun_keepsTwoCopiesThroughAJoinAndAKill_andReadsEveryKeyBack() {
+        Run r = run("demo", "--keys", "3000");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("a, b, c see each other")
+                .contains("= 6,000 copies (exactly two per key)")
+                .contains("node d joins").contains("is killed")
+                .contains("3,000 keys read").contains("every key has its value")
+                .doesNotContain("EXPECTED").doesNotContain("MISSING");
+    }
+
+    @Test
     void help_listsSubcommands() {
         Run r = run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("placement");
+        assertThat(r.out()).contains("placement").contains("demo").contains("node").contains("sim");
     }
 }
