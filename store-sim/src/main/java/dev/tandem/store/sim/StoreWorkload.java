@@ -84,6 +84,18 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         final TreeMap<Long, Boolean> unknownAfter = new TreeMap<>();
         /** Acknowledged before two failures within one repair window: DESIGN.md allows losing it. */
         boolean mayBeLost;
+        /**
+         * Nodes that held the in-flight write and lost it by crashing (seen when they restart
+         * empty) before it completed: a holder may acknowledge and then crash while its ack is
+         * still in flight, which no protocol can prevent; such a copy counted when it was acked.
+         */
+        int lostHolders;
+        /**
+         * Tombstone versions of this key that existed on some node when the in-flight delete was
+         * issued. Tombstones carry no sequence number, so these tell an earlier delete's tombstone
+         * (which may carry a higher version: a coordinator whose clock is ahead) from this one's.
+         */
+        final List<long[]> tombstonesAtIssue = new ArrayList<>();
 
         Key(String name) {
             this.name = name;
@@ -147,6 +159,16 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
             store.onViewChange(MembershipView.empty(), membership.view());
         }
         StoreSimNode s = new StoreSimNode(context.self(), store, membership);
+        StoreSimNode previous = nodes[node];
+        if (previous != null) {
+            // A restart: the previous incarnation's copies are gone. Remember which in-flight
+            // writes it was holding, so the completion check knows those copies existed.
+            for (Key k : keys) {
+                if (k.inFlight && holdsPending(previous, k)) {
+                    k.lostHolders++;
+                }
+            }
+        }
         nodes[node] = s;
         return s;
     }
@@ -230,11 +252,37 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         issued++;
         boolean delete = kind == 6;
         k.inFlight = true;
+        k.lostHolders = 0;
+        k.tombstonesAtIssue.clear();
+        if (delete) {
+            for (StoreSimNode n : nodes) {
+                LocalCopy c = n == null ? null : SimAccess.peek(n.store, k.bytes);
+                if (c != null && c.tombstone()) {
+                    k.tombstonesAtIssue.add(new long[] {c.hlc(), c.tag()});
+                }
+            }
+        }
         k.pendingSeq = seq;
         k.pendingDelete = delete;
         k.coordinator = s.id;
         (delete ? s.store.deleteAsync(k.bytes) : s.store.putAsync(k.bytes, value(seq)))
                 .whenComplete((v, t) -> settle(k, seq, delete, t == null));
+    }
+
+    private static boolean existedAtIssue(Key k, LocalCopy c) {
+        for (long[] t : k.tombstonesAtIssue) {
+            if (t[0] == c.hlc() && t[1] == c.tag()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code n} holds the version of {@code k}'s in-flight write (or a later one of it). */
+    private static boolean holdsPending(StoreSimNode n, Key k) {
+        LocalCopy c = SimAccess.peek(n.store, k.bytes);
+        return c != null && c.tombstone() == k.pendingDelete
+                && (k.pendingDelete || ByteBuffer.wrap(c.value()).getLong() == k.pendingSeq);
     }
 
     private int indexOf(NodeId id) {
@@ -257,7 +305,7 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         for (StoreSimNode n : nodes) {
             LocalCopy c = n == null ? null : SimAccess.peek(n.store, k.bytes);
             if (c != null && c.tombstone() == delete && (delete || ByteBuffer.wrap(c.value()).getLong() == seq)
-                    && (v == null || c.compareTo(v[0], v[1]) > 0)) {
+                    && !(delete && existedAtIssue(k, c)) && (v == null || c.compareTo(v[0], v[1]) > 0)) {
                 v = new long[] {c.hlc(), c.tag()};
             }
         }
@@ -279,8 +327,9 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
                 holders++;
             }
         }
-        if (holders < 2) {
-            violations.add(k.name + ": write " + seq + " acknowledged with " + holders + " copies");
+        if (holders + k.lostHolders < 2) {
+            violations.add(k.name + ": write " + seq + " acknowledged with " + holders + " copies"
+                    + (k.lostHolders > 0 ? " (+" + k.lostHolders + " on a node that crashed before the ack arrived)" : ""));
         }
     }
 
