@@ -100,6 +100,8 @@ import java.util.random.RandomGenerator;
 final class JobNode implements JobsNode {
     private static final int MAX_REPLY_CACHE = 1024;
     private static final int MAX_RESENDS_PER_TICK = 512;
+    private static final int MAX_FORMER_HOLDERS = 4;
+    private static final int MAX_SUPERSEDED = 4096;
 
     private final NodeContext ctx;
     private final NodeId self;
@@ -121,6 +123,8 @@ final class JobNode implements JobsNode {
     private final TreeMap<Long, PendingStatus> statuses = new TreeMap<>();
 
     private final TreeMap<String, Held> records = new TreeMap<>();
+    /** Newest record of jobs this node stopped holding (bounded), so a late copy cannot resurrect them. */
+    private final LinkedHashMap<String, Record> superseded = new LinkedHashMap<>();
 
     private final ArrayDeque<Exec> queue = new ArrayDeque<>();
     private final TreeMap<String, Exec> execs = new TreeMap<>();
@@ -204,7 +208,8 @@ final class JobNode implements JobsNode {
     }
 
     private static final class PendingCast {
-        final Record record;
+        /** The newest record of the job this submitter has seen: a holder that repaired it sends it back. */
+        Record record;
         final CompletableFuture<String> future;
         final TreeSet<NodeId> acks = new TreeSet<>();
         Cancellable timeout;
@@ -232,6 +237,8 @@ final class JobNode implements JobsNode {
     private static final class Held {
         Record rec;
         boolean partnerConfirmed;
+        /** Earlier holders that have not yet seen this record (e.g. across a healed partition). */
+        final TreeSet<NodeId> former = new TreeSet<>();
 
         Held(Record rec) {
             this.rec = rec;
@@ -869,9 +876,10 @@ final class JobNode implements JobsNode {
     }
 
     private void sendCastRecord(PendingCast pc) {
+        boolean holderLost = !isLive(pc.record.executor()) || !isLive(pc.record.backup());
         for (NodeId holder : new NodeId[] {pc.record.executor(), pc.record.backup()}) {
-            if (pc.acks.contains(holder)) {
-                continue;
+            if (pc.acks.contains(holder) && !holderLost || !isLive(holder)) {
+                continue; // a live holder of a record whose other holder died answers with its repaired record
             }
             if (holder.equals(self)) {
                 merge(pc.record, self);
@@ -881,9 +889,10 @@ final class JobNode implements JobsNode {
         }
     }
 
+    /** {@code holder} confirmed it holds a record of the job (the cast's or a newer one). */
     private void castAcked(String jobId, NodeId holder) {
         PendingCast pc = casts.get(jobId);
-        if (pc == null || !pc.record.holds(holder)) {
+        if (pc == null) {
             return;
         }
         pc.acks.add(holder);
@@ -900,6 +909,13 @@ final class JobNode implements JobsNode {
         if (h.rec == null || h.rec.attempt() != next.attempt()) {
             observer.recordHeld(self, next.jobId(), next.attempt());
         }
+        if (h.rec != null) {
+            for (NodeId old : new NodeId[] {h.rec.executor(), h.rec.backup()}) {
+                if (!old.equals(self) && !next.holds(old) && h.former.size() < MAX_FORMER_HOLDERS) {
+                    h.former.add(old);
+                }
+            }
+        }
         h.rec = next;
         h.partnerConfirmed = false;
         records.put(next.jobId(), h);
@@ -910,19 +926,28 @@ final class JobNode implements JobsNode {
      * sender with what this node now keeps: an ack, plus its own record if that is newer.
      */
     private void merge(Record in, NodeId from) {
+        PendingCast pending = casts.get(in.jobId());
+        if (pending != null && in.compareOrder(pending.record) > 0) {
+            pending.record = in;
+        }
         Held h = records.get(in.jobId());
         Record kept;
         if (h == null) {
-            if (!in.holds(self)) {
-                return;
+            Record sup = superseded.get(in.jobId());
+            if (sup != null && sup.compareOrder(in) >= 0) {
+                kept = sup;
+            } else if (!in.holds(self)) {
+                kept = in;
+            } else {
+                superseded.remove(in.jobId());
+                h = new Held(null);
+                store(h, in);
+                if (in.finished()) {
+                    observer.resultAccepted(self, in.jobId(), in.attempt());
+                }
+                kept = in;
+                maybeExecute(in);
             }
-            h = new Held(null);
-            store(h, in);
-            if (in.finished()) {
-                observer.resultAccepted(self, in.jobId(), in.attempt());
-            }
-            kept = in;
-            maybeExecute(in);
         } else {
             Record cur = h.rec;
             int c = in.compareOrder(cur);
@@ -936,10 +961,19 @@ final class JobNode implements JobsNode {
                     fenceOff(in.jobId(), next.attempt());
                 }
                 if (!next.holds(self)) {
+                    // Superseded and no longer a holder: tell the old partner, remember, forget.
+                    NodeId oldPartner = cur.partnerOf(self);
+                    if (!oldPartner.equals(from) && !next.holds(oldPartner)) {
+                        send(oldPartner, new Messages.RecordMsg(next));
+                    }
                     records.remove(in.jobId());
                     Exec x = execs.get(in.jobId());
                     if (x != null) {
                         cancelExec(x);
+                    }
+                    superseded.put(in.jobId(), next);
+                    if (superseded.size() > MAX_SUPERSEDED) {
+                        superseded.remove(superseded.keySet().iterator().next());
                     }
                     kept = next;
                 } else {
@@ -969,21 +1003,27 @@ final class JobNode implements JobsNode {
             }
         }
         if (from.equals(self)) {
-            castAcked(in.jobId(), self);
+            if (kept.holds(self) && records.containsKey(kept.jobId())) {
+                castAcked(in.jobId(), self);
+            }
             return;
         }
-        send(from, new Messages.RecordAck(kept.jobId(), kept.attempt(), kept.epoch(), kept.state()));
+        send(from, kept.ack());
         if (kept.compareOrder(in) > 0 || kept.state() != in.state() && kept.compareOrder(in) == 0) {
             send(from, new Messages.RecordMsg(kept));
         }
     }
 
     private void onRecordAck(NodeId from, Messages.RecordAck a) {
-        castAcked(a.jobId(), from);
+        if (a.executor().equals(from) || a.backup().equals(from)) {
+            castAcked(a.jobId(), from); // the sender holds a record of the job (this one or a newer one)
+        }
         Held h = records.get(a.jobId());
-        if (h != null && from.equals(h.rec.partnerOf(self)) && a.attempt() == h.rec.attempt()
-                && a.epoch() == h.rec.epoch() && a.state() == h.rec.state()) {
-            h.partnerConfirmed = true;
+        if (h != null) {
+            h.former.remove(from);
+            if (from.equals(h.rec.partnerOf(self)) && h.rec.matches(a)) {
+                h.partnerConfirmed = true;
+            }
         }
     }
 
@@ -1069,6 +1109,11 @@ final class JobNode implements JobsNode {
             NodeId partner = h.rec.partnerOf(self);
             if (!h.partnerConfirmed && !partner.equals(self) && view.isLive(partner) && budget-- > 0) {
                 send(partner, new Messages.RecordMsg(h.rec));
+            }
+            for (NodeId old : h.former) {
+                if (view.isLive(old) && budget-- > 0) {
+                    send(old, new Messages.RecordMsg(h.rec));
+                }
             }
         }
         tick = ctx.scheduler().schedule(config.resendInterval(), this::onTick);
@@ -1157,11 +1202,22 @@ final class JobNode implements JobsNode {
             return false;
         }
         for (Held h : records.values()) {
-            if (!h.partnerConfirmed || !h.rec.finished()) {
+            if (!h.partnerConfirmed || !h.rec.finished() || h.former.stream().anyMatch(view::isLive)) {
                 return false;
             }
         }
         return true;
+    }
+
+    String debug() {
+        StringBuilder b = new StringBuilder("calls=" + calls.keySet() + " casts=" + casts.keySet() + " queue="
+                + queue.size() + " running=" + running);
+        records.forEach((k, h) -> {
+            if (!h.partnerConfirmed || !h.rec.finished() || !h.former.isEmpty()) {
+                b.append(" ").append(h.rec).append(h.partnerConfirmed ? "" : " unconfirmed").append(" former=").append(h.former);
+            }
+        });
+        return b.toString();
     }
 
     long lateReplies() {

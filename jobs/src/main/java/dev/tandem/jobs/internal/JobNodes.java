@@ -65,4 +65,9 @@ public final class JobNodes {
     public static boolean idle(JobsNode node) {
         return ((JobNode) node).idle();
     }
+
+    /** A one-line dump of what keeps a node busy (for diagnosing liveness failures). */
+    public static String debug(JobsNode node) {
+        return ((JobNode) node).debug();
+    }
 }

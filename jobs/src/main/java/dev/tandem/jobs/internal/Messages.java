@@ -14,7 +14,8 @@ import java.util.Objects;
  * CALL_REPLY  varint reqId, varint attempt, u8 outcome (OK, FAILED, UNKNOWN_JOB, BUSY, ACCEPTED), bytes payload
  * CANCEL      varint reqId, varint attempt
  * RECORD      record (a holder's copy: a cast, a reassignment, a result, or an anti-entropy push)
- * RECORD_ACK  string jobId, varint attempt, varint epoch, u8 state  (what the holder now keeps)
+ * RECORD_ACK  string jobId, varint attempt, varint epoch, u8 state, node executor, node backup
+ *             (the newest record of the job the sender knows, whether or not it holds it)
  * STATUS_REQ  varint reqId, string jobId
  * STATUS_REPLY varint reqId, bool found, [record]
  * LOAD        (header only)
@@ -75,7 +76,7 @@ final class Messages {
         }
     }
 
-    record RecordAck(String jobId, int attempt, long epoch, int state) implements Body {
+    record RecordAck(String jobId, int attempt, long epoch, int state, NodeId executor, NodeId backup) implements Body {
         public int type() {
             return RECORD_ACK;
         }
@@ -121,6 +122,8 @@ final class Messages {
             record(w, m.record());
         } else if (body instanceof RecordAck a) {
             w.string(a.jobId()).varInt(a.attempt()).varLong(a.epoch()).u8(a.state());
+            node(w, a.executor());
+            node(w, a.backup());
         } else if (body instanceof StatusReq q) {
             w.varLong(q.reqId()).string(q.jobId());
         } else if (body instanceof StatusReply q) {
@@ -155,7 +158,8 @@ final class Messages {
             }
             case CANCEL -> new Cancel(r.varLong("reqId"), attempt(r));
             case RECORD -> new RecordMsg(record(r, maxPayloadBytes));
-            case RECORD_ACK -> new RecordAck(jobId(r), attempt(r), epoch(r), state(r));
+            case RECORD_ACK -> new RecordAck(jobId(r), attempt(r), epoch(r), state(r), node(r, "executor"),
+                    node(r, "backup"));
             case STATUS_REQ -> new StatusReq(r.varLong("reqId"), jobId(r));
             case STATUS_REPLY -> {
                 long reqId = r.varLong("reqId");

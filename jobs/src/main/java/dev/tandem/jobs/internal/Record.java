@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * One copy of a cast's record, as a holder keeps it and as it travels. Immutable.
  *
- * <p>Records of one job are ordered by {@code (attempt, epoch, executor)}: a holder always keeps
+ * <p>Records of one job are ordered by {@code (attempt, epoch, executor, backup)}: a holder always keeps
  * the greater one, so two holders that saw different reassignments (a partition) converge on the
  * same record deterministically. {@code done} of a record counts only if {@code resultAttempt ==
  * attempt}: a result is accepted only from the current attempt (the fence).
@@ -55,13 +55,26 @@ record Record(String jobId, String name, byte[] input, int attempt, long epoch, 
         return executor.equals(self) ? backup : executor;
     }
 
-    /** Order of records of one job: attempt, then epoch, then executor. */
+    /** Order of records of one job: attempt, then epoch, then executor, then backup. */
     int compareOrder(Record o) {
         int c = Integer.compare(attempt, o.attempt);
         if (c == 0) {
             c = Long.compare(epoch, o.epoch);
         }
-        return c != 0 ? c : executor.compareTo(o.executor);
+        if (c == 0) {
+            c = executor.compareTo(o.executor);
+        }
+        return c != 0 ? c : backup.compareTo(o.backup);
+    }
+
+    /** Whether this record is the one an acknowledgement describes. */
+    boolean matches(Messages.RecordAck a) {
+        return a.attempt() == attempt && a.epoch() == epoch && a.state() == state && a.executor().equals(executor)
+                && a.backup().equals(backup);
+    }
+
+    Messages.RecordAck ack() {
+        return new Messages.RecordAck(jobId, attempt, epoch, state, executor, backup);
     }
 
     Record withHolders(int newAttempt, long newEpoch, NodeId newExecutor, NodeId newBackup) {
