@@ -621,7 +621,6 @@ final class JobNode implements JobsNode {
             case Messages.UNKNOWN_JOB -> finishCall(pc, new JobException(JobException.Reason.UNKNOWN_JOB, "node " + from
                     + " has no job named '" + pc.request.jobName() + "'"));
             default -> {
-                rejected.increment();
                 finishCall(pc, new JobException(JobException.Reason.REJECTED, "node " + from
                         + " is at its queue limit (maxQueuedCalls); retry later"));
             }
@@ -680,7 +679,11 @@ final class JobNode implements JobsNode {
                 queuedCalls--;
             }
         } else if (x.stage instanceof CompletableFuture<?> cf) {
-            cf.cancel(false);
+            try {
+                cf.cancel(false);
+            } catch (UnsupportedOperationException e) {
+                // a minimal stage cannot be cancelled: the handler sees isCancelled() and its result is discarded
+            }
         }
     }
 
