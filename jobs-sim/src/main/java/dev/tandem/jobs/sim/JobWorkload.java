@@ -53,7 +53,10 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@value #CALLS_CORRECT} (every step): a completed call returned the handler's result for its
  *       input, from a node of the roster, with an attempt number of at least 1;</li>
  *   <li>{@value #CASTS_RUN} (at convergence): every acknowledged cast completed on some node at least
- *       once, and the newest record of it is DONE on both of its (up) holders.</li>
+ *       once, and the newest record of it is DONE on both of its (up) holders. DESIGN.md's
+ *       precondition applies: once two crashes fall within one repair window
+ *       ({@value #REPAIR_WINDOW_NANOS} ns; a restarted node comes back empty), casts acknowledged
+ *       before are exempt (both holders may be gone) and counted in a figure.</li>
  * </ul>
  */
 final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
@@ -251,15 +254,44 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
     @Override
     public List<Invariant<JobSimNode>> invariants() {
         return List.of(
-                Invariant.everyStep(NO_STALE, c -> violations.stream().filter(v -> v.contains("accepted the result"))
-                        .findFirst()),
+                Invariant.everyStep(NO_STALE, c -> {
+                    trackFailures(c);
+                    return violations.stream().filter(v -> v.contains("accepted the result")).findFirst();
+                }),
                 Invariant.everyStep(CALLS_CORRECT, c -> violations.stream().filter(v -> v.startsWith("call "))
                         .findFirst()),
                 Invariant.atConvergence(CASTS_RUN, this::castsRan));
     }
 
+    /** DESIGN.md: losing a record takes both holders failing within one repair window; this run's window. */
+    static final long REPAIR_WINDOW_NANOS = Duration.ofSeconds(10).toNanos();
+    private boolean[] wasUp;
+    private long lastCrashNanos = Long.MIN_VALUE / 2;
+    /** Casts acknowledged before two crashes fell within one repair window: DESIGN.md allows losing them. */
+    private final TreeSet<String> mayBeLost = new TreeSet<>();
+
+    /** Notices crashes (a restarted node comes back empty, so a crash is a failure even if brief). */
+    private void trackFailures(ClusterView<JobSimNode> c) {
+        if (wasUp == null) {
+            wasUp = new boolean[c.size()];
+        }
+        for (int i = 0; i < c.size(); i++) {
+            boolean up = c.state(i).isPresent();
+            if (wasUp[i] && !up) {
+                if (c.nowNanos() - lastCrashNanos < REPAIR_WINDOW_NANOS) {
+                    mayBeLost.addAll(ackedCasts);
+                }
+                lastCrashNanos = c.nowNanos();
+            }
+            wasUp[i] = up;
+        }
+    }
+
     private Optional<String> castsRan(ClusterView<JobSimNode> c) {
         for (String jobId : ackedCasts) {
+            if (mayBeLost.contains(jobId)) {
+                continue;
+            }
             if (!completedJobs.contains(jobId)) {
                 return Optional.of("acknowledged cast " + jobId + " never completed on any node; records: "
                         + recordsOf(c, jobId));
@@ -345,6 +377,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         f.put("jobs.casts.failed", castsFailed);
         f.put("jobs.executions.started", executions);
         f.put("jobs.stale.accepted", staleAccepted);
+        f.put("jobs.casts.exempt.double.failure", mayBeLost.size());
         if (callsOk > 0) {
             for (int i = 0; i < callsRanOn.length; i++) {
                 f.put("jobs.calls.ran.on." + roster.name(i), callsRanOn[i]);

@@ -938,6 +938,10 @@ final class JobNode implements JobsNode {
         if (h == null) {
             Record sup = superseded.get(in.jobId());
             if (sup != null && sup.compareOrder(in) >= 0) {
+                if (sup.compareOrder(in) == 0 && in.finished() && !sup.finished()) {
+                    superseded.put(in.jobId(), in);
+                    sup = in;
+                }
                 kept = sup;
             } else if (!in.holds(self)) {
                 kept = in;
@@ -1012,7 +1016,9 @@ final class JobNode implements JobsNode {
             return;
         }
         send(from, kept.ack());
-        if (kept.compareOrder(in) > 0 || kept.state() != in.state() && kept.compareOrder(in) == 0) {
+        // Answer with our record only if it tells the sender more (newer, or the same one finished),
+        // so two nodes can never bounce records back and forth.
+        if (kept.compareOrder(in) > 0 || kept.compareOrder(in) == 0 && kept.finished() && !in.finished()) {
             send(from, new Messages.RecordMsg(kept));
         }
     }
@@ -1108,6 +1114,12 @@ final class JobNode implements JobsNode {
                 sendCastRecord(pc);
             }
         }
+        for (String jobId : new ArrayList<>(records.keySet())) {
+            Held h = records.get(jobId);
+            if (h != null && !isLive(h.rec.partnerOf(self)) && budget-- > 0) {
+                repair(h); // a record that arrived after its partner left the view
+            }
+        }
         for (Held h : records.values()) {
             NodeId partner = h.rec.partnerOf(self);
             if (!h.partnerConfirmed && !partner.equals(self) && view.isLive(partner) && budget-- > 0) {
@@ -1146,8 +1158,8 @@ final class JobNode implements JobsNode {
             return;
         }
         Optional<Member> m = view.member(to.name());
-        if (m.isEmpty()) {
-            return;
+        if (m.isEmpty() || !m.get().id().equals(to)) {
+            return; // unknown, or that incarnation is gone: never deliver to a later life of the name
         }
         NodeAddress address = m.get().address();
         ctx.transport().send(address, Channels.JOBS, Messages.encode(self, load(), body));
