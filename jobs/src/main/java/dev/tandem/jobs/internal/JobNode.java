@@ -102,6 +102,7 @@ final class JobNode implements JobsNode {
     private static final int MAX_RESENDS_PER_TICK = 512;
     private static final int MAX_FORMER_HOLDERS = 4;
     private static final int MAX_SUPERSEDED = 4096;
+    private static final int PENDING_SYNC_TICKS = 8;
 
     private final NodeContext ctx;
     private final NodeId self;
@@ -239,6 +240,8 @@ final class JobNode implements JobsNode {
         boolean partnerConfirmed;
         /** Earlier holders that have not yet seen this record (e.g. across a healed partition). */
         final TreeSet<NodeId> former = new TreeSet<>();
+        /** When this node last sent the record to its partner (monotonic ns). */
+        long lastSentNanos;
 
         Held(Record rec) {
             this.rec = rec;
@@ -1104,6 +1107,7 @@ final class JobNode implements JobsNode {
             return;
         }
         int budget = MAX_RESENDS_PER_TICK;
+        long now = ctx.clock().monotonicNanos();
         for (PendingCall pc : calls.values()) {
             if (!pc.accepted && budget-- > 0) {
                 sendCall(pc);
@@ -1122,7 +1126,12 @@ final class JobNode implements JobsNode {
         }
         for (Held h : records.values()) {
             NodeId partner = h.rec.partnerOf(self);
-            if (!h.partnerConfirmed && !partner.equals(self) && view.isLive(partner) && budget-- > 0) {
+            // Unconfirmed records every tick; pending ones also every PENDING_SYNC ticks even when
+            // confirmed, so a partner that has since dropped or superseded it answers with the newer one.
+            boolean heartbeat = !h.rec.finished()
+                    && now - h.lastSentNanos >= config.resendInterval().toNanos() * PENDING_SYNC_TICKS;
+            if ((!h.partnerConfirmed || heartbeat) && !partner.equals(self) && view.isLive(partner) && budget-- > 0) {
+                h.lastSentNanos = now;
                 send(partner, new Messages.RecordMsg(h.rec));
             }
             for (NodeId old : h.former) {
@@ -1226,7 +1235,7 @@ final class JobNode implements JobsNode {
 
     String debug() {
         StringBuilder b = new StringBuilder("calls=" + calls.keySet() + " casts=" + casts.keySet() + " queue="
-                + queue.size() + " running=" + running);
+                + queue.size() + " running=" + running + " execs=" + execs.keySet() + " superseded=" + superseded.values());
         records.forEach((k, h) -> {
             if (!h.partnerConfirmed || !h.rec.finished() || !h.former.isEmpty()) {
                 b.append(" ").append(h.rec).append(h.partnerConfirmed ? "" : " unconfirmed").append(" former=").append(h.former);
