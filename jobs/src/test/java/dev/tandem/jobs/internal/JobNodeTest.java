@@ -136,6 +136,25 @@ class JobNodeTest {
     }
 
     @Test
+    void builder_rejectsTwoHandlersOfOneName() {
+        TestCluster c = new TestCluster(SEED, JobsConfig.defaults(), "uniform", "", node -> List.of(
+                JobHandler.of("square", Codecs.int64(), Codecs.int64(), x -> x * x),
+                JobHandler.of("square", Codecs.int64(), Codecs.int64(), x -> x)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.start("a"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two job handlers are named 'square'");
+    }
+
+    @Test
+    void cast_onASingleNode_failsFast_becauseItCannotBeOnTwoNodes() {
+        TestCluster c = cluster("a");
+        c.run(Duration.ofMillis(5));
+        CompletableFuture<String> f = on(c, "a", n -> n.jobs.cast("slow", 10L));
+        c.run(Duration.ofMillis(10));
+        assertThat(reason(f)).isEqualTo(JobException.Reason.NO_NODES);
+        assertThat(message(f)).contains("two");
+    }
+
+    @Test
     void call_handlerFailure_failsWithItsMessage_andIsCountedAsFailed() {
         TestCluster c = cluster("a", "b", "c");
         c.run(Duration.ofMillis(5));

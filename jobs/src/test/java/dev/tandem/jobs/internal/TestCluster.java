@@ -112,8 +112,15 @@ final class TestCluster {
         n.meters = new SimpleMeterRegistry();
         NodeContext ctx = new NodeContext(n.id, clock(), scheduler(n), new SplittableRandom(random.nextLong()),
                 transport(n), BeaconChannel.none(), n.meters);
-        n.jobs = JobNodes.create(ctx, StrategyCatalog.jobSchedulers().get(scheduler).create(StrategyOptions.none()),
-                placement, config, handlers.apply(n.name), sabotage);
+        var jobScheduler = StrategyCatalog.jobSchedulers().get(scheduler).create(StrategyOptions.none());
+        if (sabotage.isEmpty()) {
+            // The public builder, as applications use it.
+            var b = dev.tandem.jobs.Jobs.builder(ctx, jobScheduler, placement).config(config);
+            handlers.apply(n.name).forEach(b::handler);
+            n.jobs = b.build();
+        } else {
+            n.jobs = JobNodes.create(ctx, jobScheduler, placement, config, handlers.apply(n.name), sabotage);
+        }
     }
 
     /** Crashes {@code name}: it stops at once; the others' views mark it dead. */
