@@ -23,6 +23,8 @@ class JobSabotageTest {
         return Stream.of(
                 Arguments.of("jobs/accept-stale-results", JobWorkload.NO_STALE, 1L),
                 Arguments.of("jobs/accept-stale-results", JobWorkload.NO_STALE, 2L),
+                Arguments.of("jobs/accept-stale-results", JobWorkload.NO_STALE, 3L),
+                Arguments.of("jobs/forget-casts-on-crash", JobWorkload.CASTS_RUN, 3L),
                 Arguments.of("jobs/forget-casts-on-crash", JobWorkload.CASTS_RUN, 1L),
                 Arguments.of("jobs/forget-casts-on-crash", JobWorkload.CASTS_RUN, 2L));
     }

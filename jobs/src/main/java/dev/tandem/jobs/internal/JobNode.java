@@ -1003,7 +1003,7 @@ final class JobNode implements JobsNode {
                 }
                 kept = h.rec;
             } else {
-                if (in.finished() && !cur.finished() && sabotage == Sabotage.ACCEPT_STALE_RESULTS) {
+                if (in.finished() && sabotage == Sabotage.ACCEPT_STALE_RESULTS) {
                     observer.resultAccepted(self, in.jobId(), in.attempt());
                     store(h, cur.finish(in.state(), in.ranOn(), in.result()));
                 } else if (in.finished() && in.attempt() < cur.attempt()) {
