@@ -258,7 +258,7 @@ final class JobNode implements JobsNode {
         final NodeId replyTo;
         final JobHandler<?, ?> handler;
         final byte[] input;
-        boolean isCancelled;
+        volatile boolean isCancelled; // read by handlers, possibly on their own threads
         boolean isRunning;
         CompletionStage<?> stage;
 
