@@ -1,0 +1,99 @@
+package dev.tandem.jobs.sim;
+
+import dev.tandem.simulator.Fault;
+import dev.tandem.simulator.FaultPlan;
+import dev.tandem.simulator.FaultPlans;
+import dev.tandem.simulator.FaultSchedule;
+import dev.tandem.simulator.FaultStep;
+import dev.tandem.simulator.Sabotage;
+import dev.tandem.simulator.Scenario;
+import dev.tandem.simulator.ScenarioProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The jobs module's named simulator scenarios ({@code tandem sim --list}) and sabotages
+ * ({@code jobs/accept-stale-results}, {@code jobs/forget-casts-on-crash}), whose runs must end
+ * with {@code CORRECTNESS} (exit 129).
+ */
+public final class JobScenarios implements ScenarioProvider {
+    static final String CALM = "jobs: 1,000 uniform calls on a calm cluster (N=5)";
+    static final String EXECUTOR_CRASH = "jobs: casts while an executor crashes mid-job (N=5)";
+    static final String SUBMITTER_CRASH = "jobs: the submitter crashes right after its casts are acknowledged (N=5)";
+    static final String PARTITION = "jobs: calls and casts across a partition that heals (N=5)";
+    static final String LEAST_LOADED = "jobs: least-loaded calls and casts, one node crashes (N=5)";
+
+    /** Calls and casts spaced evenly from 3 s (after membership settles) to about 15 s. */
+    private static JobWorkload.Mix mix(int calls, int casts, int submitter, int maxWorkMillis) {
+        int total = calls + casts;
+        return new JobWorkload.Mix(calls, casts, submitter, Duration.ofSeconds(3),
+                Duration.ofMillis(Math.max(1, 12_000 / total)), maxWorkMillis);
+    }
+
+    @Override
+    public List<Scenario> scenarios() {
+        return List.of(
+                calm(""),
+                executorCrash(""),
+                base(SUBMITTER_CRASH, "", mix(0, 150, 0, 2_000), "uniform")
+                        .faults(FaultPlans.fixed(FaultSchedule.of(new FaultStep(Duration.ofSeconds(15),
+                                new Fault.Crash(0)))))
+                        .description("all casts go through n1, which crashes when the last are acknowledged;"
+                                + " every acknowledged one still runs").build(),
+                partition(""),
+                base(LEAST_LOADED, "", mix(300, 200, -1, 2_000), "least-loaded").faults(FaultPlans.crash(1))
+                        .description("power of two choices over gossiped load; failover as with uniform").build());
+    }
+
+    @Override
+    public List<Sabotage> sabotages() {
+        return List.of(
+                sabotage("jobs/accept-stale-results", "a holder takes a finished record from an older attempt;"
+                        + " caught by '" + JobWorkload.NO_STALE + "'", PARTITION, JobScenarios::partition),
+                sabotage("jobs/forget-casts-on-crash", "a backup drops the casts of a crashed executor instead of"
+                        + " restarting them; caught by '" + JobWorkload.CASTS_RUN + "'", EXECUTOR_CRASH,
+                        JobScenarios::executorCrash));
+    }
+
+    private static Sabotage sabotage(String name, String description, String scenario, Function<String, Scenario> make) {
+        String rule = name.substring("jobs/".length());
+        return new Sabotage(name, description, scenario, target -> {
+            if (!target.name().equals(scenario)) {
+                throw new IllegalArgumentException("sabotage " + name + " applies to '" + scenario + "', not to '"
+                        + target.name() + "'");
+            }
+            return Scenario.builder(make.apply(rule)).faults(target.faults()).nodes(target.defaultNodes()).build();
+        });
+    }
+
+    private static Scenario calm(String sabotage) {
+        return base(CALM, sabotage, mix(1_000, 0, -1, 0), "uniform")
+                .description("every call returns its result; the spread over nodes passes a chi-square test"
+                        + " (figure jobs.calls.spread.p)").build();
+    }
+
+    private static Scenario executorCrash(String sabotage) {
+        return base(EXECUTOR_CRASH, sabotage, mix(0, 300, -1, 3_000), "uniform")
+                .faults(FaultPlans.fixed(FaultSchedule.of(new FaultStep(Duration.ofSeconds(9), new Fault.Crash(2)))))
+                .description("n3 crashes with jobs running; their backups restart them elsewhere with a higher"
+                        + " attempt").build();
+    }
+
+    /** n1 and n2 are cut off from n3, n4 and n5 from 9 s to 21 s, while jobs of up to 3 s run. */
+    static final FaultPlan SPLIT = FaultPlans.fixed(FaultSchedule.of(
+            new FaultStep(Duration.ofSeconds(9), new Fault.Partition(List.of(List.of(0, 1), List.of(2, 3, 4)))),
+            new FaultStep(Duration.ofSeconds(21), new Fault.Heal())));
+
+    private static Scenario partition(String sabotage) {
+        return base(PARTITION, sabotage, mix(200, 250, -1, 3_000), "uniform").faults(SPLIT)
+                .description("both sides restart what the other side was running; on heal the newer attempt wins"
+                        + " and stale results are rejected").build();
+    }
+
+    private static Scenario.Builder base(String name, String sabotage, JobWorkload.Mix mix, String scheduler) {
+        return Scenario.builder(name, JobWorkload.workload(name.substring(0, name.indexOf(':')), sabotage, mix, scheduler))
+                .nodes(5).minNodes(3).duration(Duration.ofSeconds(30)).livenessBound(Duration.ofSeconds(40))
+                .convergenceCheckInterval(Duration.ofMillis(250));
+    }
+}

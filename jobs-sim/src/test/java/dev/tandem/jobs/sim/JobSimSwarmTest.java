@@ -1,0 +1,53 @@
+package dev.tandem.jobs.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tandem.simulator.FaultPlans;
+import dev.tandem.simulator.Outcome;
+import dev.tandem.simulator.Scenario;
+import dev.tandem.simulator.ScenarioCatalog;
+import dev.tandem.simulator.SimulationOptions;
+import dev.tandem.simulator.SimulationResult;
+import dev.tandem.simulator.SimulationRunner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Swarm runs: the simulator's swarm fault plan (which kinds of fault are enabled at all is itself
+ * drawn from the seed) over the mixed call/cast workload. {@value #DEFAULT_SEEDS} seeds in the
+ * normal run; {@code -Dtandem.jobs.swarm.seeds=N -Dtandem.jobs.swarm.first=S} for more. Each
+ * failure prints its reproduction command.
+ */
+class JobSimSwarmTest {
+    static final int DEFAULT_SEEDS = 4;
+    static final String NAME = "jobs: swarm of faults under calls and casts (N=5)";
+
+    static Scenario swarm() {
+        return Scenario.builder(NAME, JobWorkload.workload("jobs", "", new JobWorkload.Mix(200, 250, -1,
+                        Duration.ofSeconds(3), Duration.ofMillis(27), 3_000), "uniform"))
+                .nodes(5).minNodes(3).duration(Duration.ofSeconds(30)).livenessBound(Duration.ofSeconds(40))
+                .convergenceCheckInterval(Duration.ofMillis(250)).faults(FaultPlans.swarm()).build();
+    }
+
+    @Test
+    void swarmSeeds_pass() {
+        int seeds = Integer.getInteger("tandem.jobs.swarm.seeds", DEFAULT_SEEDS);
+        long first = Long.getLong("tandem.jobs.swarm.first", 1);
+        SimulationRunner runner = new SimulationRunner(ScenarioCatalog.of(swarm()));
+        List<String> failures = new ArrayList<>();
+        for (long seed = first; seed < first + seeds; seed++) {
+            SimulationResult r = runner.run(SimulationOptions.scenario(seed, NAME));
+            if (seeds == 1) {
+                System.out.println(r.report());
+            }
+            if (r.outcome() != Outcome.PASSED) {
+                failures.add(r.outcome() + " " + r.reproductionCommand() + "\n    " + r.summary());
+            }
+        }
+        System.out.println("jobs swarm: " + seeds + " seeds from " + first + ", " + failures.size() + " failed");
+        failures.forEach(System.out::println);
+        assertThat(failures).isEmpty();
+    }
+}

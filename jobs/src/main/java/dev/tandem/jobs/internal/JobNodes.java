@@ -1,0 +1,73 @@
+package dev.tandem.jobs.internal;
+
+import dev.tandem.cluster.runtime.NodeContext;
+import dev.tandem.cluster.spi.JobScheduler;
+import dev.tandem.cluster.spi.Placement;
+import dev.tandem.jobs.JobHandler;
+import dev.tandem.jobs.JobsConfig;
+import dev.tandem.jobs.JobsNode;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Creates jobs nodes, and what the simulator scenarios (module {@code dev.tandem.jobs.sim}, the
+ * only module this package is exported to) may do beyond the public API: start a node with a named
+ * sabotage and an observer, and read a node's local state without sending anything. Node thread only.
+ */
+public final class JobNodes {
+    private JobNodes() {
+    }
+
+    /** Sabotage names as the command line spells them: {@code accept-stale-results}, ... */
+    public static List<String> sabotages() {
+        return Arrays.stream(Sabotage.values()).filter(s -> s != Sabotage.NONE)
+                .map(s -> s.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+    }
+
+    /** @throws IllegalArgumentException for an unknown sabotage or invalid handlers */
+    public static JobsNode create(NodeContext context, JobScheduler scheduler, Placement placement, JobsConfig config,
+                                  List<JobHandler<?, ?>> handlers, String sabotage) {
+        return create(context, scheduler, placement, config, handlers, sabotage, JobsObserver.NONE);
+    }
+
+    /** @throws IllegalArgumentException for an unknown sabotage or invalid handlers */
+    public static JobsNode create(NodeContext context, JobScheduler scheduler, Placement placement, JobsConfig config,
+                                  List<JobHandler<?, ?>> handlers, String sabotage, JobsObserver observer) {
+        Sabotage s = Sabotage.NONE;
+        if (!sabotage.isEmpty()) {
+            try {
+                s = Sabotage.valueOf(sabotage.toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown jobs sabotage '" + sabotage + "'; known: " + sabotages());
+            }
+        }
+        return new JobNode(context, scheduler, placement, config, List.copyOf(handlers), s, observer);
+    }
+
+    /** A record as a holder keeps it. */
+    public record RecordView(String jobId, int attempt, long epoch, String executor, String backup, String state,
+                             String ranOn) {
+    }
+
+    /** The records {@code node} holds, by job id. */
+    public static Map<String, RecordView> records(JobsNode node) {
+        java.util.TreeMap<String, RecordView> out = new java.util.TreeMap<>();
+        ((JobNode) node).records().forEach((k, r) -> out.put(k, new RecordView(r.jobId(), r.attempt(), r.epoch(),
+                r.executor().toString(), r.backup().toString(),
+                r.state() == Record.DONE ? "DONE" : r.state() == Record.FAILED ? "FAILED" : "PENDING",
+                r.ranOn().toString())));
+        return out;
+    }
+
+    /** Nothing in flight: no pending requests, no queued or running jobs, every record finished and confirmed. */
+    public static boolean idle(JobsNode node) {
+        return ((JobNode) node).idle();
+    }
+
+    /** A one-line dump of what keeps a node busy (for diagnosing liveness failures). */
+    public static String debug(JobsNode node) {
+        return ((JobNode) node).debug();
+    }
+}

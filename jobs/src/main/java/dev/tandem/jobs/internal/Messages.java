@@ -1,0 +1,251 @@
+package dev.tandem.jobs.internal;
+
+import dev.tandem.cluster.NodeId;
+import dev.tandem.cluster.codec.MalformedMessageException;
+import dev.tandem.cluster.codec.MessageReader;
+import dev.tandem.cluster.codec.MessageWriter;
+import java.util.Objects;
+
+/**
+ * The jobs wire format (channel {@code Channels.JOBS}). Every message: {@code u8 version (1), u8
+ * type, sender name, varint sender incarnation, varint sender load}, then the body:
+ * <pre>
+ * CALL        varint reqId, varint attempt, string name, bytes input
+ * CALL_REPLY  varint reqId, varint attempt, u8 outcome (OK, FAILED, UNKNOWN_JOB, BUSY, ACCEPTED), bytes payload
+ * CANCEL      varint reqId, varint attempt
+ * RECORD      record (a holder's copy: a cast, a reassignment, a result, or an anti-entropy push)
+ * RECORD_ACK  string jobId, varint attempt, varint epoch, u8 state, node executor, node backup
+ *             (the newest record of the job the sender knows, whether or not it holds it)
+ * STATUS_REQ  varint reqId, string jobId
+ * STATUS_REPLY varint reqId, bool found, [record]
+ * LOAD        (header only)
+ * record:     string jobId, string name, bytes input, varint attempt, varint epoch, node executor,
+ *             node backup, u8 state, node ranOn, bytes result;  node: string name, varint incarnation
+ * </pre>
+ * Decoding treats input as hostile: every length is bounded before allocation and trailing bytes
+ * are rejected.
+ */
+final class Messages {
+    static final int VERSION = 1;
+    static final int CALL = 1;
+    static final int CALL_REPLY = 2;
+    static final int CANCEL = 3;
+    static final int RECORD = 4;
+    static final int RECORD_ACK = 5;
+    static final int STATUS_REQ = 6;
+    static final int STATUS_REPLY = 7;
+    static final int LOAD = 8;
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int UNKNOWN_JOB = 2;
+    static final int BUSY = 3;
+    static final int ACCEPTED = 4;
+
+    static final int MAX_NAME = 200;
+    static final int MAX_JOB_ID = 260;
+
+    private Messages() {
+    }
+
+    sealed interface Body permits Call, CallReply, Cancel, RecordMsg, RecordAck, StatusReq, StatusReply, Load {
+        int type();
+    }
+
+    record Call(long reqId, int attempt, String name, byte[] input) implements Body {
+        public int type() {
+            return CALL;
+        }
+    }
+
+    record CallReply(long reqId, int attempt, int outcome, byte[] payload) implements Body {
+        public int type() {
+            return CALL_REPLY;
+        }
+    }
+
+    record Cancel(long reqId, int attempt) implements Body {
+        public int type() {
+            return CANCEL;
+        }
+    }
+
+    record RecordMsg(Record record) implements Body {
+        public int type() {
+            return RECORD;
+        }
+    }
+
+    record RecordAck(String jobId, int attempt, long epoch, int state, NodeId executor, NodeId backup) implements Body {
+        public int type() {
+            return RECORD_ACK;
+        }
+    }
+
+    record StatusReq(long reqId, String jobId) implements Body {
+        public int type() {
+            return STATUS_REQ;
+        }
+    }
+
+    record StatusReply(long reqId, Record record) implements Body { // record may be null: not found
+        public int type() {
+            return STATUS_REPLY;
+        }
+    }
+
+    record Load() implements Body {
+        public int type() {
+            return LOAD;
+        }
+    }
+
+    record Envelope(NodeId sender, int load, Body body) {
+        Envelope {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    static byte[] encode(NodeId sender, int load, Body body) {
+        MessageWriter w = new MessageWriter(64);
+        w.u8(VERSION).u8(body.type());
+        node(w, sender);
+        w.varInt(Math.max(0, load));
+        if (body instanceof Call c) {
+            w.varLong(c.reqId()).varInt(c.attempt()).string(c.name()).bytes(c.input());
+        } else if (body instanceof CallReply r) {
+            w.varLong(r.reqId()).varInt(r.attempt()).u8(r.outcome()).bytes(r.payload());
+        } else if (body instanceof Cancel c) {
+            w.varLong(c.reqId()).varInt(c.attempt());
+        } else if (body instanceof RecordMsg m) {
+            record(w, m.record());
+        } else if (body instanceof RecordAck a) {
+            w.string(a.jobId()).varInt(a.attempt()).varLong(a.epoch()).u8(a.state());
+            node(w, a.executor());
+            node(w, a.backup());
+        } else if (body instanceof StatusReq q) {
+            w.varLong(q.reqId()).string(q.jobId());
+        } else if (body instanceof StatusReply q) {
+            w.varLong(q.reqId()).bool(q.record() != null);
+            if (q.record() != null) {
+                record(w, q.record());
+            }
+        }
+        return w.toByteArray();
+    }
+
+    /** @throws MalformedMessageException for anything that is not a valid message */
+    static Envelope decode(byte[] bytes, int maxPayloadBytes) {
+        MessageReader r = new MessageReader(bytes);
+        int version = r.u8("version");
+        if (version != VERSION) {
+            throw new MalformedMessageException("unknown jobs message version " + version);
+        }
+        int type = r.u8("type");
+        NodeId sender = node(r, "sender");
+        int load = r.varInt("load", Integer.MAX_VALUE);
+        Body body = switch (type) {
+            case CALL -> new Call(r.varLong("reqId"), attempt(r), name(r, "name"), r.bytes("input", maxPayloadBytes));
+            case CALL_REPLY -> {
+                long reqId = r.varLong("reqId");
+                int attempt = attempt(r);
+                int outcome = r.u8("outcome");
+                if (outcome > ACCEPTED) {
+                    throw new MalformedMessageException("unknown call outcome " + outcome);
+                }
+                yield new CallReply(reqId, attempt, outcome, r.bytes("payload", maxPayloadBytes));
+            }
+            case CANCEL -> new Cancel(r.varLong("reqId"), attempt(r));
+            case RECORD -> new RecordMsg(record(r, maxPayloadBytes));
+            case RECORD_ACK -> new RecordAck(jobId(r), attempt(r), epoch(r), state(r), node(r, "executor"),
+                    node(r, "backup"));
+            case STATUS_REQ -> new StatusReq(r.varLong("reqId"), jobId(r));
+            case STATUS_REPLY -> {
+                long reqId = r.varLong("reqId");
+                yield new StatusReply(reqId, r.bool("found") ? record(r, maxPayloadBytes) : null);
+            }
+            case LOAD -> new Load();
+            default -> throw new MalformedMessageException("unknown jobs message type " + type);
+        };
+        r.expectEnd("jobs message type " + type);
+        return new Envelope(sender, load, body);
+    }
+
+    private static void record(MessageWriter w, Record rec) {
+        w.string(rec.jobId()).string(rec.name()).bytes(rec.input()).varInt(rec.attempt()).varLong(rec.epoch());
+        node(w, rec.executor());
+        node(w, rec.backup());
+        w.u8(rec.state());
+        node(w, rec.ranOn());
+        w.bytes(rec.result());
+    }
+
+    private static Record record(MessageReader r, int maxPayloadBytes) {
+        String jobId = jobId(r);
+        String name = name(r, "name");
+        byte[] input = r.bytes("input", maxPayloadBytes);
+        int attempt = attempt(r);
+        long epoch = epoch(r);
+        NodeId executor = node(r, "executor");
+        NodeId backup = node(r, "backup");
+        int state = state(r);
+        NodeId ranOn = node(r, "ranOn");
+        byte[] result = r.bytes("result", maxPayloadBytes);
+        return new Record(jobId, name, input, attempt, epoch, executor, backup, state, ranOn, result);
+    }
+
+    private static int attempt(MessageReader r) {
+        int a = r.varInt("attempt", 1_000_000);
+        if (a < 1) {
+            throw new MalformedMessageException("attempt must be >= 1");
+        }
+        return a;
+    }
+
+    private static long epoch(MessageReader r) {
+        long e = r.varLong("epoch");
+        if (e < 1) {
+            throw new MalformedMessageException("epoch must be >= 1, was " + Long.toUnsignedString(e));
+        }
+        return e;
+    }
+
+    private static int state(MessageReader r) {
+        int s = r.u8("state");
+        if (s > Record.FAILED) {
+            throw new MalformedMessageException("unknown record state " + s);
+        }
+        return s;
+    }
+
+    private static String jobId(MessageReader r) {
+        String s = r.string("jobId", MAX_JOB_ID);
+        if (s.isEmpty()) {
+            throw new MalformedMessageException("empty jobId");
+        }
+        return s;
+    }
+
+    private static String name(MessageReader r, String field) {
+        String s = r.string(field, MAX_NAME);
+        if (s.isEmpty()) {
+            throw new MalformedMessageException("empty " + field);
+        }
+        return s;
+    }
+
+    private static void node(MessageWriter w, NodeId id) {
+        w.string(id.name()).varLong(id.incarnation());
+    }
+
+    private static NodeId node(MessageReader r, String field) {
+        String name = r.string(field + " name", 64);
+        long inc = r.varLong(field + " incarnation");
+        try {
+            return new NodeId(name, inc);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException(field + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tandem.jobs.internal;
+
+import dev.tandem.cluster.NodeId;
+import java.util.SplittableRandom;
+
+/** Random valid jobs messages of every type, from a seed. */
+final class MessageGen {
+    static final int MAX_PAYLOAD = 4096;
+
+    private MessageGen() {
+    }
+
+    static NodeId node(SplittableRandom r) {
+        return new NodeId("n" + r.nextInt(1, 99), r.nextInt(0, 3) == 0 ? r.nextLong(0, Long.MAX_VALUE) : r.nextInt(1, 5));
+    }
+
+    static byte[] bytes(SplittableRandom r, int max) {
+        byte[] b = new byte[r.nextInt(0, max + 1)];
+        r.nextBytes(b);
+        return b;
+    }
+
+    static Record record(SplittableRandom r) {
+        NodeId e = node(r);
+        return new Record("job-" + r.nextInt(1_000), r.nextBoolean() ? "work" : "square", bytes(r, 32),
+                r.nextInt(1, 1_000), r.nextLong(1, Long.MAX_VALUE), e, node(r), r.nextInt(0, 3), r.nextBoolean() ? e : node(r),
+                bytes(r, 32));
+    }
+
+    static Messages.Body body(SplittableRandom r) {
+        long req = r.nextBoolean() ? r.nextInt(100) : r.nextLong() & Long.MAX_VALUE;
+        return switch (r.nextInt(8)) {
+            case 0 -> new Messages.Call(req, r.nextInt(1, 10), "square", bytes(r, 64));
+            case 1 -> new Messages.CallReply(req, r.nextInt(1, 10), r.nextInt(0, 5), bytes(r, 64));
+            case 2 -> new Messages.Cancel(req, r.nextInt(1, 10));
+            case 3 -> new Messages.RecordMsg(record(r));
+            case 4 -> {
+                Record x = record(r);
+                yield x.ack();
+            }
+            case 5 -> new Messages.StatusReq(req, "job-" + r.nextInt(1_000));
+            case 6 -> new Messages.StatusReply(req, r.nextBoolean() ? record(r) : null);
+            default -> new Messages.Load();
+        };
+    }
+
+    static byte[] message(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        return Messages.encode(node(r), r.nextInt(0, 10_000), body(r));
+    }
+}
