@@ -269,6 +269,25 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
                 .whenComplete((v, t) -> settle(k, seq, delete, t == null));
     }
 
+    /**
+     * Whether a delete may legitimately have removed {@code k}'s acknowledged write everywhere, its
+     * tombstone since purged: a later delete whose outcome is unknown (it timed out but may have
+     * landed), or an acknowledged delete carrying a higher version (the documented skew limit: with
+     * views disagreeing and clocks apart, an earlier write can win — DESIGN's "a later-versioned
+     * acknowledged one").
+     */
+    private static boolean supersededByDelete(Key k) {
+        if (k.unknownAfter.containsValue(Boolean.TRUE)) {
+            return true;
+        }
+        for (long[] a : k.acked) {
+            if (a[3] == 1 && (a[1] > k.ackedHlc || a[1] == k.ackedHlc && a[2] > k.ackedTag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean existedAtIssue(Key k, LocalCopy c) {
         for (long[] t : k.tombstonesAtIssue) {
             if (t[0] == c.hlc() && t[1] == c.tag()) {
@@ -474,6 +493,9 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
                     LocalCopy copy = SimAccess.peek(s.get().store, k.bytes);
                     held += copy != null && copy.compareTo(k.ackedHlc, k.ackedTag) >= 0 ? 1 : 0;
                 }
+            }
+            if (held == 0 && supersededByDelete(k)) {
+                continue;
             }
             if (held < min) {
                 return Optional.of(k.name + ": acknowledged write " + k.ackedSeq + " has " + held
