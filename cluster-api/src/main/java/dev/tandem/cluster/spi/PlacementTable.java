@@ -37,6 +37,25 @@ public interface PlacementTable {
      */
     int owners(long keyHash, int replicas, NodeId[] out);
 
+    /**
+     * Checks the arguments of {@link #owners(long, int, NodeId[])} as its contract states, for
+     * implementations, and returns how many owners to produce: {@code min(replicas, nodeCount)}.
+     *
+     * @throws IllegalArgumentException  if {@code replicas < 1}
+     * @throws IndexOutOfBoundsException if {@code out} is shorter than the returned count
+     */
+    static int ownerCount(int replicas, int nodeCount, NodeId[] out) {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
+        }
+        int n = Math.min(replicas, nodeCount);
+        if (out.length < n) {
+            throw new IndexOutOfBoundsException("out has room for " + out.length + " owners but " + n
+                    + " are returned for replicas=" + replicas + " over " + nodeCount + " nodes");
+        }
+        return n;
+    }
+
     /** Allocating convenience form of {@link #owners(long, int, NodeId[])}. */
     default List<NodeId> owners(long keyHash, int replicas) {
         NodeId[] out = new NodeId[Math.max(0, Math.min(replicas, nodeCount()))];

@@ -107,14 +107,7 @@ final class RendezvousTable implements PlacementTable {
 
     @Override
     public int owners(long keyHash, int replicas, NodeId[] out) {
-        if (replicas < 1) {
-            throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
-        }
-        int n = Math.min(replicas, ids.length);
-        if (out.length < n) {
-            throw new IndexOutOfBoundsException("out has room for " + out.length + " owners but " + n
-                    + " are returned for replicas=" + replicas + " over " + ids.length + " nodes");
-        }
+        int n = PlacementTable.ownerCount(replicas, ids.length, out);
         if (n == 0) {
             return 0;
         }
