@@ -14,6 +14,7 @@ module dev.tandem.cluster.testkit {
     requires transitive org.assertj.core;
     // QuickTheories 0.26 has no Automatic-Module-Name; "quicktheories" is derived from its jar name.
     requires quicktheories;
+    // PlacementContract measures per-thread allocation (com.sun.management.ThreadMXBean).
     requires jdk.management;
 
     exports dev.tandem.cluster.testkit;

@@ -8,13 +8,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -129,49 +126,20 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void load(TandemNode via) {
-        Semaphore window = new Semaphore(IN_FLIGHT);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        int step = Math.max(1, keys / 20);
-        long start = System.nanoTime();
-        for (int i = 0; i < keys && failure.get() == null; i++) {
-            window.acquireUninterruptibly();
-            via.store().putAsync(key(i), value(i)).whenComplete((v, e) -> {
-                if (e != null) {
-                    failure.compareAndSet(null, e);
-                }
-                window.release();
-            });
-            if (System.console() != null && (i + 1) % step == 0) {
-                out.printf("\r   [%-20s] %,d/%,d  %,.0f puts/s", "#".repeat((int) (20L * (i + 1) / keys)), i + 1, keys,
-                        (i + 1) / secondsSince(start));
-                out.flush();
-            }
-        }
-        window.acquireUninterruptibly(IN_FLIGHT);
-        if (System.console() != null) {
-            out.println();
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("a write failed: " + failure.get().getMessage(), failure.get());
+        Pipelined.Outcome o = Pipelined.run(keys, IN_FLIGHT, "puts", out,
+                i -> via.store().putAsync(key(i), value(i)).thenApply(v -> true));
+        if (o.failure() != null) {
+            throw new IllegalStateException("a write failed: " + o.failure().getMessage(), o.failure());
         }
     }
 
+    /** Reads every key back; returns how many are missing, wrong or failed. */
     private long readAll(TandemNode via) {
-        Semaphore window = new Semaphore(IN_FLIGHT);
-        AtomicLong wrong = new AtomicLong();
-        for (int i = 0; i < keys; i++) {
-            window.acquireUninterruptibly();
+        Pipelined.Outcome o = Pipelined.run(keys, IN_FLIGHT, "gets", out, i -> {
             byte[] expected = value(i);
-            CompletableFuture<java.util.Optional<byte[]>> f = via.store().getAsync(key(i));
-            f.whenComplete((v, e) -> {
-                if (e != null || v.isEmpty() || !java.util.Arrays.equals(v.get(), expected)) {
-                    wrong.incrementAndGet();
-                }
-                window.release();
-            });
-        }
-        window.acquireUninterruptibly(IN_FLIGHT);
-        return wrong.get();
+            return via.store().getAsync(key(i)).thenApply(v -> v.isPresent() && Arrays.equals(v.get(), expected));
+        });
+        return o.wrong() + (keys - o.issued()) + (o.failure() != null ? 1 : 0);
     }
 
     /** Waits until the nodes hold {@code copies} owner copies in all and nothing is in transit. */

@@ -156,7 +156,7 @@ final class NodeCommand implements Callable<Integer> {
                     if (words.length < 2) {
                         out.println("usage: owners KEY");
                     } else {
-                        List<NodeId> owners = node.owners(words[1].getBytes(StandardCharsets.UTF_8), 2);
+                        List<NodeId> owners = node.owners(words[1].getBytes(StandardCharsets.UTF_8));
                         out.println("  " + owners.stream().map(NodeId::name).collect(Collectors.joining(" ")));
                     }
                 }
@@ -258,39 +258,15 @@ final class NodeCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Puts {@code key-1 .. key-N} (value: the number) with {@value #LOAD_IN_FLIGHT} writes in
-     * flight, printing progress and the rate; stops at the first failed write.
-     */
+    /** Puts {@code key-1 .. key-N} (value: the number) with {@value #LOAD_IN_FLIGHT} writes in flight. */
     private static void load(TandemNode node, PrintWriter out, int n) {
-        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(LOAD_IN_FLIGHT);
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        long start = System.nanoTime();
-        int step = Math.max(1, n / 20);
-        int issued = 0;
-        for (int i = 1; i <= n && failure.get() == null; i++) {
-            window.acquireUninterruptibly();
-            node.store().putAsync(utf8("key-" + i), utf8(Integer.toString(i))).whenComplete((v, t) -> {
-                if (t != null) {
-                    failure.compareAndSet(null, t);
-                }
-                window.release();
-            });
-            issued = i;
-            if (i % step == 0 || i == n) {
-                double s = (System.nanoTime() - start) / 1e9;
-                out.printf("\r  [%-20s] %,d/%,d  %,.0f puts/s", "#".repeat((int) (20L * i / n)), i, n, i / s);
-                out.flush();
-            }
-        }
-        window.acquireUninterruptibly(LOAD_IN_FLIGHT);
-        double s = (System.nanoTime() - start) / 1e9;
-        out.println();
-        if (failure.get() != null) {
-            out.println("  stopped after " + issued + " writes: " + failure.get().getMessage());
+        Pipelined.Outcome o = Pipelined.run(n, LOAD_IN_FLIGHT, "puts", out,
+                i -> node.store().putAsync(utf8("key-" + (i + 1)), utf8(Integer.toString(i + 1))).thenApply(v -> true));
+        if (o.failure() != null) {
+            out.println("  stopped after " + o.issued() + " writes: " + o.failure().getMessage());
         } else {
-            out.printf("  %,d keys written, two copies each, in %.2f s (%,.0f puts/s, %d in flight)%n", n, s, n / s,
-                    LOAD_IN_FLIGHT);
+            out.printf("  %,d keys written, two copies each, in %.2f s (%,.0f puts/s, %d in flight)%n", n, o.seconds(),
+                    o.perSecond(), LOAD_IN_FLIGHT);
         }
     }
 }

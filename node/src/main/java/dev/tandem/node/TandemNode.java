@@ -1,6 +1,5 @@
 package dev.tandem.node;
 
-import dev.tandem.cluster.KeyHash;
 import dev.tandem.cluster.MembershipView;
 import dev.tandem.cluster.NodeAddress;
 import dev.tandem.cluster.NodeId;
@@ -71,11 +70,13 @@ public final class TandemNode implements AutoCloseable {
     private final Duration leaveGrace;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Waiter> waiters = new ArrayList<>(); // node thread only
-    private volatile Snapshot snapshot;
+    private volatile MembershipView view = MembershipView.empty();
+    private volatile Placed placed;
     private volatile boolean closed;
     private Membership membership; // node thread only
 
-    private record Snapshot(MembershipView view, PlacementTable table) {
+    /** Owner lookups for one view, computed on first use (the store keeps its own). */
+    private record Placed(MembershipView view, PlacementTable table) {
     }
 
     private record Waiter(Predicate<MembershipView> condition, CompletableFuture<MembershipView> future) {
@@ -86,7 +87,6 @@ public final class TandemNode implements AutoCloseable {
         this.placement = placement;
         this.storeConfig = storeConfig;
         this.leaveGrace = leaveGrace;
-        this.snapshot = new Snapshot(MembershipView.empty(), placement.assign(List.of()));
     }
 
     public static Builder builder() {
@@ -105,17 +105,43 @@ public final class TandemNode implements AutoCloseable {
 
     /** The latest membership view this node holds. */
     public MembershipView view() {
-        return snapshot.view();
+        return view;
     }
 
-    /** Owner lookups for the live members of {@link #view()}. */
+    /**
+     * The placement strategy's table for the live members of {@link #view()}, computed on first
+     * use after a view change. It places raw key hashes; to know where the store keeps a key, ask
+     * {@link #owners(byte[])}.
+     */
     public PlacementTable placement() {
-        return snapshot.table();
+        MembershipView v = view;
+        Placed p = placed;
+        if (p == null || p.view() != v) {
+            p = new Placed(v, placement.assign(PlacementNode.liveNodes(v)));
+            placed = p;
+        }
+        return p.table();
     }
 
-    /** The owners of {@code key} (by {@link KeyHash}) in the current view, in preference order. */
-    public List<NodeId> owners(byte[] key, int replicas) {
-        return snapshot.table().owners(KeyHash.of(key), replicas);
+    /**
+     * The nodes the store keeps {@code key} on in the current view, in preference order.
+     *
+     * Not for use on the node's own thread (a view listener): it waits for that thread.
+     *
+     * @throws IllegalStateException if the node is closed or does not answer within 5 s
+     */
+    public List<NodeId> owners(byte[] key) {
+        Objects.requireNonNull(key, "key");
+        CompletableFuture<List<NodeId>> f = new CompletableFuture<>();
+        runtime.context().scheduler().execute(() -> f.complete(store.owners(key)));
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("node " + id() + " did not answer", e);
+        }
     }
 
     /**
@@ -149,7 +175,7 @@ public final class TandemNode implements AutoCloseable {
         Objects.requireNonNull(condition, "condition");
         CompletableFuture<MembershipView> f = new CompletableFuture<>();
         runtime.context().scheduler().execute(() -> {
-            MembershipView v = snapshot.view();
+            MembershipView v = view;
             if (condition.test(v)) {
                 f.complete(v);
             } else if (closed) {
@@ -217,7 +243,7 @@ public final class TandemNode implements AutoCloseable {
     }
 
     private void onViewChange(MembershipView previous, MembershipView current) {
-        snapshot = new Snapshot(current, placement.assign(PlacementNode.liveNodes(current)));
+        view = current;
         store.onViewChange(previous, current);
         for (MembershipListener l : listeners) {
             l.onViewChange(previous, current);
@@ -240,8 +266,8 @@ public final class TandemNode implements AutoCloseable {
                 store = Stores.create(context, placement, storeConfig);
                 membership = discovery.start(context, this::onViewChange);
                 MembershipView first = membership.view();
-                if (first.version() > snapshot.view().version()) {
-                    onViewChange(snapshot.view(), first);
+                if (first.version() > view.version()) {
+                    onViewChange(view, first);
                 }
                 started.complete(null);
             } catch (RuntimeException e) {

@@ -75,10 +75,10 @@ class TandemNodeTest {
         }
         // Every node computes the same owners from the same view.
         byte[] key = "user:42".getBytes(StandardCharsets.UTF_8);
-        List<NodeId> owners = nodes.get(0).owners(key, 2);
+        List<NodeId> owners = nodes.get(0).owners(key);
         assertThat(owners).hasSize(2).doesNotHaveDuplicates();
-        assertThat(nodes.get(1).owners(key, 2)).isEqualTo(owners);
-        assertThat(nodes.get(2).owners(key, 2)).isEqualTo(owners);
+        assertThat(nodes.get(1).owners(key)).isEqualTo(owners);
+        assertThat(nodes.get(2).owners(key)).isEqualTo(owners);
 
         NodeId crashed = nodes.get(2).id();
         nodes.get(2).close();

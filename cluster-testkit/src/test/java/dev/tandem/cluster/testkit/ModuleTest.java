@@ -65,7 +65,6 @@ class ModuleTest {
 
     @Test
     void publicTypes_areTheContractsAndTheirTools() {
-        ModuleAssertions.assertPublicTypes(reference, Class::forName, PlacementContract.class, ModuleAssertions.class,
-                PlacementFigures.class);
+        ModuleAssertions.assertPublicTypes(reference, Class::forName, PlacementContract.class, ModuleAssertions.class);
     }
 }

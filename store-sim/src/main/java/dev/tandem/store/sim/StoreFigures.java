@@ -6,6 +6,7 @@ import dev.tandem.cluster.NodeId;
 import dev.tandem.cluster.boot.StrategyCatalog;
 import dev.tandem.cluster.runtime.NodeContext;
 import dev.tandem.cluster.spi.Placement;
+import dev.tandem.cluster.spi.PlacementAnalysis;
 import dev.tandem.cluster.spi.PlacementNode;
 import dev.tandem.cluster.spi.PlacementTable;
 import dev.tandem.cluster.spi.StrategyOptions;
@@ -227,28 +228,14 @@ final class StoreFigures implements WorkloadRun<StoreWorkload.StoreSimNode> {
         PlacementTable tb = placement.assign(b.stream().map(PlacementNode::new).toList());
         PlacementTable ta = placement.assign(a.stream().map(PlacementNode::new).toList());
         int bits = Integer.numberOfTrailingZeros(CONFIG.partitions());
-        long moves = 0;
-        long perKey = 0;
+        long[] keyHashes = new long[keys];
+        long[] partitionHashes = new long[keys];
         for (int i = 0; i < keys; i++) {
-            long h = KeyHash.of(key(i));
-            long ph = KeyHash.of((long) (int) (h >>> (64 - bits)));
-            moves += newOwners(tb.owners(ph, 2), ta.owners(ph, 2));
-            perKey += newOwners(tb.owners(h, 2), ta.owners(h, 2));
+            keyHashes[i] = KeyHash.of(key(i));
+            partitionHashes[i] = KeyHash.of((long) (int) (keyHashes[i] >>> (64 - bits)));
         }
-        idealPerKey = perKey;
-        return moves;
-    }
-
-    private static int newOwners(List<NodeId> before, List<NodeId> after) {
-        int n = 0;
-        for (NodeId x : after) {
-            boolean was = false;
-            for (NodeId y : before) {
-                was |= y.name().equals(x.name());
-            }
-            n += was ? 0 : 1;
-        }
-        return n;
+        idealPerKey = PlacementAnalysis.movement(tb, ta, keyHashes, 2).copiesMoved();
+        return PlacementAnalysis.movement(tb, ta, partitionHashes, 2).copiesMoved();
     }
 
     @Override

@@ -299,9 +299,12 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
 
     /** Whether {@code n} holds the version of {@code k}'s in-flight write (or a later one of it). */
     private static boolean holdsPending(StoreSimNode n, Key k) {
-        LocalCopy c = SimAccess.peek(n.store, k.bytes);
-        return c != null && c.tombstone() == k.pendingDelete
-                && (k.pendingDelete || ByteBuffer.wrap(c.value()).getLong() == k.pendingSeq);
+        return isWriteOf(SimAccess.peek(n.store, k.bytes), k.pendingSeq, k.pendingDelete);
+    }
+
+    /** Whether {@code c} was written by write {@code seq} (a delete's tombstone carries no number). */
+    private static boolean isWriteOf(LocalCopy c, long seq, boolean delete) {
+        return c != null && c.tombstone() == delete && (delete || ByteBuffer.wrap(c.value()).getLong() == seq);
     }
 
     private int indexOf(NodeId id) {
@@ -323,8 +326,8 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         long[] v = null;
         for (StoreSimNode n : nodes) {
             LocalCopy c = n == null ? null : SimAccess.peek(n.store, k.bytes);
-            if (c != null && c.tombstone() == delete && (delete || ByteBuffer.wrap(c.value()).getLong() == seq)
-                    && !(delete && existedAtIssue(k, c)) && (v == null || c.compareTo(v[0], v[1]) > 0)) {
+            if (isWriteOf(c, seq, delete) && !(delete && existedAtIssue(k, c))
+                    && (v == null || c.compareTo(v[0], v[1]) > 0)) {
                 v = new long[] {c.hlc(), c.tag()};
             }
         }

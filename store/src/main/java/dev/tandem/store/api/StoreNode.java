@@ -1,7 +1,9 @@
 package dev.tandem.store.api;
 
 import dev.tandem.cluster.MembershipView;
+import dev.tandem.cluster.NodeId;
 import dev.tandem.cluster.spi.MembershipListener;
+import java.util.List;
 
 /**
  * One node's store: the {@link KeyValueStore} API plus the hooks its runtime drives. Feed every
@@ -12,6 +14,12 @@ public interface StoreNode extends KeyValueStore, MembershipListener, AutoClosea
 
     /** The view the node currently places keys with. Call on the node's thread. */
     MembershipView view();
+
+    /**
+     * The nodes that own {@code key} under {@link #view()}, in preference order: its partition's
+     * owners (keys are placed by partition, not one by one). Call on the node's thread.
+     */
+    List<NodeId> owners(byte[] key);
 
     /**
      * Stops timers and fails pending operations with {@code CLOSED}; later messages are dropped.

@@ -1426,6 +1426,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         return owners[p].clone();
     }
 
+    @Override
+    public List<NodeId> owners(byte[] key) {
+        return List.of(owners[partitionOf(KeyHash.of(key))]);
+    }
+
     NodeId self() {
         return self;
     }

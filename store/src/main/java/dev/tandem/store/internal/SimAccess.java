@@ -1,6 +1,5 @@
 package dev.tandem.store.internal;
 
-import dev.tandem.cluster.KeyHash;
 import dev.tandem.cluster.NodeId;
 import dev.tandem.cluster.runtime.NodeContext;
 import dev.tandem.cluster.spi.Placement;
@@ -61,8 +60,7 @@ public final class SimAccess {
 
     /** The owners of {@code key} in the node's current view. */
     public static NodeId[] owners(StoreNode node, byte[] key) {
-        ReplicaNode n = (ReplicaNode) node;
-        return n.ownersOf(n.partitionOf(KeyHash.of(key)));
+        return node.owners(key).toArray(new NodeId[0]);
     }
 
     /** No client operation pending and no transfer under way. */
