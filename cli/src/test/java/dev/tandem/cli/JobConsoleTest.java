@@ -138,6 +138,20 @@ class JobConsoleTest {
                 Map.entry("a", 5), Map.entry("b", 0));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "jobs-bench --in-flight 0      | --in-flight must be from 1 to 4096, was 0",
+        "jobs-bench --calls 0          | --calls must be from 1 to 10000000, was 0",
+        "jobs-bench --sync-calls x     | Invalid value for option '--sync-calls': 'x' is not an int",
+        "node a --scheduler fastest --secret 0123456789abcdefgh --discovery static --seeds 127.0.0.1:1 "
+            + "| no job scheduler strategy named 'fastest'; available: ",
+    })
+    void badArguments_exit2_withOneLine(String args, String expected) {
+        TandemTest.Run r = TandemTest.run(args.strip().split("\\s+"));
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(expected).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
     @Test
     void exampleJobs_rejectBadInputAtTheCaller() {
         JobHandler<String, String> square = new ExampleJobs.Square();
