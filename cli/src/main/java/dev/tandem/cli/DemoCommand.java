@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
  * {@code Borg.info()}; a fourth node joins and the keys rebalance; one node is killed and every
  * key is read back while the survivors restore two copies; then 100 job calls spread over the
  * nodes (with a chi-square test) and a killed node's jobs finish elsewhere ({@link JobsDemo}).
- * Every figure printed is measured in
- * this run (wall clock, real sockets, one JVM, nodes sharing the machine's cores).
+ * Every figure printed is measured in this run (wall clock, real sockets, one JVM, nodes sharing
+ * the machine's cores).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run the walkthrough: 3 nodes, load keys, a 4th joins, one is killed; then jobs spread and fail over.")

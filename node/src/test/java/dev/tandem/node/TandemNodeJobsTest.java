@@ -134,23 +134,23 @@ class TandemNodeJobsTest {
     void call_failsOverWhenItsExecutorDies() throws Exception {
         List<TandemNode> nodes = threeNodes();
         TandemNode a = nodes.get(0);
-        // Calls of 3 s from a, then one of the other nodes dies: its calls run again elsewhere.
+        // Calls of 1 s from a, then one of the other nodes dies: its calls run again elsewhere.
         List<CompletableFuture<JobResult<Long>>> calls = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            calls.add(a.jobs().call("sleep", 3_000L, dev.tandem.jobs.CallOptions.timeout(Duration.ofSeconds(40))));
+        for (int i = 0; i < 40; i++) {
+            calls.add(a.jobs().call("sleep", 1_000L, dev.tandem.jobs.CallOptions.timeout(Duration.ofSeconds(40))));
         }
         TandemNode victim = nodes.get(1);
         victim.close();
         long failedOver = 0;
         for (CompletableFuture<JobResult<Long>> c : calls) {
             JobResult<Long> r = c.get(DEADLINE.toSeconds(), SECONDS);
-            assertThat(r.value()).isEqualTo(3_000L);
+            assertThat(r.value()).isEqualTo(1_000L);
             assertThat(r.node()).isNotEqualTo(victim.id());
             if (r.attempt() > 1) {
                 failedOver++;
             }
         }
-        // 12 uniform choices among 3 nodes all missing the victim: probability (2/3)^12 < 0.8 %.
+        // 40 uniform choices among 3 nodes all missing the victim: probability (2/3)^40 < 1e-7.
         assertThat(failedOver).as("calls that ran again after their executor died").isPositive();
     }
 
