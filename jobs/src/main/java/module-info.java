@@ -13,6 +13,7 @@ module dev.tandem.jobs {
     requires transitive dev.tandem.cluster.api;
 
     exports dev.tandem.jobs;
+    exports dev.tandem.jobs.stats;
     // Only the simulator scenarios may look inside a node (records, executions, sabotage switches).
     exports dev.tandem.jobs.internal to dev.tandem.jobs.sim;
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  * a second one stops at once.
  */
 @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Start a node with a console (members, owners, quit).")
+        description = "Start a node with a console (store, jobs, members, owners, quit).")
 final class NodeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -57,6 +57,14 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--placement", paramLabel = "NAME", defaultValue = "rendezvous",
             description = "Placement strategy (default ${DEFAULT-VALUE}).")
     String placement;
+
+    @Option(names = "--scheduler", paramLabel = "NAME", defaultValue = "uniform",
+            description = "Job scheduling strategy: uniform (default), least-loaded or key-affinity.")
+    String scheduler;
+
+    @Option(names = "--console", description = "Read console commands from standard input even without a terminal "
+            + "(scripts, containers); at its end the node keeps running.")
+    boolean stdinConsole;
 
     @Option(names = "--cluster", paramLabel = "NAME", defaultValue = "tandem", description = "Cluster name (default ${DEFAULT-VALUE}).")
     String cluster;
@@ -87,7 +95,8 @@ final class NodeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--bind: " + e.getMessage());
         }
         TandemNode.Builder b = TandemNode.builder().name(name).bind(address.host(), address.port())
-                .cluster(cluster).secret(key).discovery(discovery).placement(placement);
+                .cluster(cluster).secret(key).discovery(discovery).placement(placement)
+                .jobScheduler(scheduler).jobHandlersFromServiceLoader();
         if (advertise != null) {
             b.advertisedHost(advertise);
         }
@@ -117,8 +126,12 @@ final class NodeCommand implements Callable<Integer> {
                 "discovery", discovery, "placement", placement));
         printView(out, node.view());
 
-        if (System.console() != null) {
-            console(node, out);
+        boolean terminal = System.console() != null;
+        if (terminal || stdinConsole) {
+            if (!console(node, out, terminal) && !terminal) {
+                stopped.await(); // end of a script's input: keep running until stopped
+                return Tandem.OK;
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException alreadyStopping) {
@@ -132,15 +145,19 @@ final class NodeCommand implements Callable<Integer> {
         return Tandem.OK;
     }
 
-    private void console(TandemNode node, PrintWriter out) throws IOException {
+    /** Runs commands until {@code quit} (returns true) or the end of the input (false). */
+    private boolean console(TandemNode node, PrintWriter out, boolean prompt) throws IOException {
         out.println(HELP);
+        JobConsole jobs = new JobConsole(node.jobs(), node::view, out);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (int lines = 0; lines < 10_000_000; lines++) {
-            out.print(node.id().name() + "> ");
+            if (prompt) {
+                out.print(node.id().name() + "> ");
+            }
             out.flush();
             String line = in.readLine();
             if (line == null) {
-                return;
+                return false;
             }
             String[] words = line.strip().split("\\s+", 2);
             switch (words[0]) {
@@ -202,11 +219,13 @@ final class NodeCommand implements Callable<Integer> {
                     }
                 }
                 case "quit", "exit" -> {
-                    return;
+                    return true;
                 }
+                case "call", "cast", "status", "spread", "jobs" -> jobs.run(words[0], words.length < 2 ? "" : words[1]);
                 default -> out.println("unknown command '" + words[0] + "'; " + HELP);
             }
         }
+        return false;
     }
 
     private void printView(PrintWriter out, MembershipView v) {
@@ -240,7 +259,8 @@ final class NodeCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static final String HELP = "commands: put KEY VALUE | get KEY | del KEY | info | load N | members | owners KEY | quit";
+    private static final String HELP = "commands: put KEY VALUE | get KEY | del KEY | info | load N | members | owners KEY | "
+            + JobConsole.HELP + " | quit";
     private static final int LOAD_IN_FLIGHT = 256;
 
     private static byte[] utf8(String s) {

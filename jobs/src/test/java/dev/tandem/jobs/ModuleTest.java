@@ -22,7 +22,7 @@ class ModuleTest {
     @Test
     void exportsOnlyTheApi_andTheInternalsOnlyToTheSimulatorScenarios() {
         assertThat(descriptor.exports().stream().filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source)
-                .collect(Collectors.toSet())).containsExactly("dev.tandem.jobs");
+                .collect(Collectors.toSet())).containsExactlyInAnyOrder("dev.tandem.jobs", "dev.tandem.jobs.stats");
         assertThat(descriptor.exports().stream().filter(ModuleDescriptor.Exports::isQualified)
                 .map(e -> e.source() + " to " + e.targets()).toList())
                 .containsExactly("dev.tandem.jobs.internal to [dev.tandem.jobs.sim]");

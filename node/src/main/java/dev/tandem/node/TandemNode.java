@@ -6,12 +6,17 @@ import dev.tandem.cluster.NodeId;
 import dev.tandem.cluster.boot.Wiring;
 import dev.tandem.cluster.runtime.NodeContext;
 import dev.tandem.cluster.spi.Discovery;
+import dev.tandem.cluster.spi.JobSchedulerProvider;
 import dev.tandem.cluster.spi.Membership;
 import dev.tandem.cluster.spi.MembershipListener;
 import dev.tandem.cluster.spi.Placement;
 import dev.tandem.cluster.spi.PlacementNode;
 import dev.tandem.cluster.spi.PlacementProvider;
 import dev.tandem.cluster.spi.PlacementTable;
+import dev.tandem.jobs.JobHandler;
+import dev.tandem.jobs.JobService;
+import dev.tandem.jobs.JobsConfig;
+import dev.tandem.jobs.JobsNode;
 import dev.tandem.store.api.KeyValueStore;
 import dev.tandem.store.api.StoreConfig;
 import dev.tandem.store.api.StoreNode;
@@ -37,8 +42,8 @@ import java.util.function.Predicate;
 
 /**
  * One running Tandem node: the Netty runtime (one event-loop thread, TCP transport, optional
- * multicast beacons) with the chosen discovery and placement strategies and the two-copy
- * key/value store wired onto it.
+ * multicast beacons) with the chosen discovery, placement and job-scheduling strategies, the
+ * two-copy key/value store and the jobs node wired onto it.
  *
  * <pre>{@code
  * try (TandemNode node = TandemNode.builder()
@@ -50,6 +55,7 @@ import java.util.function.Predicate;
  *     node.awaitLiveMembers(3).get(30, SECONDS);
  *     node.store().put(key, value);            // completes once two nodes hold it
  *     Optional<byte[]> v = node.store().get(key); // asks both owners
+ *     node.jobs().call("square", 42L);           // result + the node that ran it + the attempt
  * }
  * }</pre>
  *
@@ -67,6 +73,8 @@ public final class TandemNode implements AutoCloseable {
     private final Placement placement;
     private final StoreConfig storeConfig;
     private volatile StoreNode store; // created on the node thread, before membership starts
+    private final NodeJobs.Frozen jobsSetup;
+    private volatile JobsNode jobs; // created on the node thread, before membership starts
     private final Duration leaveGrace;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Waiter> waiters = new ArrayList<>(); // node thread only
@@ -82,8 +90,10 @@ public final class TandemNode implements AutoCloseable {
     private record Waiter(Predicate<MembershipView> condition, CompletableFuture<MembershipView> future) {
     }
 
-    private TandemNode(NodeRuntime runtime, Placement placement, StoreConfig storeConfig, Duration leaveGrace) {
+    private TandemNode(NodeRuntime runtime, Placement placement, StoreConfig storeConfig, Duration leaveGrace,
+                       NodeJobs.Frozen jobsSetup) {
         this.runtime = runtime;
+        this.jobsSetup = jobsSetup;
         this.placement = placement;
         this.storeConfig = storeConfig;
         this.leaveGrace = leaveGrace;
@@ -150,6 +160,15 @@ public final class TandemNode implements AutoCloseable {
      */
     public KeyValueStore store() {
         return store;
+    }
+
+    /**
+     * Distributed jobs, as seen from this node: {@code call} runs a registered handler on a node
+     * the scheduling strategy picks, {@code cast} records a job on two nodes and runs it at least
+     * once. Handlers are the builder's ({@link Builder#jobHandler}, {@link Builder#jobHandlersFromServiceLoader}).
+     */
+    public JobService jobs() {
+        return jobs;
     }
 
     /** The node's metrics registry. */
@@ -219,6 +238,9 @@ public final class TandemNode implements AutoCloseable {
         try {
             runtime.context().scheduler().execute(() -> {
                 try {
+                    if (jobs != null) {
+                        jobs.close();
+                    }
                     if (store != null) {
                         store.close();
                     }
@@ -245,6 +267,7 @@ public final class TandemNode implements AutoCloseable {
     private void onViewChange(MembershipView previous, MembershipView current) {
         view = current;
         store.onViewChange(previous, current);
+        jobs.onViewChange(previous, current);
         for (MembershipListener l : listeners) {
             l.onViewChange(previous, current);
         }
@@ -264,6 +287,7 @@ public final class TandemNode implements AutoCloseable {
         context.scheduler().execute(() -> {
             try {
                 store = Stores.create(context, placement, storeConfig);
+                jobs = jobsSetup.create(context, placement);
                 membership = discovery.start(context, this::onViewChange);
                 MembershipView first = membership.view();
                 if (first.version() > view.version()) {
@@ -307,8 +331,45 @@ public final class TandemNode implements AutoCloseable {
         private Long incarnation;
         private Duration leaveGrace = Duration.ofSeconds(2);
         private StoreConfig storeConfig = StoreConfig.defaults();
+        private final NodeJobs jobs = new NodeJobs();
 
         private Builder() {
+        }
+
+        /** Registers a job handler on this node (every node that may run the job needs it). */
+        public Builder jobHandler(JobHandler<?, ?> handler) {
+            jobs.handler(handler);
+            return this;
+        }
+
+        /** Also registers every {@link JobHandler} installed as a service on the module path. */
+        public Builder jobHandlersFromServiceLoader() {
+            jobs.handlersFromServiceLoader();
+            return this;
+        }
+
+        /** Job scheduling strategy by name: {@code uniform} (default), {@code least-loaded}, {@code key-affinity}. */
+        public Builder jobScheduler(String name) {
+            jobs.scheduler(name);
+            return this;
+        }
+
+        /** Job scheduling strategy by instance. */
+        public Builder jobScheduler(JobSchedulerProvider provider) {
+            jobs.scheduler(provider);
+            return this;
+        }
+
+        /** A scheduling setting, e.g. {@code choices=3} for {@code least-loaded}. */
+        public Builder jobSchedulerOption(String key, String value) {
+            jobs.schedulerOption(key, value);
+            return this;
+        }
+
+        /** Jobs limits and timings (concurrency, queue bounds, call timeout, ...). */
+        public Builder jobs(JobsConfig config) {
+            jobs.config(config);
+            return this;
         }
 
         /** Store settings (replicas, partitions, size limits, timeouts); every node must agree. */
@@ -450,6 +511,7 @@ public final class TandemNode implements AutoCloseable {
                 wiring.discoveryOption("secret", secret);
             }
             discoveryOptions.forEach(wiring::discoveryOption);
+            jobs.wire(wiring);
             Wiring w = wiring.build();
 
             TransportSettings.Builder transport = TransportSettings.builder(cluster, secret).bind(host, port);
@@ -460,7 +522,7 @@ public final class TandemNode implements AutoCloseable {
                     .meters(meters != null ? meters : new SimpleMeterRegistry())
                     .beacons(beacons != null ? beacons : gossip ? BeaconSettings.defaults() : BeaconSettings.disabled());
             NodeRuntime runtime = rb.start();
-            TandemNode node = new TandemNode(runtime, w.placement(), storeConfig, leaveGrace);
+            TandemNode node = new TandemNode(runtime, w.placement(), storeConfig, leaveGrace, jobs.freeze(w));
             try {
                 node.startMembership(w.discovery());
             } catch (RuntimeException e) {

@@ -13,7 +13,8 @@ class ModuleTest {
         assertThat(d.name()).isEqualTo("dev.tandem.node");
         assertThat(d.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("dev.tandem.node");
         assertThat(d.requires()).extracting(ModuleDescriptor.Requires::name)
-                .containsExactlyInAnyOrder("java.base", "dev.tandem.cluster.api", "dev.tandem.transport.netty", "dev.tandem.store");
+                .containsExactlyInAnyOrder("java.base", "dev.tandem.cluster.api", "dev.tandem.transport.netty", "dev.tandem.store",
+                        "dev.tandem.jobs");
         assertThat(d.uses()).isEmpty();
         assertThat(d.provides()).isEmpty();
     }

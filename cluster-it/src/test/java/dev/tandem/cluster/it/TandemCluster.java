@@ -72,13 +72,15 @@ final class TandemCluster implements AutoCloseable {
         @SuppressWarnings("resource") // closed by TandemCluster.close
         Node(String name) {
             this.name = name;
-            List<String> args = new ArrayList<>(List.of("node", name, "--bind", name + ":" + PORT, "--discovery", "gossip"));
+            // --console + open stdin: a test may type commands into it (NodeConsole).
+            List<String> args = new ArrayList<>(List.of("node", name, "--bind", name + ":" + PORT, "--discovery", "gossip",
+                    "--console"));
             args.addAll(FAST_SWIM);
             this.container = new GenericContainer<>(DockerImageName.parse(image.name))
                     .withNetwork(network)
                     .withNetworkAliases(name)
                     .withLabel(NodeImage.LABEL, "true")
-                    .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name))
+                    .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name).withStdinOpen(true))
                     .withEnv("TANDEM_SECRET", SECRET)
                     .withCommand(NodeRootfs.command(JVM_OPTIONS, args).toArray(String[]::new))
                     .withLogConsumer(log)

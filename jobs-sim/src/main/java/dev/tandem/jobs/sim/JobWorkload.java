@@ -21,6 +21,7 @@ import dev.tandem.jobs.JobsNode;
 import dev.tandem.jobs.internal.JobNodes;
 import dev.tandem.jobs.internal.JobNodes.RecordView;
 import dev.tandem.jobs.internal.JobsObserver;
+import dev.tandem.jobs.stats.ChiSquare;
 import dev.tandem.simulator.ClusterView;
 import dev.tandem.simulator.Driver;
 import dev.tandem.simulator.Invariant;

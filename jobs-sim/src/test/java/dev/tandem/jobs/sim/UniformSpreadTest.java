@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Uniform calls through random nodes of a calm simulated cluster spread evenly: Pearson's
  * chi-square test over the executing nodes must not reject uniformity at the 0.1% level (the
  * HordeCluster README eyeballed 100 calls over 3 nodes; this is the statistical version). Seeds
- * are fixed, so the test is deterministic; {@link ChiSquareTest} shows the same test rejects a
+ * are fixed, so the test is deterministic; {@code ChiSquareTest} (jobs module) shows the same test rejects a
  * skewed spread.
  */
 class UniformSpreadTest {

@@ -1,25 +1,41 @@
-package dev.tandem.jobs.sim;
+package dev.tandem.jobs.stats;
 
 /**
  * Pearson's chi-square goodness-of-fit test against the uniform distribution, with the p-value
  * from the regularized upper incomplete gamma function Q(df/2, x/2) (series for x < a + 1,
- * Lentz continued fraction otherwise; both bounded to 500 terms).
+ * Lentz continued fraction otherwise; both bounded to 500 terms). Used for the spread of jobs over
+ * nodes: a small p-value (say below 0.001) says the counts are unlikely under an even spread.
  */
-final class ChiSquare {
+public final class ChiSquare {
     private ChiSquare() {
     }
 
-    record Result(double statistic, int degreesOfFreedom, double pValue) {
+    /**
+     * @param statistic        Pearson's X² of the counts
+     * @param degreesOfFreedom cells - 1
+     * @param pValue           probability of an X² at least this large if every cell were equally likely
+     */
+    public record Result(double statistic, int degreesOfFreedom, double pValue) {
     }
 
-    /** Tests whether {@code counts} could be draws from equal probabilities over the cells. */
-    static Result uniform(int[] counts) {
+    /**
+     * Tests whether {@code counts} could be draws from equal probabilities over the cells.
+     *
+     * @throws IllegalArgumentException for fewer than 2 cells, a negative count or no draws at all
+     */
+    public static Result uniform(int[] counts) {
         if (counts.length < 2) {
             throw new IllegalArgumentException("need at least 2 cells, got " + counts.length);
         }
         long total = 0;
         for (int c : counts) {
+            if (c < 0) {
+                throw new IllegalArgumentException("counts must be >= 0, got " + c);
+            }
             total += c;
+        }
+        if (total == 0) {
+            throw new IllegalArgumentException("no draws: every count is 0");
         }
         double expected = (double) total / counts.length;
         double x = 0;
@@ -30,7 +46,8 @@ final class ChiSquare {
         return new Result(x, df, upperGammaQ(df / 2.0, x / 2.0));
     }
 
-    static double upperGammaQ(double a, double x) {
+    /** The regularized upper incomplete gamma function Q(a, x), a > 0. */
+    public static double upperGammaQ(double a, double x) {
         if (x <= 0) {
             return 1.0;
         }

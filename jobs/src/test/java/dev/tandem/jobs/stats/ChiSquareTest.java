@@ -1,4 +1,4 @@
-package dev.tandem.jobs.sim;
+package dev.tandem.jobs.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
