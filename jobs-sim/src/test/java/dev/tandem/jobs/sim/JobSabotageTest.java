@@ -26,7 +26,10 @@ class JobSabotageTest {
                 Arguments.of("jobs/accept-stale-results", JobWorkload.NO_STALE, 3L),
                 Arguments.of("jobs/forget-casts-on-crash", JobWorkload.CASTS_RUN, 3L),
                 Arguments.of("jobs/forget-casts-on-crash", JobWorkload.CASTS_RUN, 1L),
-                Arguments.of("jobs/forget-casts-on-crash", JobWorkload.CASTS_RUN, 2L));
+                Arguments.of("jobs/forget-casts-on-crash", JobWorkload.CASTS_RUN, 2L),
+                Arguments.of("jobs/never-resolve-duplicates", WorkerWorkload.ONE_INSTANCE, 1L),
+                Arguments.of("jobs/never-resolve-duplicates", WorkerWorkload.ONE_INSTANCE, 2L),
+                Arguments.of("jobs/never-resolve-duplicates", WorkerWorkload.ONE_INSTANCE, 3L));
     }
 
     @ParameterizedTest(name = "{0} (seed {2})")
@@ -44,8 +47,8 @@ class JobSabotageTest {
     }
 
     @org.junit.jupiter.api.Test
-    void providerListsBothSabotages() {
+    void providerListsTheSabotages() {
         assertThat(new JobScenarios().sabotages()).extracting(Sabotage::name)
-                .containsExactly("jobs/accept-stale-results", "jobs/forget-casts-on-crash");
+                .containsExactly("jobs/accept-stale-results", "jobs/forget-casts-on-crash", "jobs/never-resolve-duplicates");
     }
 }
