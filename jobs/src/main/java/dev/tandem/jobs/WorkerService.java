@@ -50,7 +50,11 @@ public interface WorkerService {
         return ask(name, message, WorkersConfig.defaults().askTimeout());
     }
 
-    /** Stops the worker: its registration turns STOPPED on both holders and the instance stops. {@code NO_SUCH_WORKER} if none runs. */
+    /**
+     * Stops the worker: completes once its registration is STOPPED on both of its holders (so a
+     * concurrent restart by the other holder cannot undo it) and the instance has stopped. {@code
+     * NO_SUCH_WORKER} if none runs; {@code TIMEOUT} if not confirmed in time (it may still stop).
+     */
     CompletableFuture<Void> stopWorker(String name);
 
     /** Every registration the live nodes hold (running, stopped, failed), the newest per name, sorted by name. */

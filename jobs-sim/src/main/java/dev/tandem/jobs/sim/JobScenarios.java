@@ -62,7 +62,8 @@ public final class JobScenarios implements ScenarioProvider {
                         + " restarting them; caught by '" + JobWorkload.CASTS_RUN + "'", EXECUTOR_CRASH,
                         JobScenarios::executorCrash),
                 sabotage("jobs/never-resolve-duplicates", "a worker instance superseded by a newer one of its name keeps"
-                        + " running; caught by '" + WorkerWorkload.ONE_INSTANCE + "'", WORKER_PARTITION,
+                        + " running; caught by '" + WorkerWorkload.STARTS_LIVE + "' or, if a message reaches it first, '"
+                        + WorkerWorkload.NO_STALE_DELIVERY + "'", WORKER_PARTITION,
                         JobScenarios::workerPartition));
     }
 

@@ -1864,8 +1864,15 @@ final class JobNode implements JobsNode {
                     routeOp(op, false);
                 }
             }
-            case OP_SEND, OP_STOP -> {
+            case OP_SEND -> {
                 knownWorkers.remove(op.name);
+                routeOp(op, false);
+            }
+            case OP_STOP -> {
+                // the holder it asked is gone: ask the other one (it may have repaired, or restarted the worker)
+                knownWorkers.remove(op.name);
+                op.to = null;
+                op.lookups = Math.max(0, op.lookups - 1);
                 routeOp(op, false);
             }
             default -> {
@@ -2291,7 +2298,11 @@ final class JobNode implements JobsNode {
             send(next.partnerOf(self), new Messages.RecordMsg(next));
             reconcileWorker(jobId);
         }
-        send(from, new Messages.WorkerStopReply(q.reqId(), Messages.W_STOPPED));
+        // Answer only once the partner holds the stopped registration too (the stopper resends until then):
+        // otherwise a partner that concurrently restarted the worker elsewhere would undo an acknowledged stop.
+        if (h.partnerConfirmed || h.rec.partnerOf(self).equals(self)) {
+            send(from, new Messages.WorkerStopReply(q.reqId(), Messages.W_STOPPED));
+        }
     }
 
     private void onWorkerStopReply(NodeId from, Messages.WorkerStopReply q) {
