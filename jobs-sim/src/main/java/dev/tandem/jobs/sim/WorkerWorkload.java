@@ -60,8 +60,12 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@value #NO_STALE_DELIVERY} (every step): a message is handed only to an instance at least as new
  *   (incarnation, epoch) as the one its sender addressed and as every registration its node has seen;</li>
  *   <li>{@value #STARTS_LIVE} (at convergence): every name whose start was acknowledged runs exactly
- *   one instance, on the executor of its newest registration; a name whose stop was acknowledged runs
- *   none (double failures within one repair window exempt names started before them, as for casts);</li>
+ *   one instance, on the executor of its newest registration (double failures within one repair
+ *   window exempt names started before them, as for casts); a name whose stop was acknowledged before
+ *   the first fault runs none. (A stop acknowledged later is not checked: while membership is
+ *   unsettled a concurrent start through another home can make a second registration of the name,
+ *   which the stop does not reach and which may win afterwards — the jobs README's known gap; swarm
+ *   seed 115 shows it. Figure {@code workers.stops.unchecked.after.faults}.)</li>
  *   <li>{@value #WHEREIS_AGREES} (at convergence): the last {@code whereis} of every name from every
  *   node, issued after the last change of any instance and of any node's view, names that one
  *   instance.</li>
@@ -123,6 +127,9 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
     private boolean[] wasUp;
     private long lastCrashNanos = Long.MIN_VALUE / 2;
     private long staleDeliveries;
+    /** When the first crash, pause or cut was seen (stops acknowledged after it are not checked, see {@link #startsLive}). */
+    private long firstFaultNanos = Long.MAX_VALUE;
+    private final TreeSet<String> stopsUnsettled = new TreeSet<>();
 
     WorkerWorkload(Roster roster, String sabotage, Mix mix) {
         this.roster = roster;
@@ -320,6 +327,11 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         s.jobs.stopWorker(name).whenComplete((v, t) -> {
             if (t == null) {
                 stopAcked.add(name);
+                pending.add(now -> {
+                    if (now > firstFaultNanos) {
+                        stopsUnsettled.add(name);
+                    }
+                });
             }
         });
     }
@@ -391,6 +403,9 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         }
         for (int i = 0; i < c.size(); i++) {
             boolean up = c.state(i).isPresent();
+            if (wasUp[i] && !up || c.isPaused(i)) {
+                firstFaultNanos = Math.min(firstFaultNanos, c.nowNanos());
+            }
             if (wasUp[i] && !up) {
                 if (c.nowNanos() - lastCrashNanos < REPAIR_WINDOW_NANOS) {
                     mayBeLost.addAll(acked);
@@ -414,6 +429,9 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         }
         if (wasCut && !cut) {
             healNanos = c.nowNanos();
+        }
+        if (cut) {
+            firstFaultNanos = Math.min(firstFaultNanos, c.nowNanos());
         }
         wasCut = cut;
     }
@@ -495,7 +513,7 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         for (int k = 0; k < NAMES; k++) {
             String name = name(k);
             boolean mustRun = acked.contains(name) && !stopName(name) && !mayBeLost.contains(name);
-            boolean mustNot = stopAcked.contains(name);
+            boolean mustNot = stopAcked.contains(name) && !stopsUnsettled.contains(name);
             if (!mustRun && !mustNot) {
                 continue;
             }
@@ -602,6 +620,7 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         f.put("workers.starts.failed", startsFailed);
         f.put("workers.names.acknowledged", acked.size());
         f.put("workers.stops.acknowledged", stopAcked.size());
+        f.put("workers.stops.unchecked.after.faults", stopsUnsettled.size());
         f.put("workers.sends.ok", sendsOk);
         f.put("workers.sends.failed", sendsFailed);
         f.put("workers.asks.ok", asksOk);

@@ -175,6 +175,25 @@ class WorkerTest {
     }
 
     @Test
+    void stop_isAcknowledgedOnlyOnceBothHoldersHoldIt() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        WorkerInfo w = start(c, "a", "pair", 0);
+        String exec = w.node().name();
+        String backup = JobNodes.records(c.nodes.get(exec).jobs).get("worker:pair").backup().substring(0, 1);
+        String stopper = List.of("a", "b", "c", "d").stream().filter(n -> !n.equals(exec) && !n.equals(backup))
+                .findFirst().orElseThrow();
+        c.block(exec, backup); // the backup cannot hear the stop, though both still look live
+        CompletableFuture<Void> stop = on(c, stopper, n -> n.jobs.stopWorker("pair"));
+        c.run(Duration.ofSeconds(6));
+        assertThat(reason(stop)).isEqualTo(JobException.Reason.TIMEOUT);
+        assertThat(runningOn(c, "pair")).as("the executor stopped its instance at once").isEmpty();
+        c.unblock(exec, backup);
+        await(c, on(c, stopper, n -> n.jobs.stopWorker("pair").handle((v, t) -> null)));
+        c.run(Duration.ofSeconds(1));
+        assertThat(JobNodes.records(c.nodes.get(backup).jobs).get("worker:pair").state()).isEqualTo("DONE");
+    }
+
+    @Test
     void workers_listsEveryRegistration_withNodeEpochAndState() {
         TestCluster c = cluster("a", "b", "c");
         start(c, "a", "w1", 1);
