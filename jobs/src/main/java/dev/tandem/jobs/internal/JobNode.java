@@ -1190,7 +1190,21 @@ final class JobNode implements JobsNode {
     // ------------------------------------------------------------------ status
 
     private void startStatus(String jobId, CompletableFuture<JobStatus> f) {
+        if (lookupsFull(f)) {
+            return;
+        }
         findRecord(jobId, r -> f.complete(r == null ? JobStatus.unknown(jobId) : statusOf(r)));
+    }
+
+    /** Bounds concurrent lookups ({@code status}, {@code whereis}) by {@code maxPendingCalls}. */
+    private boolean lookupsFull(CompletableFuture<?> f) {
+        if (statuses.size() < config.maxPendingCalls()) {
+            return false;
+        }
+        rejected.increment();
+        f.completeExceptionally(new JobException(JobException.Reason.REJECTED, "node " + self + " has " + statuses.size()
+                + " lookups pending, the limit (maxPendingCalls); retry later"));
+        return true;
     }
 
     /** The local record if this node holds one, else the newest any live node holds (null if none). */
@@ -1598,15 +1612,23 @@ final class JobNode implements JobsNode {
     public CompletableFuture<Optional<WorkerInfo>> whereis(String name) {
         checkName(name);
         CompletableFuture<Optional<WorkerInfo>> f = new CompletableFuture<>();
-        ctx.scheduler().execute(() -> findRecord(WORKER + name, r -> {
+        ctx.scheduler().execute(() -> {
+            if (!lookupsFull(f)) {
+                whereisNow(name, f);
+            }
+        });
+        return f;
+    }
+
+    private void whereisNow(String name, CompletableFuture<Optional<WorkerInfo>> f) {
+        findRecord(WORKER + name, r -> {
             if (r != null && !r.finished()) {
                 learn(r);
                 f.complete(Optional.of(infoOf(r)));
             } else {
                 f.complete(Optional.empty());
             }
-        }));
-        return f;
+        });
     }
 
     @Override
