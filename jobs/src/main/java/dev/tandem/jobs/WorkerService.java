@@ -46,9 +46,8 @@ public interface WorkerService {
     /** Like {@link #send}, then waits for the handler's reply; {@code TIMEOUT} after {@code timeout}. */
     <M, R> CompletableFuture<R> ask(String name, M message, Duration timeout);
 
-    default <M, R> CompletableFuture<R> ask(String name, M message) {
-        return ask(name, message, WorkersConfig.defaults().askTimeout());
-    }
+    /** {@link #ask(String, Object, Duration)} with the node's {@link WorkersConfig#askTimeout()}. */
+    <M, R> CompletableFuture<R> ask(String name, M message);
 
     /**
      * Stops the worker: completes once its registration is STOPPED on both of its holders (so a

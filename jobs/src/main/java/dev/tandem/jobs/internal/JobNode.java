@@ -1637,6 +1637,11 @@ final class JobNode implements JobsNode {
     }
 
     @Override
+    public <M, R> CompletableFuture<R> ask(String name, M message) {
+        return message(OP_ASK, name, message, wconfig.askTimeout());
+    }
+
+    @Override
     public <M, R> CompletableFuture<R> ask(String name, M message, Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("ask timeout must be positive, was " + timeout);
