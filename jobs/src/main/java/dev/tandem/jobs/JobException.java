@@ -20,7 +20,11 @@ public final class JobException extends RuntimeException {
         /** A cast was not confirmed by two nodes in time: it may or may not run. */
         NOT_ACKNOWLEDGED,
         /** The node was closed. */
-        CLOSED
+        CLOSED,
+        /** No worker of that name runs (never started, stopped, or failed). */
+        NO_SUCH_WORKER,
+        /** A worker of that name is already registered; the message says where it runs. */
+        ALREADY_STARTED
     }
 
     private final Reason reason;

@@ -16,6 +16,7 @@ import java.util.ServiceLoader;
  * JobsNode jobs = Jobs.builder(context, wiring.jobScheduler(), wiring.placement())
  *         .handler(JobHandler.of("square", Codecs.int64(), Codecs.int64(), x -> x * x))
  *         .handlersFromServiceLoader()
+ *         .worker(counterWorkerType)               // named long-lived workers
  *         .build();
  * membership listener -> jobs.onViewChange(previous, current);
  * }</pre>
@@ -34,7 +35,10 @@ public final class Jobs {
         private final JobScheduler scheduler;
         private final Placement placement;
         private final List<JobHandler<?, ?>> handlers = new ArrayList<>();
+        private final List<WorkerHandler<?, ?, ?>> workers = new ArrayList<>();
         private JobsConfig config = JobsConfig.defaults();
+        private WorkersConfig workersConfig = WorkersConfig.defaults();
+        private WorkerListener workerListener = WorkerListener.NONE;
 
         private Builder(NodeContext context, JobScheduler scheduler, Placement placement) {
             this.context = Objects.requireNonNull(context, "context");
@@ -60,9 +64,35 @@ public final class Jobs {
             return this;
         }
 
-        /** @throws IllegalArgumentException if two handlers share a name or a name is invalid */
+        public Builder workersConfig(WorkersConfig c) {
+            this.workersConfig = Objects.requireNonNull(c, "workersConfig");
+            return this;
+        }
+
+        /** Registers a worker type (on every node that may run workers of it). */
+        public Builder worker(WorkerHandler<?, ?, ?> handler) {
+            workers.add(Objects.requireNonNull(handler, "worker"));
+            return this;
+        }
+
+        /** Adds every {@link WorkerHandler} installed as a service. */
+        public Builder workersFromServiceLoader() {
+            for (WorkerHandler<?, ?, ?> h : ServiceLoader.load(WorkerHandler.class)) {
+                workers.add(h);
+            }
+            return this;
+        }
+
+        /** Observes worker events on this node (starts, restarts, stops, duplicates stopped). */
+        public Builder workerListener(WorkerListener listener) {
+            this.workerListener = Objects.requireNonNull(listener, "workerListener");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if two handlers (or two worker types) share a name or a name is invalid */
         public JobsNode build() {
-            return JobNodes.create(context, scheduler, placement, config, handlers, "");
+            return JobNodes.create(context, scheduler, placement, config, handlers, "", JobNodes.Options.of(
+                    workersConfig, workers, workerListener));
         }
     }
 }

@@ -4,10 +4,10 @@ import dev.tandem.cluster.MembershipView;
 import dev.tandem.cluster.spi.MembershipListener;
 
 /**
- * A jobs node: the {@link JobService} plus the hooks its runtime drives. Feed it every membership
+ * A jobs node: the {@link JobService} and {@link WorkerService} plus the hooks its runtime drives. Feed it every membership
  * view change ({@link #onViewChange}, on the node's thread).
  */
-public interface JobsNode extends JobService, MembershipListener, AutoCloseable {
+public interface JobsNode extends JobService, WorkerService, MembershipListener, AutoCloseable {
 
     /** The view this node last applied. */
     MembershipView view();

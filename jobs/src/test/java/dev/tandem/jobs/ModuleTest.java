@@ -29,7 +29,7 @@ class ModuleTest {
     }
 
     @Test
-    void providesTheThreeSchedulers_andUsesJobHandlers_requiringOnlyTheClusterApi() {
+    void providesTheThreeSchedulers_andUsesJobHandlersAndWorkerTypes_requiringOnlyTheClusterApi() {
         assertThat(descriptor.provides()).hasSize(1);
         ModuleDescriptor.Provides p = descriptor.provides().iterator().next();
         assertThat(p.service()).isEqualTo("dev.tandem.cluster.spi.JobSchedulerProvider");
@@ -37,7 +37,7 @@ class ModuleTest {
                 "dev.tandem.jobs.scheduling.UniformSchedulerProvider",
                 "dev.tandem.jobs.scheduling.LeastLoadedSchedulerProvider",
                 "dev.tandem.jobs.scheduling.KeyAffinitySchedulerProvider");
-        assertThat(descriptor.uses()).containsExactly("dev.tandem.jobs.JobHandler");
+        assertThat(descriptor.uses()).containsExactlyInAnyOrder("dev.tandem.jobs.JobHandler", "dev.tandem.jobs.WorkerHandler");
         assertThat(descriptor.requires()).extracting(ModuleDescriptor.Requires::name)
                 .containsExactlyInAnyOrder("java.base", "dev.tandem.cluster.api");
     }

@@ -20,4 +20,16 @@ class JobSimDeterminismTest {
         assertThat(b.figures().get("messages.sent")).isEqualTo(a.figures().get("messages.sent"));
         assertThat(c.traceHash()).isNotEqualTo(a.traceHash());
     }
+
+    @Test
+    void namedWorkers_sameSeed_sameTraceHash() {
+        String name = JobScenarios.WORKER_PARTITION;
+        SimulationResult a = JobSimScenariosTest.RUNNER.run(SimulationOptions.scenario(21, name));
+        SimulationResult b = JobSimScenariosTest.RUNNER.run(SimulationOptions.scenario(21, name));
+        assertThat(b.traceHash()).isEqualTo(a.traceHash());
+        assertThat(a.figures().get("workers.duplicates.resolved").longValue()).isPositive();
+        assertThat(b.figures().get("workers.duplicates.resolved")).isEqualTo(a.figures().get("workers.duplicates.resolved"));
+        assertThat(b.figures().get("workers.asks.ok")).isEqualTo(a.figures().get("workers.asks.ok"));
+        assertThat(b.figures().get("messages.sent")).isEqualTo(a.figures().get("messages.sent"));
+    }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JobSimScenariosTest {
     static final JobScenarios PROVIDER = new JobScenarios();
     static final SimulationRunner RUNNER = new SimulationRunner(ScenarioCatalog.of(PROVIDER.scenarios())
-            .with(PROVIDER.sabotages().get(0)).with(PROVIDER.sabotages().get(1)));
+            .with(PROVIDER.sabotages().get(0)).with(PROVIDER.sabotages().get(1)).with(PROVIDER.sabotages().get(2)));
 
     static Stream<Arguments> scenarios() {
         return PROVIDER.scenarios().stream().flatMap(s -> List.of(1L, 2L).stream().map(seed -> Arguments.of(s.name(), seed)));
@@ -32,6 +32,12 @@ class JobSimScenariosTest {
         SimulationResult r = RUNNER.run(SimulationOptions.scenario(seed, name));
         System.out.println(r.report());
         assertThat(r.outcome()).as(r.reproductionCommand() + "\n" + r.report()).isEqualTo(Outcome.PASSED);
-        assertThat(r.figures().get("jobs.stale.accepted").longValue()).isZero();
+        if (name.startsWith("jobs: workers:")) {
+            assertThat(r.figures().get("workers.stale.deliveries").longValue()).isZero();
+            assertThat(r.figures().get("workers.names.acknowledged").longValue()).isEqualTo(WorkerWorkload.NAMES);
+            assertThat(r.figures().get("workers.asks.ok").longValue()).isPositive();
+        } else {
+            assertThat(r.figures().get("jobs.stale.accepted").longValue()).isZero();
+        }
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Swarm runs: the simulator's swarm fault plan (which kinds of fault are enabled at all is itself
- * drawn from the seed) over the mixed call/cast workload. {@value #DEFAULT_SEEDS} seeds in the
+ * drawn from the seed) over the mixed call/cast workload, and over the named-workers workload. {@value #DEFAULT_SEEDS} seeds in the
  * normal run; {@code -Dtandem.jobs.swarm.seeds=N -Dtandem.jobs.swarm.first=S} for more. Each
  * failure prints its reproduction command.
  */
@@ -31,14 +31,31 @@ class JobSimSwarmTest {
                 .convergenceCheckInterval(Duration.ofMillis(250)).faults(FaultPlans.swarm()).build();
     }
 
+    static final String WORKERS = "jobs: workers: swarm of faults under starts, stops, sends and asks (N=5)";
+
+    static Scenario workerSwarm() {
+        return Scenario.builder(WORKERS, WorkerWorkload.workload("jobs: workers", "", new WorkerWorkload.Mix(
+                        Duration.ofSeconds(3), Duration.ofSeconds(15), List.of(0, 2), Duration.ofSeconds(26))))
+                .nodes(5).minNodes(3).duration(Duration.ofSeconds(30)).livenessBound(Duration.ofSeconds(40))
+                .convergenceCheckInterval(Duration.ofMillis(250)).faults(FaultPlans.swarm()).build();
+    }
+
     @Test
     void swarmSeeds_pass() {
-        int seeds = Integer.getInteger("tandem.jobs.swarm.seeds", DEFAULT_SEEDS);
+        run(swarm(), NAME, Integer.getInteger("tandem.jobs.swarm.seeds", DEFAULT_SEEDS));
+    }
+
+    @Test
+    void workerSwarmSeeds_pass() {
+        run(workerSwarm(), WORKERS, Integer.getInteger("tandem.jobs.swarm.seeds", DEFAULT_SEEDS));
+    }
+
+    private static void run(Scenario scenario, String name, int seeds) {
         long first = Long.getLong("tandem.jobs.swarm.first", 1);
-        SimulationRunner runner = new SimulationRunner(ScenarioCatalog.of(swarm()));
+        SimulationRunner runner = new SimulationRunner(ScenarioCatalog.of(scenario));
         List<String> failures = new ArrayList<>();
         for (long seed = first; seed < first + seeds; seed++) {
-            SimulationResult r = runner.run(SimulationOptions.scenario(seed, NAME));
+            SimulationResult r = runner.run(SimulationOptions.scenario(seed, name));
             if (seeds == 1) {
                 System.out.println(r.report());
             }
@@ -46,7 +63,7 @@ class JobSimSwarmTest {
                 failures.add(r.outcome() + " " + r.reproductionCommand() + "\n    " + r.summary());
             }
         }
-        System.out.println("jobs swarm: " + seeds + " seeds from " + first + ", " + failures.size() + " failed");
+        System.out.println(name + ": " + seeds + " seeds from " + first + ", " + failures.size() + " failed");
         failures.forEach(System.out::println);
         assertThat(failures).isEmpty();
     }

@@ -24,6 +24,13 @@ import dev.tandem.jobs.JobResult;
 import dev.tandem.jobs.JobStatus;
 import dev.tandem.jobs.JobsConfig;
 import dev.tandem.jobs.JobsNode;
+import dev.tandem.jobs.Worker;
+import dev.tandem.jobs.WorkerContext;
+import dev.tandem.jobs.WorkerEvent;
+import dev.tandem.jobs.WorkerHandler;
+import dev.tandem.jobs.WorkerInfo;
+import dev.tandem.jobs.WorkerListener;
+import dev.tandem.jobs.WorkersConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,17 +38,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -90,6 +100,38 @@ import java.util.random.RandomGenerator;
  * </ul>
  * Loss takes both holders failing before either re-replicated (one repair window), as for the store.
  *
+ * <h2>Named workers: a cast record that does not finish</h2>
+ * A worker's registration is a {@link Record} with job id {@code worker:<name>}, the worker type as
+ * its name and the start argument as its input, held by two nodes exactly like a cast's: the
+ * executor runs the instance, the backup restarts it elsewhere (incarnation = attempt + 1, epoch + 1)
+ * when the executor leaves the view. It stays PENDING while the worker runs; {@code stopWorker}
+ * finishes it (DONE = stopped); a start that throws finishes it FAILED.
+ * <pre>
+ *  starter ── WORKER_START ──▶ home H (first live placement owner of the id; serialises starts of a name)
+ *                               existing running registration (held, or in H's directory)? ── EXISTS
+ *                               else E = JobScheduler's choice, holders {E, H} (or {H, next owner})
+ *                               RECORD ─▶ partner; both hold it ──▶ WORKER_START_REPLY(STARTED)
+ *  sender ─ WORKER_MSG(incarnation, epoch it knows) ─▶ executor: instance older than that? STALE
+ *                               mailbox full? MAILBOX_FULL; else ACCEPTED, handled in order ─▶ WORKER_REPLY
+ * </pre>
+ * <ul>
+ *   <li><b>Directory.</b> A holder whose record's home is not one of its holders pushes the record
+ *   to the home until the home acknowledges it; the home remembers it (the superseded-record
+ *   memory doubles as its directory). Two registrations of one name that never shared a holder
+ *   (each side of a partition started the name) therefore meet at the home after the heal.</li>
+ *   <li><b>Duplicates.</b> Registrations of a name are ordered as records are (incarnation, epoch,
+ *   executor, backup); every node keeps the greater, so an instance whose node learns a greater
+ *   registration it does not run stops (counted in {@code tandem.workers.duplicates.resolved},
+ *   {@link WorkerEvent.Kind#DUPLICATE_STOPPED}). Its holders forward the winner to their old partner
+ *   and the home forwards it to the loser's holders, so every copy converges.</li>
+ *   <li><b>Fencing.</b> A message names the (incarnation, epoch) its sender addresses; an
+ *   instance older than that refuses it (STALE) and the sender looks the worker up again; a reply
+ *   from an instance older than the newest registration the asker knows is refused.</li>
+ *   <li><b>Lookup.</b> {@code whereis}, {@code send}, {@code ask} and {@code stopWorker} use the
+ *   local record if this node holds it, else ask every live node (as {@code status} does) and take
+ *   the greatest registration; senders cache it until it proves stale.</li>
+ * </ul>
+ *
  * <h2>Load and back-pressure</h2>
  * Every message carries the sender's load (queued + running), and every {@code loadInterval} a
  * node tells all live members; {@code least-loaded} reads it. Queued calls, pending calls and
@@ -103,6 +145,9 @@ final class JobNode implements JobsNode {
     private static final int MAX_FORMER_HOLDERS = 4;
     private static final int MAX_SUPERSEDED = 4096;
     private static final int PENDING_SYNC_TICKS = 8;
+    static final String WORKER = "worker:";
+    private static final int MAX_LOOKUPS = 3;
+    private static final int MAX_REMEMBERED = 4096;
 
     private final NodeContext ctx;
     private final NodeId self;
@@ -137,6 +182,29 @@ final class JobNode implements JobsNode {
     private Cancellable loadTick;
     private boolean closed;
 
+    // named workers
+    private final WorkersConfig wconfig;
+    private final WorkerListener listener;
+    private final TreeMap<String, WorkerHandler<?, ?, ?>> workerTypes = new TreeMap<>();
+    private final TreeMap<String, Instance> instances = new TreeMap<>();
+    private final TreeMap<String, JobNodes.InstanceView> instanceViews = new TreeMap<>();
+    private final TreeMap<Long, WorkerOp> ops = new TreeMap<>();
+    /** Home side: starts being recorded, by job id. */
+    private final TreeMap<String, PendingStart> starts = new TreeMap<>();
+    /** Home side: recent start requests ("node:req" -> job id), so a resent start is not taken for a second one. */
+    private final LinkedHashMap<String, String> startRequests = new LinkedHashMap<>();
+    /** Sender side: the registration last used to reach each worker, until it proves stale. */
+    private final LinkedHashMap<String, Record> knownWorkers = new LinkedHashMap<>();
+    /** Executor side: messages accepted ("node:req"), so a resent one is not delivered twice. */
+    private final LinkedHashMap<String, Boolean> acceptedMsgs = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Messages.WorkerReply> workerReplies = new LinkedHashMap<>();
+    private final Counter workersStarted;
+    private final Counter workersRestarted;
+    private final Counter workersStopped;
+    private final Counter duplicatesResolved;
+    private final Counter mailboxRejected;
+    private final Counter staleMessages;
+
     private final Counter started;
     private final Counter completed;
     private final Counter failed;
@@ -148,7 +216,7 @@ final class JobNode implements JobsNode {
     private final Counter malformed;
 
     JobNode(NodeContext ctx, JobScheduler scheduler, Placement placement, JobsConfig config,
-            List<JobHandler<?, ?>> handlerList, Sabotage sabotage, JobsObserver observer) {
+            List<JobHandler<?, ?>> handlerList, Sabotage sabotage, JobsObserver observer, JobNodes.Options options) {
         this.ctx = ctx;
         this.self = ctx.self();
         this.scheduler = scheduler;
@@ -163,6 +231,17 @@ final class JobNode implements JobsNode {
             }
             if (handlers.putIfAbsent(n, h) != null) {
                 throw new IllegalArgumentException("two job handlers are named '" + n + "'");
+            }
+        }
+        this.wconfig = options.workersConfig();
+        this.listener = options.listener();
+        for (WorkerHandler<?, ?, ?> w : options.workers()) {
+            String n = w.type();
+            if (n == null || n.isEmpty() || n.getBytes(StandardCharsets.UTF_8).length > Messages.MAX_NAME) {
+                throw new IllegalArgumentException("worker type must be 1-" + Messages.MAX_NAME + " bytes, was '" + n + "'");
+            }
+            if (workerTypes.putIfAbsent(n, w) != null) {
+                throw new IllegalArgumentException("two worker types are named '" + n + "'");
             }
         }
         this.table = placement.assign(List.of());
@@ -180,6 +259,14 @@ final class JobNode implements JobsNode {
         Gauge.builder("tandem.jobs.queued", this, n -> n.queue.size()).tag("node", node).register(m);
         Gauge.builder("tandem.jobs.running", this, n -> n.running).tag("node", node).register(m);
         Gauge.builder("tandem.jobs.records", this, n -> n.records.size()).tag("node", node).register(m);
+        workersStarted = Counter.builder("tandem.workers.started").tag("node", node).register(m);
+        workersRestarted = Counter.builder("tandem.workers.restarted").tag("node", node).register(m);
+        workersStopped = Counter.builder("tandem.workers.stopped").tag("node", node).register(m);
+        duplicatesResolved = Counter.builder("tandem.workers.duplicates.resolved").tag("node", node).register(m);
+        mailboxRejected = Counter.builder("tandem.workers.messages.rejected").tag("node", node).register(m);
+        staleMessages = Counter.builder("tandem.workers.stale.refused").tag("node", node).register(m);
+        Gauge.builder("tandem.workers.running", this, n -> n.instances.size()).tag("node", node).register(m);
+        Gauge.builder("tandem.workers.records", this, n -> n.workerRecordCount()).tag("node", node).register(m);
         ctx.transport().bind(Channels.JOBS, this::onMessage);
         tick = ctx.scheduler().schedule(config.resendInterval(), this::onTick);
         loadTick = ctx.scheduler().schedule(config.loadInterval(), this::onLoadTick);
@@ -223,14 +310,15 @@ final class JobNode implements JobsNode {
 
     private static final class PendingStatus {
         final String jobId;
-        final CompletableFuture<JobStatus> future;
+        /** Called once with the newest record found, or null. */
+        final Consumer<Record> done;
         final TreeSet<String> waitingFor;
         Record best;
         Cancellable timeout;
 
-        PendingStatus(String jobId, CompletableFuture<JobStatus> future, TreeSet<String> waitingFor) {
+        PendingStatus(String jobId, Consumer<Record> done, TreeSet<String> waitingFor) {
             this.jobId = jobId;
-            this.future = future;
+            this.done = done;
             this.waitingFor = waitingFor;
         }
     }
@@ -238,6 +326,8 @@ final class JobNode implements JobsNode {
     private static final class Held {
         Record rec;
         boolean partnerConfirmed;
+        /** For a worker registration: its home (if not a holder) acknowledged this exact record. */
+        boolean homeConfirmed;
         /** Earlier holders that have not yet seen this record (e.g. across a healed partition). */
         final TreeSet<NodeId> former = new TreeSet<>();
         /** When this node last sent the record to its partner (monotonic ns). */
@@ -388,13 +478,21 @@ final class JobNode implements JobsNode {
         }
         for (PendingStatus ps : statuses.values()) {
             ps.timeout.cancel();
-            ps.future.completeExceptionally(e);
+            ps.done.accept(null);
+        }
+        for (WorkerOp op : ops.values()) {
+            op.timeout.cancel();
+            op.future.completeExceptionally(e);
         }
         calls.clear();
         casts.clear();
         statuses.clear();
+        ops.clear();
         for (Exec x : new ArrayList<>(execs.values())) {
             cancelExec(x);
+        }
+        for (Instance inst : new ArrayList<>(instances.values())) {
+            stopInstance(inst, WorkerEvent.Kind.STOPPED, "node " + self + " closed");
         }
     }
 
@@ -429,6 +527,19 @@ final class JobNode implements JobsNode {
                 repair(h);
             }
         }
+        for (Held h : records.subMap(WORKER, WORKER + Character.MAX_VALUE).values()) {
+            h.homeConfirmed = false; // the name's home may have changed
+        }
+        for (WorkerOp op : new ArrayList<>(ops.values())) {
+            if (op.to != null && !isLive(op.to) && !op.future.isDone()) {
+                workerTargetLost(op);
+            } else if (op.kind == OP_LIST) {
+                op.waitingFor.removeIf(n -> current.member(n).map(mm -> !mm.isLive()).orElse(true));
+                if (op.waitingFor.isEmpty()) {
+                    completeList(op);
+                }
+            }
+        }
     }
 
     private boolean isLive(NodeId id) {
@@ -445,7 +556,9 @@ final class JobNode implements JobsNode {
                 records.remove(r.jobId());
                 return;
             }
-            NodeId exec = scheduler.choose(JobRequest.named(r.name()), schedulingContext());
+            NodeId exec = scheduler.choose(isWorker(r)
+                    ? new JobRequest(r.name(), OptionalLong.of(KeyHash.of(r.jobId().substring(WORKER.length()))))
+                    : JobRequest.named(r.name()), schedulingContext());
             NodeId backup = self;
             if (exec.equals(self)) {
                 backup = otherHolder(r.jobId(), self, null);
@@ -456,6 +569,11 @@ final class JobNode implements JobsNode {
             next = new Record(r.jobId(), r.name(), r.input(), r.attempt() + 1, r.epoch() + 1, exec, backup,
                     Record.PENDING, exec, new byte[0]);
             retried.increment();
+            if (isWorker(r)) {
+                workersRestarted.increment();
+                event(WorkerEvent.Kind.RESTARTED, next, "its node " + r.executor() + " left the cluster; incarnation "
+                        + next.attempt() + " assigned to " + exec);
+            }
         } else {
             NodeId replacement = otherHolder(r.jobId(), self, null);
             if (replacement == null) {
@@ -788,6 +906,10 @@ final class JobNode implements JobsNode {
     }
 
     private void maybeExecute(Record r) {
+        if (isWorker(r)) {
+            reconcileWorker(r.jobId());
+            return;
+        }
         if (r.finished() || !r.executor().equals(self)) {
             return;
         }
@@ -924,6 +1046,7 @@ final class JobNode implements JobsNode {
         }
         h.rec = next;
         h.partnerConfirmed = false;
+        h.homeConfirmed = false;
         records.put(next.jobId(), h);
     }
 
@@ -947,6 +1070,18 @@ final class JobNode implements JobsNode {
                 }
                 kept = sup;
             } else if (!in.holds(self)) {
+                if (isWorker(in)) {
+                    // This node is (or was) the name's home: remember the greater registration as its directory,
+                    // and tell the holders of a lesser one it remembered that they lost.
+                    if (sup != null) {
+                        for (NodeId loser : new NodeId[] {sup.executor(), sup.backup()}) {
+                            if (!loser.equals(from) && !loser.equals(self) && !in.holds(loser)) {
+                                send(loser, new Messages.RecordMsg(in));
+                            }
+                        }
+                    }
+                    remember(in);
+                }
                 kept = in;
             } else {
                 superseded.remove(in.jobId());
@@ -981,10 +1116,7 @@ final class JobNode implements JobsNode {
                     if (x != null) {
                         cancelExec(x);
                     }
-                    superseded.put(in.jobId(), next);
-                    if (superseded.size() > MAX_SUPERSEDED) {
-                        superseded.remove(superseded.keySet().iterator().next());
-                    }
+                    remember(next);
                     kept = next;
                 } else {
                     if (next.finished() && !(cur.finished() && cur.attempt() == next.attempt())) {
@@ -1012,6 +1144,10 @@ final class JobNode implements JobsNode {
                 kept = h.rec;
             }
         }
+        if (isWorker(in)) {
+            reconcileWorker(in.jobId());
+            startSettled(in.jobId());
+        }
         if (from.equals(self)) {
             if (kept.holds(self) && records.containsKey(kept.jobId())) {
                 castAcked(in.jobId(), self);
@@ -1029,6 +1165,7 @@ final class JobNode implements JobsNode {
     private void onRecordAck(NodeId from, Messages.RecordAck a) {
         if (a.executor().equals(from) || a.backup().equals(from)) {
             castAcked(a.jobId(), from); // the sender holds a record of the job (this one or a newer one)
+            startAcked(a, from);
         }
         Held h = records.get(a.jobId());
         if (h != null) {
@@ -1036,15 +1173,45 @@ final class JobNode implements JobsNode {
             if (from.equals(h.rec.partnerOf(self)) && h.rec.matches(a)) {
                 h.partnerConfirmed = true;
             }
+            if (isWorker(h.rec) && from.equals(homeOf(a.jobId())) && h.rec.matches(a)) {
+                h.homeConfirmed = true;
+            }
+        }
+    }
+
+    private void remember(Record r) {
+        superseded.remove(r.jobId());
+        superseded.put(r.jobId(), r);
+        if (superseded.size() > MAX_SUPERSEDED) {
+            superseded.remove(superseded.keySet().iterator().next());
         }
     }
 
     // ------------------------------------------------------------------ status
 
     private void startStatus(String jobId, CompletableFuture<JobStatus> f) {
+        if (lookupsFull(f)) {
+            return;
+        }
+        findRecord(jobId, r -> f.complete(r == null ? JobStatus.unknown(jobId) : statusOf(r)));
+    }
+
+    /** Bounds concurrent lookups ({@code status}, {@code whereis}) by {@code maxPendingCalls}. */
+    private boolean lookupsFull(CompletableFuture<?> f) {
+        if (statuses.size() < config.maxPendingCalls()) {
+            return false;
+        }
+        rejected.increment();
+        f.completeExceptionally(new JobException(JobException.Reason.REJECTED, "node " + self + " has " + statuses.size()
+                + " lookups pending, the limit (maxPendingCalls); retry later"));
+        return true;
+    }
+
+    /** The local record if this node holds one, else the newest any live node holds (null if none). */
+    private void findRecord(String jobId, Consumer<Record> done) {
         Held h = records.get(jobId);
         if (h != null) {
-            f.complete(statusOf(h.rec));
+            done.accept(h.rec);
             return;
         }
         TreeSet<String> others = new TreeSet<>();
@@ -1054,11 +1221,11 @@ final class JobNode implements JobsNode {
             }
         }
         if (others.isEmpty()) {
-            f.complete(JobStatus.unknown(jobId));
+            done.accept(null);
             return;
         }
         long reqId = nextReqId.getAndIncrement();
-        PendingStatus ps = new PendingStatus(jobId, f, others);
+        PendingStatus ps = new PendingStatus(jobId, done, others);
         statuses.put(reqId, ps);
         ps.timeout = ctx.scheduler().schedule(config.castAckTimeout(), () -> completeStatus(reqId));
         for (String n : others) {
@@ -1070,7 +1237,7 @@ final class JobNode implements JobsNode {
         PendingStatus ps = statuses.remove(reqId);
         if (ps != null) {
             ps.timeout.cancel();
-            ps.future.complete(ps.best == null ? JobStatus.unknown(ps.jobId) : statusOf(ps.best));
+            ps.done.accept(ps.best);
         }
     }
 
@@ -1138,6 +1305,18 @@ final class JobNode implements JobsNode {
                 if (view.isLive(old) && budget-- > 0) {
                     send(old, new Messages.RecordMsg(h.rec));
                 }
+            }
+        }
+        for (Map.Entry<String, Held> e : records.subMap(WORKER, WORKER + Character.MAX_VALUE).entrySet()) {
+            Held h = e.getValue();
+            NodeId home = homeOf(e.getKey());
+            if (!h.homeConfirmed && home != null && !h.rec.holds(home) && budget-- > 0) {
+                send(home, new Messages.RecordMsg(h.rec)); // the directory: see the class comment
+            }
+        }
+        for (WorkerOp op : ops.values()) {
+            if (!op.accepted && op.to != null && op.request != null && budget-- > 0) {
+                send(op.to, op.request);
             }
         }
         tick = ctx.scheduler().schedule(config.resendInterval(), this::onTick);
@@ -1208,7 +1387,993 @@ final class JobNode implements JobsNode {
             send(from, new Messages.StatusReply(q.reqId(), h == null ? null : h.rec));
         } else if (body instanceof Messages.StatusReply r) {
             onStatusReply(from, r);
+        } else if (body instanceof Messages.WorkerStart q) {
+            onWorkerStart(from, q);
+        } else if (body instanceof Messages.WorkerStartReply q) {
+            onWorkerStartReply(from, q);
+        } else if (body instanceof Messages.WorkerMsg q) {
+            onWorkerMsg(from, q);
+        } else if (body instanceof Messages.WorkerReply q) {
+            onWorkerReply(from, q);
+        } else if (body instanceof Messages.WorkerStop q) {
+            onWorkerStop(from, q);
+        } else if (body instanceof Messages.WorkerStopReply q) {
+            onWorkerStopReply(from, q);
+        } else if (body instanceof Messages.WorkerListReq q) {
+            List<Record> mine = new ArrayList<>();
+            for (Held h : records.subMap(WORKER, WORKER + Character.MAX_VALUE).values()) {
+                if (mine.size() < Messages.MAX_LISTED) {
+                    mine.add(h.rec);
+                }
+            }
+            send(from, new Messages.WorkerListReply(q.reqId(), mine));
+        } else if (body instanceof Messages.WorkerListReply q) {
+            onWorkerListReply(from, q);
         }
+    }
+
+    // ------------------------------------------------------------------ named workers: state types
+
+    private static boolean isWorker(Record r) {
+        return r.jobId().startsWith(WORKER);
+    }
+
+    private int workerRecordCount() {
+        return records.subMap(WORKER, WORKER + Character.MAX_VALUE).size();
+    }
+
+    /** The name's home: the first live placement owner of its job id (null with no live node). */
+    private NodeId homeOf(String jobId) {
+        return otherHolder(jobId, null, null);
+    }
+
+    private static final int OP_START = 0;
+    private static final int OP_SEND = 1;
+    private static final int OP_ASK = 2;
+    private static final int OP_STOP = 3;
+    private static final int OP_LIST = 4;
+
+    /** A start, send, ask, stop or list this node submitted. */
+    private static final class WorkerOp {
+        final long reqId;
+        final int kind;
+        final String name;
+        final CompletableFuture<Object> future;
+        WorkerHandler<?, ?, ?> handler;
+        /** send/ask: the message, until encoded into {@link #payload} with the worker type's codec. */
+        Object message;
+        byte[] payload;
+        /** The registration addressed (send, ask, stop). */
+        Record target;
+        NodeId to;
+        /** The request as sent to {@link #to}, resent every tick until answered. */
+        Messages.Body request;
+        boolean accepted;
+        boolean looking;
+        int lookups;
+        Cancellable timeout;
+        /** list: nodes not yet answered, and the newest registration per name. */
+        TreeSet<String> waitingFor;
+        TreeMap<String, Record> listed;
+
+        WorkerOp(long reqId, int kind, String name, CompletableFuture<Object> future) {
+            this.reqId = reqId;
+            this.kind = kind;
+            this.name = name;
+            this.future = future;
+        }
+    }
+
+    /** Home side: a start waiting for both holders to confirm. */
+    private static final class PendingStart {
+        final NodeId starter;
+        final long reqId;
+        final Record record;
+        final TreeSet<NodeId> acks = new TreeSet<>();
+        Cancellable timeout;
+
+        PendingStart(NodeId starter, long reqId, Record record) {
+            this.starter = starter;
+            this.reqId = reqId;
+            this.record = record;
+        }
+    }
+
+    private record Delivery(NodeId from, long reqId, boolean ask, byte[] payload, int knownIncarnation, long knownEpoch) {
+    }
+
+    /** A worker instance running here. */
+    private final class Instance implements WorkerContext {
+        final String name;
+        final String type;
+        final int incarnation;
+        volatile long epoch;
+        final WorkerHandler<?, ?, ?> handler;
+        final ArrayDeque<Delivery> mailbox = new ArrayDeque<>();
+        Worker<Object, Object> worker;
+        boolean busy;
+        volatile boolean stopped;
+
+        Instance(String name, String type, int incarnation, long epoch, WorkerHandler<?, ?, ?> handler) {
+            this.name = name;
+            this.type = type;
+            this.incarnation = incarnation;
+            this.epoch = epoch;
+            this.handler = handler;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String type() {
+            return type;
+        }
+
+        @Override
+        public NodeId node() {
+            return self;
+        }
+
+        @Override
+        public int incarnation() {
+            return incarnation;
+        }
+
+        @Override
+        public long epoch() {
+            return epoch;
+        }
+
+        @Override
+        public boolean isStopped() {
+            return stopped;
+        }
+
+        @Override
+        public dev.tandem.cluster.runtime.Scheduler scheduler() {
+            return ctx.scheduler();
+        }
+    }
+
+    private static WorkerInfo infoOf(Record r) {
+        WorkerInfo.State st = switch (r.state()) {
+            case Record.DONE -> WorkerInfo.State.STOPPED;
+            case Record.FAILED -> WorkerInfo.State.FAILED;
+            default -> WorkerInfo.State.RUNNING;
+        };
+        return new WorkerInfo(r.jobId().substring(WORKER.length()), r.name(), r.executor(), r.attempt(), r.epoch(), st);
+    }
+
+    private void event(WorkerEvent.Kind kind, Record r, String detail) {
+        event(kind, infoOf(r), detail);
+    }
+
+    private void event(WorkerEvent.Kind kind, WorkerInfo info, String detail) {
+        try {
+            listener.onEvent(new WorkerEvent(kind, info, detail));
+        } catch (RuntimeException e) {
+            // a listener's failure must not stop the protocol
+        }
+    }
+
+    private static String checkName(String name) {
+        if (name == null || name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > Messages.MAX_NAME) {
+            throw new IllegalArgumentException("worker name must be 1-" + Messages.MAX_NAME + " bytes of UTF-8, was '"
+                    + name + "'");
+        }
+        return name;
+    }
+
+    // ------------------------------------------------------------------ named workers: public API
+
+    @Override
+    public <A> CompletableFuture<WorkerInfo> startWorker(String type, String name, A arg) {
+        checkName(name);
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        WorkerHandler<?, ?, ?> h = workerTypes.get(type);
+        if (h == null) {
+            f.completeExceptionally(new JobException(JobException.Reason.UNKNOWN_JOB, "no worker type '" + type
+                    + "' is registered on this node; registered: " + workerTypes.keySet()));
+            return typed(f);
+        }
+        byte[] bytes;
+        try {
+            @SuppressWarnings("unchecked")
+            WorkerHandler<Object, ?, ?> wh = (WorkerHandler<Object, ?, ?>) h;
+            bytes = wh.argCodec().encode(arg);
+        } catch (RuntimeException e) {
+            f.completeExceptionally(new JobException(JobException.Reason.FAILED, "cannot encode the start argument of '"
+                    + name + "': " + e));
+            return typed(f);
+        }
+        ctx.scheduler().execute(() -> {
+            WorkerOp op = newOp(OP_START, name, f, wconfig.askTimeout());
+            if (op == null) {
+                return;
+            }
+            op.handler = h;
+            op.payload = bytes;
+            if (candidates().size() < 2) {
+                finishOp(op, new JobException(JobException.Reason.NO_NODES, "a worker must be recorded on two nodes; "
+                        + candidates().size() + " live"));
+                return;
+            }
+            op.request = new Messages.WorkerStart(op.reqId, name, type, bytes);
+            op.to = homeOf(WORKER + name);
+            send(op.to, op.request);
+        });
+        return typed(f);
+    }
+
+    @Override
+    public CompletableFuture<Optional<WorkerInfo>> whereis(String name) {
+        checkName(name);
+        CompletableFuture<Optional<WorkerInfo>> f = new CompletableFuture<>();
+        ctx.scheduler().execute(() -> {
+            if (!lookupsFull(f)) {
+                whereisNow(name, f);
+            }
+        });
+        return f;
+    }
+
+    private void whereisNow(String name, CompletableFuture<Optional<WorkerInfo>> f) {
+        findRecord(WORKER + name, r -> {
+            if (r != null && !r.finished()) {
+                learn(r);
+                f.complete(Optional.of(infoOf(r)));
+            } else {
+                f.complete(Optional.empty());
+            }
+        });
+    }
+
+    @Override
+    public <M> CompletableFuture<Void> send(String name, M message) {
+        return message(OP_SEND, name, message, wconfig.askTimeout());
+    }
+
+    @Override
+    public <M, R> CompletableFuture<R> ask(String name, M message) {
+        return message(OP_ASK, name, message, wconfig.askTimeout());
+    }
+
+    @Override
+    public <M, R> CompletableFuture<R> ask(String name, M message, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("ask timeout must be positive, was " + timeout);
+        }
+        return message(OP_ASK, name, message, timeout);
+    }
+
+    private <T> CompletableFuture<T> message(int kind, String name, Object message, Duration timeout) {
+        checkName(name);
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        ctx.scheduler().execute(() -> {
+            WorkerOp op = newOp(kind, name, f, timeout);
+            if (op != null) {
+                op.message = message; // encoded once the worker's type is known
+                routeOp(op, true);
+            }
+        });
+        return typed(f);
+    }
+
+    @Override
+    public CompletableFuture<Void> stopWorker(String name) {
+        checkName(name);
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        ctx.scheduler().execute(() -> {
+            WorkerOp op = newOp(OP_STOP, name, f, wconfig.askTimeout());
+            if (op != null) {
+                routeOp(op, false);
+            }
+        });
+        return typed(f);
+    }
+
+    @Override
+    public CompletableFuture<List<WorkerInfo>> workers() {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        ctx.scheduler().execute(() -> {
+            WorkerOp op = newOp(OP_LIST, "", f, wconfig.askTimeout());
+            if (op == null) {
+                return;
+            }
+            op.listed = new TreeMap<>();
+            op.waitingFor = new TreeSet<>();
+            for (Held h : records.subMap(WORKER, WORKER + Character.MAX_VALUE).values()) {
+                listed(op, h.rec);
+            }
+            for (Member m : view.liveMembers()) {
+                if (!m.id().equals(self)) {
+                    op.waitingFor.add(m.name());
+                    send(m.id(), new Messages.WorkerListReq(op.reqId));
+                }
+            }
+            if (op.waitingFor.isEmpty()) {
+                completeList(op);
+            }
+        });
+        return typed(f);
+    }
+
+    @Override
+    public List<String> workerTypes() {
+        return List.copyOf(workerTypes.keySet());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> CompletableFuture<T> typed(CompletableFuture<Object> f) {
+        return (CompletableFuture<T>) (CompletableFuture<?>) f;
+    }
+
+    private WorkerOp newOp(int kind, String name, CompletableFuture<Object> f, Duration timeout) {
+        if (closed) {
+            f.completeExceptionally(new JobException(JobException.Reason.CLOSED, "jobs node closed"));
+            return null;
+        }
+        if (ops.size() >= wconfig.maxPendingOps()) {
+            rejected.increment();
+            f.completeExceptionally(new JobException(JobException.Reason.REJECTED, "node " + self + " has " + ops.size()
+                    + " worker requests pending, the limit (maxPendingOps)"));
+            return null;
+        }
+        WorkerOp op = new WorkerOp(nextReqId.getAndIncrement(), kind, name, f);
+        ops.put(op.reqId, op);
+        op.timeout = ctx.scheduler().schedule(timeout, () -> {
+            if (ops.get(op.reqId) == op) {
+                String what = switch (kind) {
+                    case OP_START -> "start of worker '" + name + "' was not confirmed by two nodes";
+                    case OP_SEND -> "message to worker '" + name + "' was not confirmed delivered";
+                    case OP_ASK -> "ask of worker '" + name + "' got no reply";
+                    case OP_STOP -> "stop of worker '" + name + "' was not confirmed";
+                    default -> null;
+                };
+                if (kind == OP_LIST) {
+                    completeList(op);
+                } else {
+                    finishOp(op, new JobException(kind == OP_START ? JobException.Reason.NOT_ACKNOWLEDGED
+                            : JobException.Reason.TIMEOUT, what + " within " + timeout.toMillis() + " ms"
+                            + (kind == OP_START ? "; it may still start" : "")));
+                }
+            }
+        });
+        f.whenComplete((v, t) -> {
+            if (t instanceof CancellationException) {
+                ctx.scheduler().execute(() -> {
+                    if (ops.remove(op.reqId) == op) {
+                        op.timeout.cancel();
+                    }
+                });
+            }
+        });
+        return op;
+    }
+
+    private void finishOp(WorkerOp op, Throwable error) {
+        if (ops.remove(op.reqId) == op) {
+            op.timeout.cancel();
+        }
+        op.future.completeExceptionally(error);
+    }
+
+    private void completeOp(WorkerOp op, Object value) {
+        if (ops.remove(op.reqId) == op) {
+            op.timeout.cancel();
+        }
+        op.future.complete(value);
+    }
+
+    /** Remembers where a worker was found (sender side), bounded. */
+    private void learn(Record r) {
+        String name = r.jobId().substring(WORKER.length());
+        Record k = knownWorkers.get(name);
+        if (k == null || r.compareOrder(k) >= 0) {
+            knownWorkers.remove(name);
+            knownWorkers.put(name, r);
+            if (knownWorkers.size() > MAX_REMEMBERED) {
+                knownWorkers.remove(knownWorkers.keySet().iterator().next());
+            }
+        }
+    }
+
+    /** The newest registration of {@code name} this node knows without asking (held, remembered, cached). */
+    private Record newestKnown(String name) {
+        String jobId = WORKER + name;
+        Record best = null;
+        Held h = records.get(jobId);
+        for (Record r : new Record[] {h == null ? null : h.rec, superseded.get(jobId), knownWorkers.get(name)}) {
+            if (r != null && (best == null || r.compareOrder(best) > 0)) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Sends a send/ask/stop to the worker's node: the local registration if held, else (if {@code
+     * useCache}) the cached one, else after a lookup. At most {@value #MAX_LOOKUPS} lookups.
+     */
+    private void routeOp(WorkerOp op, boolean useCache) {
+        if (op.future.isDone() || closed) {
+            return;
+        }
+        String jobId = WORKER + op.name;
+        Held h = records.get(jobId);
+        Record r = h != null ? h.rec : useCache ? knownWorkers.get(op.name) : null;
+        if (r != null && !r.finished() && (isLive(r.executor()) || op.kind == OP_STOP && isLive(r.backup()))) {
+            target(op, r);
+            return;
+        }
+        if (h != null && h.rec.finished()) {
+            finishOp(op, noSuchWorker(op.name, h.rec));
+            return;
+        }
+        if (op.lookups >= MAX_LOOKUPS) {
+            finishOp(op, noSuchWorker(op.name, null));
+            return;
+        }
+        op.lookups++;
+        op.looking = true;
+        op.to = null;
+        findRecord(jobId, found -> {
+            op.looking = false;
+            if (op.future.isDone()) {
+                return;
+            }
+            if (found == null || found.finished()
+                    || !isLive(found.executor()) && !(op.kind == OP_STOP && isLive(found.backup()))) {
+                finishOp(op, noSuchWorker(op.name, found));
+                return;
+            }
+            learn(found);
+            target(op, found);
+        });
+    }
+
+    private JobException noSuchWorker(String name, Record r) {
+        return new JobException(JobException.Reason.NO_SUCH_WORKER, "no worker named '" + name + "' runs"
+                + (r == null ? "" : r.state() == Record.DONE ? " (it was stopped)" : r.state() == Record.FAILED
+                ? " (it failed: " + new String(r.result(), StandardCharsets.UTF_8) + ")" : " (its nodes are gone)")
+                + "; start it with startWorker");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void target(WorkerOp op, Record r) {
+        op.target = r;
+        if (op.kind == OP_STOP) {
+            op.to = isLive(r.executor()) ? r.executor() : r.backup();
+            op.request = new Messages.WorkerStop(op.reqId, op.name);
+        } else {
+            if (op.payload == null) {
+                WorkerHandler<?, Object, ?> wh = (WorkerHandler<?, Object, ?>) workerTypes.get(r.name());
+                if (wh == null) {
+                    finishOp(op, new JobException(JobException.Reason.UNKNOWN_JOB, "worker '" + op.name + "' is of type '"
+                            + r.name() + "', which is not registered on this node; registered: " + workerTypes.keySet()));
+                    return;
+                }
+                try {
+                    op.payload = wh.messageCodec().encode(op.message);
+                    op.message = null;
+                } catch (RuntimeException e) {
+                    finishOp(op, new JobException(JobException.Reason.FAILED, "cannot encode the message to '" + op.name
+                            + "': " + e));
+                    return;
+                }
+                op.handler = wh;
+            }
+            op.to = r.executor();
+            op.request = new Messages.WorkerMsg(op.reqId, op.name, r.attempt(), r.epoch(), op.kind == OP_ASK, op.payload);
+        }
+        send(op.to, op.request);
+    }
+
+    /** The node an op was sent to left the view. */
+    private void workerTargetLost(WorkerOp op) {
+        switch (op.kind) {
+            case OP_START -> {
+                op.to = homeOf(WORKER + op.name);
+                if (op.to != null) {
+                    send(op.to, op.request);
+                }
+            }
+            case OP_ASK -> {
+                if (op.accepted) {
+                    finishOp(op, new JobException(JobException.Reason.FAILED, "the node running worker '" + op.name
+                            + "' (" + op.to + ") left the cluster before replying; the message may or may not have"
+                            + " been handled"));
+                } else {
+                    knownWorkers.remove(op.name);
+                    routeOp(op, false);
+                }
+            }
+            case OP_SEND -> {
+                knownWorkers.remove(op.name);
+                routeOp(op, false);
+            }
+            case OP_STOP -> {
+                // the holder it asked is gone: ask the other one (it may have repaired, or restarted the worker)
+                knownWorkers.remove(op.name);
+                op.to = null;
+                op.lookups = Math.max(0, op.lookups - 1);
+                routeOp(op, false);
+            }
+            default -> {
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ named workers: home side (start)
+
+    private void onWorkerStart(NodeId from, Messages.WorkerStart q) {
+        String jobId = WORKER + q.name();
+        String reqKey = from + ":" + q.reqId();
+        String already = startRequests.get(reqKey);
+        if (already != null) {
+            Held h = records.get(jobId);
+            if (!starts.containsKey(jobId) && h != null) {
+                send(from, new Messages.WorkerStartReply(q.reqId(), Messages.W_STARTED, h.rec, ""));
+            }
+            return; // still being recorded: the reply comes when it is
+        }
+        Held held = records.get(jobId);
+        Record existing = held != null ? held.rec : superseded.get(jobId);
+        PendingStart pending = starts.get(jobId);
+        if (pending != null) {
+            existing = held != null ? held.rec : pending.record;
+        }
+        if (existing != null && !existing.finished() && (isLive(existing.executor()) || isLive(existing.backup()))) {
+            send(from, new Messages.WorkerStartReply(q.reqId(), Messages.W_EXISTS, existing, truncate("worker '"
+                    + q.name() + "' (type " + existing.name() + ") is already running on " + existing.executor()
+                    + " (incarnation " + existing.attempt() + ", epoch " + existing.epoch() + ")")));
+            return;
+        }
+        if (workerRecordCount() >= wconfig.maxWorkers()) {
+            rejected.increment();
+            send(from, new Messages.WorkerStartReply(q.reqId(), Messages.W_BUSY, null, truncate("node " + self
+                    + " holds " + workerRecordCount() + " worker registrations, the limit (maxWorkers)")));
+            return;
+        }
+        NodeId exec = scheduler.choose(new JobRequest(q.workerType(), OptionalLong.of(KeyHash.of(q.name()))), schedulingContext());
+        NodeId backup = exec.equals(self) ? otherHolder(jobId, self, null) : self;
+        if (backup == null) {
+            send(from, new Messages.WorkerStartReply(q.reqId(), Messages.W_NO_NODES, null,
+                    "a worker must be recorded on two nodes; 1 live"));
+            return;
+        }
+        int incarnation = existing == null ? 1 : existing.attempt() + 1;
+        long epoch = existing == null ? 1 : existing.epoch() + 1;
+        Record r = new Record(jobId, q.workerType(), q.arg(), incarnation, epoch, exec, backup, Record.PENDING, exec,
+                new byte[0]);
+        startRequests.put(reqKey, jobId);
+        if (startRequests.size() > MAX_REPLY_CACHE) {
+            startRequests.remove(startRequests.keySet().iterator().next());
+        }
+        PendingStart ps = new PendingStart(from, q.reqId(), r);
+        starts.put(jobId, ps);
+        ps.timeout = ctx.scheduler().schedule(wconfig.askTimeout(), () -> {
+            if (starts.get(jobId) == ps) {
+                starts.remove(jobId); // the starter times out on its own (NOT_ACKNOWLEDGED)
+            }
+        });
+        merge(r, self);
+        send(r.partnerOf(self), new Messages.RecordMsg(r));
+    }
+
+    private static String truncate(String s) {
+        while (s.getBytes(StandardCharsets.UTF_8).length > Messages.MAX_MESSAGE) {
+            s = s.substring(0, s.length() - 10);
+        }
+        return s;
+    }
+
+    /** A holder confirmed a registration: a start completes once both holders confirmed exactly its record. */
+    private void startAcked(Messages.RecordAck a, NodeId holder) {
+        PendingStart ps = starts.get(a.jobId());
+        if (ps == null) {
+            return;
+        }
+        Record r = ps.record;
+        if (a.attempt() == r.attempt() && a.epoch() == r.epoch() && a.executor().equals(r.executor())
+                && a.backup().equals(r.backup())) {
+            ps.acks.add(holder);
+            if (ps.acks.size() >= 2) {
+                starts.remove(a.jobId());
+                ps.timeout.cancel();
+                send(ps.starter, new Messages.WorkerStartReply(ps.reqId, Messages.W_STARTED, r, ""));
+            }
+        }
+    }
+
+    /** After a merge: a start whose record lost to another registration of the name answers EXISTS. */
+    private void startSettled(String jobId) {
+        PendingStart ps = starts.get(jobId);
+        if (ps == null) {
+            return;
+        }
+        Held h = records.get(jobId);
+        if (h != null && h.rec.jobId().equals(jobId) && isSameRegistration(h.rec, ps.record)) {
+            if (ps.acks.size() < 2 && h.rec.holds(self)) {
+                ps.acks.add(self);
+            }
+            return;
+        }
+        Record winner = h != null ? h.rec : superseded.get(jobId);
+        starts.remove(jobId);
+        ps.timeout.cancel();
+        send(ps.starter, new Messages.WorkerStartReply(ps.reqId, Messages.W_EXISTS, winner, truncate("worker '"
+                + jobId.substring(WORKER.length()) + "' is already registered"
+                + (winner == null ? "" : " on " + winner.executor() + " (incarnation " + winner.attempt() + ", epoch "
+                + winner.epoch() + ")"))));
+    }
+
+    private static boolean isSameRegistration(Record a, Record b) {
+        return a.attempt() == b.attempt() && a.epoch() == b.epoch() && a.executor().equals(b.executor())
+                && a.backup().equals(b.backup());
+    }
+
+    private void onWorkerStartReply(NodeId from, Messages.WorkerStartReply q) {
+        WorkerOp op = ops.get(q.reqId());
+        if (op == null || op.kind != OP_START) {
+            return;
+        }
+        switch (q.outcome()) {
+            case Messages.W_STARTED -> {
+                if (q.record() == null) {
+                    finishOp(op, new JobException(JobException.Reason.FAILED, "malformed start reply from " + from));
+                    return;
+                }
+                learn(q.record());
+                completeOp(op, infoOf(q.record()));
+            }
+            case Messages.W_EXISTS -> {
+                if (q.record() != null) {
+                    learn(q.record());
+                }
+                finishOp(op, new JobException(JobException.Reason.ALREADY_STARTED, q.message()));
+            }
+            case Messages.W_BUSY -> finishOp(op, new JobException(JobException.Reason.REJECTED, q.message()
+                    + "; retry later"));
+            default -> finishOp(op, new JobException(JobException.Reason.NO_NODES, q.message()));
+        }
+    }
+
+    // ------------------------------------------------------------------ named workers: instances
+
+    /**
+     * Makes this node's instance of a worker agree with the newest registration it knows: start it if
+     * this node is the executor of a running registration, keep it (taking the new epoch) if only the
+     * holders changed, stop it otherwise.
+     */
+    private void reconcileWorker(String jobId) {
+        String name = jobId.substring(WORKER.length());
+        Held h = records.get(jobId);
+        Record r = h != null ? h.rec : superseded.get(jobId);
+        if (r != null) {
+            observer.workerRecordSeen(self, name, r.attempt(), r.epoch());
+        }
+        boolean run = h != null && !r.finished() && r.executor().equals(self);
+        Instance inst = instances.get(name);
+        if (inst != null) {
+            if (run && inst.incarnation == r.attempt()) {
+                if (inst.epoch != r.epoch()) {
+                    inst.epoch = r.epoch();
+                    instanceViews.put(name, viewOf(inst));
+                }
+                return;
+            }
+            boolean stopped = r != null && r.finished() && r.attempt() == inst.incarnation && r.executor().equals(self);
+            if (!stopped && sabotage == Sabotage.NEVER_RESOLVE_DUPLICATES && !run) {
+                return; // the sabotage: a superseded instance keeps running
+            }
+            if (stopped) {
+                stopInstance(inst, r.state() == Record.DONE ? WorkerEvent.Kind.STOPPED : WorkerEvent.Kind.FAILED,
+                        "stopped by stopWorker");
+            } else {
+                stopInstance(inst, WorkerEvent.Kind.DUPLICATE_STOPPED, r == null ? "its registration was dropped"
+                        : "superseded by incarnation " + r.attempt() + " (epoch " + r.epoch() + ") on " + r.executor());
+            }
+        }
+        if (run) {
+            startInstance(h);
+        }
+    }
+
+    private JobNodes.InstanceView viewOf(Instance inst) {
+        return new JobNodes.InstanceView(inst.name, inst.type, inst.incarnation, inst.epoch, inst.mailbox.size());
+    }
+
+    @SuppressWarnings("unchecked")
+    private void startInstance(Held h) {
+        Record r = h.rec;
+        String name = r.jobId().substring(WORKER.length());
+        WorkerHandler<Object, Object, Object> wh = (WorkerHandler<Object, Object, Object>) workerTypes.get(r.name());
+        Instance inst = new Instance(name, r.name(), r.attempt(), r.epoch(), wh);
+        String failure = null;
+        if (wh == null) {
+            failure = "node " + self + " has no worker type '" + r.name() + "'; registered: " + workerTypes.keySet();
+        } else {
+            try {
+                Object arg = wh.argCodec().decode(r.input());
+                inst.worker = (Worker<Object, Object>) wh.start(arg, inst);
+                if (inst.worker == null) {
+                    failure = "worker type '" + r.name() + "' returned no worker";
+                }
+            } catch (RuntimeException e) {
+                failure = "start of worker '" + name + "' failed on " + self + ": " + e;
+            }
+        }
+        if (failure != null) {
+            Record next = r.finish(Record.FAILED, self, truncate(failure).getBytes(StandardCharsets.UTF_8));
+            store(h, next);
+            send(next.partnerOf(self), new Messages.RecordMsg(next));
+            failed.increment();
+            event(WorkerEvent.Kind.FAILED, next, failure);
+            return;
+        }
+        instances.put(name, inst);
+        instanceViews.put(name, viewOf(inst));
+        workersStarted.increment();
+        observer.workerStarted(self, name, inst.incarnation, inst.epoch);
+        event(WorkerEvent.Kind.STARTED, r, "started on " + self);
+    }
+
+    private void stopInstance(Instance inst, WorkerEvent.Kind kind, String why) {
+        inst.stopped = true;
+        if (instances.get(inst.name) == inst) {
+            instances.remove(inst.name);
+            instanceViews.remove(inst.name);
+        }
+        for (Delivery d : inst.mailbox) {
+            if (d.ask()) {
+                send(d.from(), new Messages.WorkerReply(d.reqId(), Messages.W_FAILED, inst.incarnation, inst.epoch,
+                        ("worker '" + inst.name + "' stopped before handling the message: " + why)
+                                .getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        inst.mailbox.clear();
+        boolean duplicate = kind == WorkerEvent.Kind.DUPLICATE_STOPPED;
+        if (duplicate) {
+            duplicatesResolved.increment();
+        } else if (kind == WorkerEvent.Kind.STOPPED) {
+            workersStopped.increment();
+        }
+        observer.workerStopped(self, inst.name, inst.incarnation, inst.epoch, duplicate);
+        try {
+            if (inst.worker != null) {
+                inst.worker.stopped(inst);
+            }
+        } catch (RuntimeException e) {
+            // the worker's own clean-up failed; it is stopped all the same
+        }
+        event(kind, new WorkerInfo(inst.name, inst.type, self, inst.incarnation, inst.epoch,
+                kind == WorkerEvent.Kind.FAILED ? WorkerInfo.State.FAILED : WorkerInfo.State.STOPPED), why);
+    }
+
+    // ------------------------------------------------------------------ named workers: messages
+
+    private void onWorkerMsg(NodeId from, Messages.WorkerMsg q) {
+        String key = from + ":" + q.reqId();
+        Messages.WorkerReply cached = workerReplies.get(key);
+        if (cached != null) {
+            send(from, cached);
+            return;
+        }
+        Instance inst = instances.get(q.name());
+        if (acceptedMsgs.containsKey(key)) {
+            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_ACCEPTED, inst == null ? 0 : inst.incarnation,
+                    inst == null ? 0 : inst.epoch, new byte[0]));
+            return;
+        }
+        if (inst == null) {
+            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_NOT_HERE, 0, 0, new byte[0]));
+            return;
+        }
+        if (Integer.compare(q.incarnation(), inst.incarnation) > 0
+                || q.incarnation() == inst.incarnation && q.epoch() > inst.epoch) {
+            staleMessages.increment(); // the sender knows a newer registration than this instance: it is stale
+            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_STALE, inst.incarnation, inst.epoch, new byte[0]));
+            return;
+        }
+        if (inst.mailbox.size() >= wconfig.maxMailbox()) {
+            mailboxRejected.increment();
+            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_MAILBOX_FULL, inst.incarnation, inst.epoch,
+                    new byte[0]));
+            return;
+        }
+        acceptedMsgs.put(key, Boolean.TRUE);
+        if (acceptedMsgs.size() > MAX_REMEMBERED) {
+            acceptedMsgs.remove(acceptedMsgs.keySet().iterator().next());
+        }
+        inst.mailbox.add(new Delivery(from, q.reqId(), q.ask(), q.payload(), q.incarnation(), q.epoch()));
+        send(from, new Messages.WorkerReply(q.reqId(), Messages.W_ACCEPTED, inst.incarnation, inst.epoch, new byte[0]));
+        pumpMailbox(inst);
+    }
+
+    private void pumpMailbox(Instance inst) {
+        while (!inst.busy && !inst.stopped && !inst.mailbox.isEmpty() && !closed) {
+            Delivery d = inst.mailbox.poll();
+            Object msg;
+            try {
+                msg = inst.handler.messageCodec().decode(d.payload());
+            } catch (RuntimeException e) {
+                workerReply(inst, d, Messages.W_FAILED, ("cannot decode the message: " + e).getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            inst.busy = true;
+            observer.workerMessageDelivered(self, inst.name, inst.incarnation, inst.epoch, d.knownIncarnation(),
+                    d.knownEpoch());
+            CompletionStage<Object> stage;
+            try {
+                stage = inst.worker.handle(msg, inst);
+                if (stage == null) {
+                    throw new IllegalStateException("worker '" + inst.name + "' returned no stage");
+                }
+            } catch (RuntimeException e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            stage.whenComplete((v, t) -> ctx.scheduler().execute(() -> handled(inst, d, v, t)));
+        }
+        if (instances.get(inst.name) == inst) {
+            instanceViews.put(inst.name, viewOf(inst));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void handled(Instance inst, Delivery d, Object value, Throwable error) {
+        inst.busy = false;
+        if (closed) {
+            return;
+        }
+        if (d.ask()) {
+            if (inst.stopped) {
+                workerReply(inst, d, Messages.W_FAILED, ("worker '" + inst.name + "' instance " + inst.incarnation
+                        + " was stopped while handling the message").getBytes(StandardCharsets.UTF_8));
+            } else if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                workerReply(inst, d, Messages.W_FAILED, String.valueOf(cause).getBytes(StandardCharsets.UTF_8));
+            } else {
+                byte[] out;
+                try {
+                    out = ((WorkerHandler<?, ?, Object>) inst.handler).replyCodec().encode(value);
+                } catch (RuntimeException e) {
+                    workerReply(inst, d, Messages.W_FAILED, ("cannot encode the reply: " + e).getBytes(StandardCharsets.UTF_8));
+                    pumpMailbox(inst);
+                    return;
+                }
+                workerReply(inst, d, Messages.W_OK, out);
+            }
+        }
+        pumpMailbox(inst);
+    }
+
+    private void workerReply(Instance inst, Delivery d, int outcome, byte[] payload) {
+        if (!d.ask()) {
+            return;
+        }
+        Messages.WorkerReply reply = new Messages.WorkerReply(d.reqId(), outcome, inst.incarnation, inst.epoch, payload);
+        workerReplies.put(d.from() + ":" + d.reqId(), reply);
+        if (workerReplies.size() > MAX_REPLY_CACHE) {
+            workerReplies.remove(workerReplies.keySet().iterator().next());
+        }
+        send(d.from(), reply);
+    }
+
+    private void onWorkerReply(NodeId from, Messages.WorkerReply q) {
+        WorkerOp op = ops.get(q.reqId());
+        if (op == null || op.kind != OP_SEND && op.kind != OP_ASK || !from.equals(op.to)) {
+            if (q.outcome() != Messages.W_ACCEPTED) {
+                lateReplies.increment();
+            }
+            return;
+        }
+        switch (q.outcome()) {
+            case Messages.W_ACCEPTED -> {
+                op.accepted = true;
+                if (op.kind == OP_SEND) {
+                    completeOp(op, null);
+                }
+            }
+            case Messages.W_OK -> {
+                Record newest = newestKnown(op.name);
+                if (newest != null && newest.attempt() > q.incarnation()) {
+                    staleMessages.increment();
+                    finishOp(op, new JobException(JobException.Reason.FAILED, "the reply of worker '" + op.name
+                            + "' came from incarnation " + q.incarnation() + " on " + from + ", superseded by incarnation "
+                            + newest.attempt() + "; refused"));
+                    return;
+                }
+                Object value;
+                try {
+                    value = op.handler.replyCodec().decode(q.payload());
+                } catch (RuntimeException e) {
+                    finishOp(op, new JobException(JobException.Reason.FAILED, "cannot decode the reply of worker '"
+                            + op.name + "': " + e.getMessage()));
+                    return;
+                }
+                completeOp(op, value);
+            }
+            case Messages.W_FAILED -> finishOp(op, new JobException(JobException.Reason.FAILED, "worker '" + op.name
+                    + "' on " + from + " failed to handle the message: " + new String(q.payload(), StandardCharsets.UTF_8)));
+            case Messages.W_MAILBOX_FULL -> finishOp(op, new JobException(JobException.Reason.REJECTED, "the mailbox of"
+                    + " worker '" + op.name + "' on " + from + " is full (maxMailbox); retry later"));
+            default -> { // NOT_HERE or STALE: what we knew is out of date; look again
+                knownWorkers.remove(op.name);
+                op.accepted = false;
+                routeOp(op, false);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ named workers: stop and list
+
+    private void onWorkerStop(NodeId from, Messages.WorkerStop q) {
+        String jobId = WORKER + q.name();
+        Held h = records.get(jobId);
+        if (h == null) {
+            send(from, new Messages.WorkerStopReply(q.reqId(), Messages.W_STOP_NOT_HERE));
+            return;
+        }
+        if (!h.rec.finished()) {
+            Record next = h.rec.finish(Record.DONE, self, new byte[0]);
+            store(h, next);
+            send(next.partnerOf(self), new Messages.RecordMsg(next));
+            reconcileWorker(jobId);
+        }
+        // Answer only once the partner holds the stopped registration too (the stopper resends until then):
+        // otherwise a partner that concurrently restarted the worker elsewhere would undo an acknowledged stop.
+        if (h.partnerConfirmed || h.rec.partnerOf(self).equals(self)) {
+            send(from, new Messages.WorkerStopReply(q.reqId(), Messages.W_STOPPED));
+        }
+    }
+
+    private void onWorkerStopReply(NodeId from, Messages.WorkerStopReply q) {
+        WorkerOp op = ops.get(q.reqId());
+        if (op == null || op.kind != OP_STOP || !from.equals(op.to)) {
+            return;
+        }
+        if (q.outcome() == Messages.W_STOPPED) {
+            knownWorkers.remove(op.name);
+            completeOp(op, null);
+        } else {
+            knownWorkers.remove(op.name);
+            routeOp(op, false);
+        }
+    }
+
+    private void listed(WorkerOp op, Record r) {
+        String name = r.jobId().substring(WORKER.length());
+        Record cur = op.listed.get(name);
+        if (cur == null || r.compareOrder(cur) > 0 || r.compareOrder(cur) == 0 && r.finished() && !cur.finished()) {
+            op.listed.put(name, r);
+        }
+    }
+
+    private void onWorkerListReply(NodeId from, Messages.WorkerListReply q) {
+        WorkerOp op = ops.get(q.reqId());
+        if (op == null || op.kind != OP_LIST) {
+            return;
+        }
+        for (Record r : q.records()) {
+            if (isWorker(r)) {
+                listed(op, r);
+            }
+        }
+        op.waitingFor.remove(from.name());
+        if (op.waitingFor.isEmpty()) {
+            completeList(op);
+        }
+    }
+
+    private void completeList(WorkerOp op) {
+        List<WorkerInfo> out = new ArrayList<>();
+        op.listed.values().forEach(r -> out.add(infoOf(r)));
+        completeOp(op, List.copyOf(out));
     }
 
     // ------------------------------------------------------------------ for the simulator and tests
@@ -1222,12 +2387,26 @@ final class JobNode implements JobsNode {
 
     /** Whether this node has nothing in flight: no pending requests, queued or running jobs, unconfirmed records. */
     boolean idle() {
-        if (!calls.isEmpty() || !casts.isEmpty() || !queue.isEmpty() || running > 0) {
+        if (!calls.isEmpty() || !casts.isEmpty() || !queue.isEmpty() || running > 0 || !ops.isEmpty()
+                || !starts.isEmpty()) {
             return false;
         }
-        for (Held h : records.values()) {
-            if (!h.partnerConfirmed || !h.rec.finished() || h.former.stream().anyMatch(view::isLive)) {
+        for (Instance inst : instances.values()) {
+            if (inst.busy || !inst.mailbox.isEmpty()) {
                 return false;
+            }
+        }
+        for (Map.Entry<String, Held> e : records.entrySet()) {
+            Held h = e.getValue();
+            boolean worker = isWorker(h.rec);
+            if (!h.partnerConfirmed || !h.rec.finished() && !worker || h.former.stream().anyMatch(view::isLive)) {
+                return false;
+            }
+            if (worker) {
+                NodeId home = homeOf(e.getKey());
+                if (!h.homeConfirmed && home != null && !h.rec.holds(home)) {
+                    return false;
+                }
             }
         }
         return true;
@@ -1235,13 +2414,20 @@ final class JobNode implements JobsNode {
 
     String debug() {
         StringBuilder b = new StringBuilder("calls=" + calls.keySet() + " casts=" + casts.keySet() + " queue="
-                + queue.size() + " running=" + running + " execs=" + execs.keySet() + " superseded=" + superseded.values());
+                + queue.size() + " running=" + running + " execs=" + execs.keySet() + " superseded=" + superseded.values()
+                + " workerOps=" + ops.keySet() + " starts=" + starts.keySet() + " instances=" + instanceViews.values());
         records.forEach((k, h) -> {
             if (!h.partnerConfirmed || !h.rec.finished() || !h.former.isEmpty()) {
-                b.append(" ").append(h.rec).append(h.partnerConfirmed ? "" : " unconfirmed").append(" former=").append(h.former);
+                b.append(" ").append(h.rec).append(h.partnerConfirmed ? "" : " unconfirmed").append(" former=").append(h.former)
+                        .append(isWorker(h.rec) && !h.homeConfirmed ? " home-unconfirmed(" + homeOf(k) + ")" : "");
             }
         });
         return b.toString();
+    }
+
+    /** The worker instances running here, by name (read-only; node thread). */
+    Map<String, JobNodes.InstanceView> instanceViews() {
+        return Collections.unmodifiableMap(instanceViews);
     }
 
     long lateReplies() {

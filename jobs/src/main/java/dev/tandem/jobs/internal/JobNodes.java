@@ -6,6 +6,9 @@ import dev.tandem.cluster.spi.Placement;
 import dev.tandem.jobs.JobHandler;
 import dev.tandem.jobs.JobsConfig;
 import dev.tandem.jobs.JobsNode;
+import dev.tandem.jobs.WorkerHandler;
+import dev.tandem.jobs.WorkerListener;
+import dev.tandem.jobs.WorkersConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +35,33 @@ public final class JobNodes {
         return create(context, scheduler, placement, config, handlers, sabotage, JobsObserver.NONE);
     }
 
+    /** Worker settings of a node. */
+    public record Options(WorkersConfig workersConfig, List<WorkerHandler<?, ?, ?>> workers, WorkerListener listener) {
+        public static Options of(WorkersConfig c, List<WorkerHandler<?, ?, ?>> workers, WorkerListener listener) {
+            return new Options(c, List.copyOf(workers), listener);
+        }
+
+        static Options none() {
+            return new Options(WorkersConfig.defaults(), List.of(), WorkerListener.NONE);
+        }
+    }
+
+    /** @throws IllegalArgumentException for an unknown sabotage or invalid handlers */
+    public static JobsNode create(NodeContext context, JobScheduler scheduler, Placement placement, JobsConfig config,
+                                  List<JobHandler<?, ?>> handlers, String sabotage, Options options) {
+        return create(context, scheduler, placement, config, handlers, sabotage, JobsObserver.NONE, options);
+    }
+
     /** @throws IllegalArgumentException for an unknown sabotage or invalid handlers */
     public static JobsNode create(NodeContext context, JobScheduler scheduler, Placement placement, JobsConfig config,
                                   List<JobHandler<?, ?>> handlers, String sabotage, JobsObserver observer) {
+        return create(context, scheduler, placement, config, handlers, sabotage, observer, Options.none());
+    }
+
+    /** @throws IllegalArgumentException for an unknown sabotage or invalid handlers */
+    public static JobsNode create(NodeContext context, JobScheduler scheduler, Placement placement, JobsConfig config,
+                                  List<JobHandler<?, ?>> handlers, String sabotage, JobsObserver observer,
+                                  Options options) {
         Sabotage s = Sabotage.NONE;
         if (!sabotage.isEmpty()) {
             try {
@@ -43,7 +70,7 @@ public final class JobNodes {
                 throw new IllegalArgumentException("unknown jobs sabotage '" + sabotage + "'; known: " + sabotages());
             }
         }
-        return new JobNode(context, scheduler, placement, config, List.copyOf(handlers), s, observer);
+        return new JobNode(context, scheduler, placement, config, List.copyOf(handlers), s, observer, options);
     }
 
     /** A record as a holder keeps it. */
@@ -64,6 +91,15 @@ public final class JobNodes {
     /** Nothing in flight: no pending requests, no queued or running jobs, every record finished and confirmed. */
     public static boolean idle(JobsNode node) {
         return ((JobNode) node).idle();
+    }
+
+    /** A worker instance running on a node. */
+    public record InstanceView(String name, String type, int incarnation, long epoch, int mailbox) {
+    }
+
+    /** The worker instances running on {@code node}, by name (a live, read-only view). */
+    public static Map<String, InstanceView> instances(JobsNode node) {
+        return ((JobNode) node).instanceViews();
     }
 
     /** A one-line dump of what keeps a node busy (for diagnosing liveness failures). */

@@ -23,4 +23,24 @@ public interface JobsObserver {
     /** The node marked the job finished, taking the result of {@code resultAttempt}. */
     default void resultAccepted(NodeId node, String jobId, int resultAttempt) {
     }
+
+    /** A worker instance started on the node. */
+    default void workerStarted(NodeId node, String name, int incarnation, long epoch) {
+    }
+
+    /** A worker instance stopped on the node ({@code duplicate}: because a newer instance won). */
+    default void workerStopped(NodeId node, String name, int incarnation, long epoch, boolean duplicate) {
+    }
+
+    /** The newest registration of the worker the node knows is now (incarnation, epoch). */
+    default void workerRecordSeen(NodeId node, String name, int incarnation, long epoch) {
+    }
+
+    /**
+     * A message was handed to the node's instance (incarnation, epoch) of the worker; its sender
+     * addressed the instance it knew as (knownIncarnation, knownEpoch).
+     */
+    default void workerMessageDelivered(NodeId node, String name, int incarnation, long epoch, int knownIncarnation,
+                                        long knownEpoch) {
+    }
 }

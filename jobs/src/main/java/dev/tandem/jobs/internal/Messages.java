@@ -19,6 +19,16 @@ import java.util.Objects;
  * STATUS_REQ  varint reqId, string jobId
  * STATUS_REPLY varint reqId, bool found, [record]
  * LOAD        (header only)
+ * WORKER_START       varint reqId, string name, string type, bytes arg  (to the name's home)
+ * WORKER_START_REPLY varint reqId, u8 outcome (STARTED, EXISTS, BUSY, NO_NODES), bool found, [record], string message
+ * WORKER_MSG         varint reqId, string name, varint incarnation, varint epoch (the instance the sender
+ *                    addresses), bool ask, bytes payload
+ * WORKER_REPLY       varint reqId, u8 outcome (ACCEPTED, OK, FAILED, NOT_HERE, STALE, MAILBOX_FULL),
+ *                    varint incarnation, varint epoch (of the answering instance; 0 if none), bytes payload
+ * WORKER_STOP        varint reqId, string name
+ * WORKER_STOP_REPLY  varint reqId, u8 outcome (STOPPED, NOT_HERE)
+ * WORKER_LIST_REQ    varint reqId
+ * WORKER_LIST_REPLY  varint reqId, varint count (at most 512), record * count
  * record:     string jobId, string name, bytes input, varint attempt, varint epoch, node executor,
  *             node backup, u8 state, node ranOn, bytes result;  node: string name, varint incarnation
  * </pre>
@@ -35,6 +45,33 @@ final class Messages {
     static final int STATUS_REQ = 6;
     static final int STATUS_REPLY = 7;
     static final int LOAD = 8;
+    static final int WORKER_START = 9;
+    static final int WORKER_START_REPLY = 10;
+    static final int WORKER_MSG = 11;
+    static final int WORKER_REPLY = 12;
+    static final int WORKER_STOP = 13;
+    static final int WORKER_STOP_REPLY = 14;
+    static final int WORKER_LIST_REQ = 15;
+    static final int WORKER_LIST_REPLY = 16;
+
+    // WORKER_START_REPLY outcomes
+    static final int W_STARTED = 0;
+    static final int W_EXISTS = 1;
+    static final int W_BUSY = 2;
+    static final int W_NO_NODES = 3;
+    // WORKER_REPLY outcomes
+    static final int W_ACCEPTED = 0;
+    static final int W_OK = 1;
+    static final int W_FAILED = 2;
+    static final int W_NOT_HERE = 3;
+    static final int W_STALE = 4;
+    static final int W_MAILBOX_FULL = 5;
+    // WORKER_STOP_REPLY outcomes
+    static final int W_STOPPED = 0;
+    static final int W_STOP_NOT_HERE = 1;
+
+    static final int MAX_MESSAGE = 1000;
+    static final int MAX_LISTED = 512;
 
     static final int OK = 0;
     static final int FAILED = 1;
@@ -48,7 +85,8 @@ final class Messages {
     private Messages() {
     }
 
-    sealed interface Body permits Call, CallReply, Cancel, RecordMsg, RecordAck, StatusReq, StatusReply, Load {
+    sealed interface Body permits Call, CallReply, Cancel, RecordMsg, RecordAck, StatusReq, StatusReply, Load, WorkerStart,
+            WorkerStartReply, WorkerMsg, WorkerReply, WorkerStop, WorkerStopReply, WorkerListReq, WorkerListReply {
         int type();
     }
 
@@ -100,6 +138,54 @@ final class Messages {
         }
     }
 
+    record WorkerStart(long reqId, String name, String workerType, byte[] arg) implements Body {
+        public int type() {
+            return WORKER_START;
+        }
+    }
+
+    record WorkerStartReply(long reqId, int outcome, Record record, String message) implements Body { // record may be null
+        public int type() {
+            return WORKER_START_REPLY;
+        }
+    }
+
+    record WorkerMsg(long reqId, String name, int incarnation, long epoch, boolean ask, byte[] payload) implements Body {
+        public int type() {
+            return WORKER_MSG;
+        }
+    }
+
+    record WorkerReply(long reqId, int outcome, int incarnation, long epoch, byte[] payload) implements Body {
+        public int type() {
+            return WORKER_REPLY;
+        }
+    }
+
+    record WorkerStop(long reqId, String name) implements Body {
+        public int type() {
+            return WORKER_STOP;
+        }
+    }
+
+    record WorkerStopReply(long reqId, int outcome) implements Body {
+        public int type() {
+            return WORKER_STOP_REPLY;
+        }
+    }
+
+    record WorkerListReq(long reqId) implements Body {
+        public int type() {
+            return WORKER_LIST_REQ;
+        }
+    }
+
+    record WorkerListReply(long reqId, java.util.List<Record> records) implements Body {
+        public int type() {
+            return WORKER_LIST_REPLY;
+        }
+    }
+
     record Envelope(NodeId sender, int load, Body body) {
         Envelope {
             Objects.requireNonNull(sender, "sender");
@@ -130,6 +216,29 @@ final class Messages {
             w.varLong(q.reqId()).bool(q.record() != null);
             if (q.record() != null) {
                 record(w, q.record());
+            }
+        } else if (body instanceof WorkerStart q) {
+            w.varLong(q.reqId()).string(q.name()).string(q.workerType()).bytes(q.arg());
+        } else if (body instanceof WorkerStartReply q) {
+            w.varLong(q.reqId()).u8(q.outcome()).bool(q.record() != null);
+            if (q.record() != null) {
+                record(w, q.record());
+            }
+            w.string(q.message());
+        } else if (body instanceof WorkerMsg q) {
+            w.varLong(q.reqId()).string(q.name()).varInt(q.incarnation()).varLong(q.epoch()).bool(q.ask()).bytes(q.payload());
+        } else if (body instanceof WorkerReply q) {
+            w.varLong(q.reqId()).u8(q.outcome()).varInt(q.incarnation()).varLong(q.epoch()).bytes(q.payload());
+        } else if (body instanceof WorkerStop q) {
+            w.varLong(q.reqId()).string(q.name());
+        } else if (body instanceof WorkerStopReply q) {
+            w.varLong(q.reqId()).u8(q.outcome());
+        } else if (body instanceof WorkerListReq q) {
+            w.varLong(q.reqId());
+        } else if (body instanceof WorkerListReply q) {
+            w.varLong(q.reqId()).varInt(q.records().size());
+            for (Record rec : q.records()) {
+                record(w, rec);
             }
         }
         return w.toByteArray();
@@ -166,6 +275,47 @@ final class Messages {
                 yield new StatusReply(reqId, r.bool("found") ? record(r, maxPayloadBytes) : null);
             }
             case LOAD -> new Load();
+            case WORKER_START -> new WorkerStart(r.varLong("reqId"), name(r, "name"), name(r, "type"),
+                    r.bytes("arg", maxPayloadBytes));
+            case WORKER_START_REPLY -> {
+                long reqId = r.varLong("reqId");
+                int outcome = r.u8("outcome");
+                if (outcome > W_NO_NODES) {
+                    throw new MalformedMessageException("unknown worker start outcome " + outcome);
+                }
+                Record rec = r.bool("found") ? record(r, maxPayloadBytes) : null;
+                yield new WorkerStartReply(reqId, outcome, rec, r.string("message", MAX_MESSAGE));
+            }
+            case WORKER_MSG -> new WorkerMsg(r.varLong("reqId"), name(r, "name"), attempt(r), epoch(r), r.bool("ask"),
+                    r.bytes("payload", maxPayloadBytes));
+            case WORKER_REPLY -> {
+                long reqId = r.varLong("reqId");
+                int outcome = r.u8("outcome");
+                if (outcome > W_MAILBOX_FULL) {
+                    throw new MalformedMessageException("unknown worker reply outcome " + outcome);
+                }
+                yield new WorkerReply(reqId, outcome, r.varInt("incarnation", 1_000_000), r.varLong("epoch"),
+                        r.bytes("payload", maxPayloadBytes));
+            }
+            case WORKER_STOP -> new WorkerStop(r.varLong("reqId"), name(r, "name"));
+            case WORKER_STOP_REPLY -> {
+                long reqId = r.varLong("reqId");
+                int outcome = r.u8("outcome");
+                if (outcome > W_STOP_NOT_HERE) {
+                    throw new MalformedMessageException("unknown worker stop outcome " + outcome);
+                }
+                yield new WorkerStopReply(reqId, outcome);
+            }
+            case WORKER_LIST_REQ -> new WorkerListReq(r.varLong("reqId"));
+            case WORKER_LIST_REPLY -> {
+                long reqId = r.varLong("reqId");
+                int n = r.varInt("count", MAX_LISTED);
+                java.util.List<Record> recs = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    recs.add(record(r, maxPayloadBytes));
+                }
+                yield new WorkerListReply(reqId, java.util.List.copyOf(recs));
+            }
             default -> throw new MalformedMessageException("unknown jobs message type " + type);
         };
         r.expectEnd("jobs message type " + type);

@@ -27,9 +27,15 @@ final class MessageGen {
                 bytes(r, 32));
     }
 
+    static Record workerRecord(SplittableRandom r) {
+        Record x = record(r);
+        return new Record("worker:w" + r.nextInt(100), "counter", x.input(), x.attempt(), x.epoch(), x.executor(),
+                x.backup(), x.state(), x.ranOn(), x.result());
+    }
+
     static Messages.Body body(SplittableRandom r) {
         long req = r.nextBoolean() ? r.nextInt(100) : r.nextLong() & Long.MAX_VALUE;
-        return switch (r.nextInt(8)) {
+        return switch (r.nextInt(16)) {
             case 0 -> new Messages.Call(req, r.nextInt(1, 10), "square", bytes(r, 64));
             case 1 -> new Messages.CallReply(req, r.nextInt(1, 10), r.nextInt(0, 5), bytes(r, 64));
             case 2 -> new Messages.Cancel(req, r.nextInt(1, 10));
@@ -40,7 +46,24 @@ final class MessageGen {
             }
             case 5 -> new Messages.StatusReq(req, "job-" + r.nextInt(1_000));
             case 6 -> new Messages.StatusReply(req, r.nextBoolean() ? record(r) : null);
-            default -> new Messages.Load();
+            case 7 -> new Messages.Load();
+            case 8 -> new Messages.WorkerStart(req, "w" + r.nextInt(100), r.nextBoolean() ? "counter" : "cache", bytes(r, 64));
+            case 9 -> new Messages.WorkerStartReply(req, r.nextInt(0, 4), r.nextBoolean() ? workerRecord(r) : null,
+                    r.nextBoolean() ? "" : "worker 'w' is already running on n3#2 (incarnation " + r.nextInt(9) + ")");
+            case 10 -> new Messages.WorkerMsg(req, "w" + r.nextInt(100), r.nextInt(1, 1_000), r.nextLong(1, Long.MAX_VALUE),
+                    r.nextBoolean(), bytes(r, 64));
+            case 11 -> new Messages.WorkerReply(req, r.nextInt(0, 6), r.nextInt(0, 1_000), r.nextLong(0, Long.MAX_VALUE),
+                    bytes(r, 64));
+            case 12 -> new Messages.WorkerStop(req, "w" + r.nextInt(100));
+            case 13 -> new Messages.WorkerStopReply(req, r.nextInt(0, 2));
+            case 14 -> new Messages.WorkerListReq(req);
+            default -> {
+                java.util.List<Record> recs = new java.util.ArrayList<>();
+                for (int i = r.nextInt(0, 4); i > 0; i--) {
+                    recs.add(workerRecord(r));
+                }
+                yield new Messages.WorkerListReply(req, java.util.List.copyOf(recs));
+            }
         };
     }
 

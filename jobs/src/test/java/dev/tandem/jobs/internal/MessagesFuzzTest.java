@@ -32,14 +32,16 @@ class MessagesFuzzTest {
 
     /**
      * Structure-aware: a valid message of any type from a cluster member, possibly corrupted,
-     * delivered to a live node of a small cluster. The node must neither throw nor stop serving:
-     * afterwards a call through it still completes.
+     * delivered to a live node of a small cluster that runs a named worker. The node must neither throw
+     * nor stop serving: afterwards a call through it, and a listing of its workers, still complete.
      */
     @FuzzTest
     void node_survivesAnyMessage(FuzzedDataProvider data) {
         TestCluster c = new TestCluster(data.consumeLong(), JobsConfig.defaults(), "uniform", "", JobNodeTest.HANDLERS)
-                .start("a", "b", "c");
+                .withWorkers(dev.tandem.jobs.WorkersConfig.defaults(), TestWorkers.TYPES).start("a", "b", "c");
         c.run(Duration.ofMillis(5));
+        CompletableFuture<dev.tandem.jobs.WorkerInfo> w = JobNodeTest.on(c, "b", n -> n.jobs.startWorker("counter", "w1", 0L));
+        c.await(w, Duration.ofSeconds(5));
         SplittableRandom r = new SplittableRandom(data.consumeLong());
         dev.tandem.cluster.NodeId sender = c.nodes.get(data.pickValue(new String[] {"b", "c"})).id;
         byte[] bytes = Messages.encode(sender, r.nextInt(100), MessageGen.body(r));
@@ -57,5 +59,9 @@ class MessagesFuzzTest {
         c.await(f, Duration.ofSeconds(10));
         assertThat(f).isCompleted();
         assertThat(f.join().value()).isEqualTo(9L);
+        // and its workers still answer (a hostile message may have stopped or moved w1, never wedged the node)
+        CompletableFuture<java.util.List<dev.tandem.jobs.WorkerInfo>> list = JobNodeTest.on(c, "a", n -> n.jobs.workers());
+        c.await(list, Duration.ofSeconds(10));
+        assertThat(list).isCompleted();
     }
 }

@@ -18,6 +18,9 @@ import dev.tandem.cluster.spi.StrategyOptions;
 import dev.tandem.jobs.JobHandler;
 import dev.tandem.jobs.JobsConfig;
 import dev.tandem.jobs.JobsNode;
+import dev.tandem.jobs.WorkerEvent;
+import dev.tandem.jobs.WorkerHandler;
+import dev.tandem.jobs.WorkersConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +55,9 @@ final class TestCluster {
     private long viewVersion;
     /** Messages delivered, for tests that tamper with traffic. */
     final List<byte[]> delivered = new ArrayList<>();
+    /** Worker types per node and their limits (none unless {@link #withWorkers} was called). */
+    private Function<String, List<WorkerHandler<?, ?, ?>>> workers = n -> List.of();
+    private WorkersConfig workersConfig = WorkersConfig.defaults();
 
     TestCluster(long seed, JobsConfig config, String scheduler, String sabotage,
                 Function<String, List<JobHandler<?, ?>>> handlers) {
@@ -63,7 +69,16 @@ final class TestCluster {
         this.handlers = handlers;
     }
 
+    /** Registers worker types on every node booted from now on. */
+    TestCluster withWorkers(WorkersConfig c, Function<String, List<WorkerHandler<?, ?, ?>>> types) {
+        this.workersConfig = c;
+        this.workers = types;
+        return this;
+    }
+
     final class TNode {
+        /** Worker events this node's listener saw (all incarnations). */
+        final List<WorkerEvent> events = new ArrayList<>();
         final String name;
         final NodeAddress address;
         NodeId id;
@@ -115,11 +130,14 @@ final class TestCluster {
         var jobScheduler = StrategyCatalog.jobSchedulers().get(scheduler).create(StrategyOptions.none());
         if (sabotage.isEmpty()) {
             // The public builder, as applications use it.
-            var b = dev.tandem.jobs.Jobs.builder(ctx, jobScheduler, placement).config(config);
+            var b = dev.tandem.jobs.Jobs.builder(ctx, jobScheduler, placement).config(config)
+                    .workersConfig(workersConfig).workerListener(n.events::add);
             handlers.apply(n.name).forEach(b::handler);
+            workers.apply(n.name).forEach(b::worker);
             n.jobs = b.build();
         } else {
-            n.jobs = JobNodes.create(ctx, jobScheduler, placement, config, handlers.apply(n.name), sabotage);
+            n.jobs = JobNodes.create(ctx, jobScheduler, placement, config, handlers.apply(n.name), sabotage,
+                    JobNodes.Options.of(workersConfig, workers.apply(n.name), n.events::add));
         }
     }
 

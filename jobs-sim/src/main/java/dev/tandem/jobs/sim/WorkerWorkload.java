@@ -1,0 +1,645 @@
+package dev.tandem.jobs.sim;
+
+import dev.tandem.cluster.MembershipView;
+import dev.tandem.cluster.NodeId;
+import dev.tandem.cluster.boot.StrategyCatalog;
+import dev.tandem.cluster.codec.Codec;
+import dev.tandem.cluster.codec.Codecs;
+import dev.tandem.cluster.runtime.NodeContext;
+import dev.tandem.cluster.spi.JobScheduler;
+import dev.tandem.cluster.spi.Membership;
+import dev.tandem.cluster.spi.Placement;
+import dev.tandem.cluster.spi.StrategyOptions;
+import dev.tandem.discovery.gossip.GossipSettings;
+import dev.tandem.discovery.gossip.StaticDiscoveryProvider;
+import dev.tandem.jobs.JobException;
+import dev.tandem.jobs.JobsConfig;
+import dev.tandem.jobs.JobsNode;
+import dev.tandem.jobs.Worker;
+import dev.tandem.jobs.WorkerContext;
+import dev.tandem.jobs.WorkerHandler;
+import dev.tandem.jobs.WorkerInfo;
+import dev.tandem.jobs.WorkerListener;
+import dev.tandem.jobs.WorkersConfig;
+import dev.tandem.jobs.internal.JobNodes;
+import dev.tandem.jobs.internal.JobsObserver;
+import dev.tandem.jobs.sim.JobWorkload.JobSimNode;
+import dev.tandem.simulator.ClusterView;
+import dev.tandem.simulator.Driver;
+import dev.tandem.simulator.Invariant;
+import dev.tandem.simulator.Phase;
+import dev.tandem.simulator.Roster;
+import dev.tandem.simulator.Workload;
+import dev.tandem.simulator.WorkloadRun;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The named-workers workload: every node runs SWIM membership and a jobs node with one worker type,
+ * {@code counter} (starts at its argument; a message adds to it, the reply is the total). Clients
+ * start {@value #NAMES} names (each twice, from two of the first three nodes), stop two of them, and send and
+ * ask through random nodes during the safety phase; in the liveness phase every node asks
+ * {@code whereis} for every name once a second.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>{@value #ONE_INSTANCE} (every step): two instances of one name may run at once only on
+ *   different sides of a partition, or on one side while its membership is not yet stable (some
+ *   node of the side does not list exactly the side as live: detection, or SWIM re-merging after a
+ *   heal), or for at most {@value #DUPLICATE_GRACE_SECONDS} s after it became stable (the record
+ *   exchange);</li>
+ *   <li>{@value #NO_STALE_DELIVERY} (every step): a message is handed only to an instance at least as new
+ *   (incarnation, epoch) as the one its sender addressed and as every registration its node has seen;</li>
+ *   <li>{@value #STARTS_LIVE} (at convergence): every name whose start was acknowledged runs exactly
+ *   one instance, on the executor of its newest registration (double failures within one repair
+ *   window exempt names started before them, as for casts); a name whose stop was acknowledged before
+ *   the first fault runs none. (A stop acknowledged later is not checked: while membership is
+ *   unsettled a concurrent start through another home can make a second registration of the name,
+ *   which the stop does not reach and which may win afterwards — the jobs README's known gap; swarm
+ *   seed 115 shows it. Figure {@code workers.stops.unchecked.after.faults}.)</li>
+ *   <li>{@value #WHEREIS_AGREES} (at convergence): the last {@code whereis} of every name from every
+ *   node, issued after the last change of any instance and of any node's view, names that one
+ *   instance.</li>
+ * </ul>
+ */
+final class WorkerWorkload implements WorkloadRun<JobSimNode> {
+    static final String ONE_INSTANCE = "at most one live instance of a worker name on each side of a partition";
+    static final String NO_STALE_DELIVERY = "no message is delivered to a stale worker instance";
+    static final String STARTS_LIVE = "every acknowledged startWorker has exactly one live instance at quiescence";
+    static final String WHEREIS_AGREES = "whereis agrees across nodes at quiescence";
+    static final int NAMES = 10;
+    static final int DUPLICATE_GRACE_SECONDS = 5;
+    private static final long GRACE_NANOS = Duration.ofSeconds(DUPLICATE_GRACE_SECONDS).toNanos();
+    static final long REPAIR_WINDOW_NANOS = JobWorkload.REPAIR_WINDOW_NANOS;
+
+    /**
+     * What clients do.
+     *
+     * @param startAt      first starts (all names, twice each, 200 ms apart)
+     * @param restartAt    if positive: every live name is started again from two nodes at this time
+     *                     (during a partition: from each side), which makes a second registration on a
+     *                     side that holds none
+     * @param restartFrom  node indexes the second round of starts goes through
+     * @param messagesUntil messages every 40 ms from {@code startAt + 500 ms} to this time
+     */
+    record Mix(Duration startAt, Duration restartAt, List<Integer> restartFrom, Duration messagesUntil) {
+    }
+
+    private final Roster roster;
+    private final String sabotage;
+    private final Mix mix;
+    private final Placement placement;
+    private final List<String> violations = new ArrayList<>();
+
+    // observations
+    private final TreeSet<String> acked = new TreeSet<>();
+    private final TreeSet<String> stopAcked = new TreeSet<>();
+    private final TreeMap<String, long[]> seen = new TreeMap<>(); // "node#inc|name" -> {incarnation, epoch}
+    private final TreeMap<String, String> runningAt = new TreeMap<>(); // name -> node id of its last started instance
+    private final TreeMap<String, Long> restartPending = new TreeMap<>(); // name -> crash time
+    private final List<Long> restartNanos = new ArrayList<>();
+    private final TreeMap<String, Long> together = new TreeMap<>(); // "name|i|j" -> since
+    private final TreeMap<String, Long> probeIssued = new TreeMap<>(); // "node|name" -> issue time of the answer below
+    private final TreeMap<String, Optional<WorkerInfo>> probeAnswer = new TreeMap<>();
+    private final TreeSet<String> mayBeLost = new TreeSet<>();
+    private long lastChangeNanos;
+    private long startsOk;
+    private long startsAlready;
+    private long startsFailed;
+    private long sendsOk;
+    private long sendsFailed;
+    private long asksOk;
+    private long asksFailed;
+    private long instancesStarted;
+    private long duplicatesStopped;
+    private long lastDuplicateStopNanos = -1;
+    private long healNanos = -1;
+    private boolean wasCut;
+    private boolean[] wasUp;
+    private long lastCrashNanos = Long.MIN_VALUE / 2;
+    private long staleDeliveries;
+    /** When the first crash, pause or cut was seen (stops acknowledged after it are not checked, see {@link #startsLive}). */
+    private long firstFaultNanos = Long.MAX_VALUE;
+    private final TreeSet<String> stopsUnsettled = new TreeSet<>();
+
+    WorkerWorkload(Roster roster, String sabotage, Mix mix) {
+        this.roster = roster;
+        this.sabotage = sabotage;
+        this.mix = mix;
+        this.placement = StrategyCatalog.placements().get("rendezvous").create(StrategyOptions.none());
+    }
+
+    static Workload<JobSimNode> workload(String name, String sabotage, Mix mix) {
+        return Workload.of(name + (sabotage.isEmpty() ? "" : " (sabotage " + sabotage + ")"),
+                "SWIM membership + a jobs node with a 'counter' worker type on every machine; clients start, stop,"
+                        + " send to and ask named workers through random nodes",
+                roster -> new WorkerWorkload(roster, sabotage, mix));
+    }
+
+    static String name(int i) {
+        return "w" + i;
+    }
+
+    /** Names stopped at startAt + 2 s and never started again. */
+    static boolean stopName(String name) {
+        return name.equals(name(NAMES - 1)) || name.equals(name(NAMES - 2));
+    }
+
+    /**
+     * Observations that need the run's virtual time: nodes' clocks are not comparable, so the
+     * observer queues them and the every-step checker, which runs right after the event that
+     * reported them, stamps them with the simulator's time.
+     */
+    private final List<java.util.function.LongConsumer> pending = new ArrayList<>();
+
+    private final JobsObserver observer = new JobsObserver() {
+        @Override
+        public void workerStarted(NodeId node, String name, int incarnation, long epoch) {
+            instancesStarted++;
+            pending.add(now -> {
+                lastChangeNanos = Math.max(lastChangeNanos, now);
+                runningAt.put(name, node.toString());
+                Long crashed = restartPending.remove(name);
+                if (crashed != null) {
+                    restartNanos.add(now - crashed);
+                }
+            });
+        }
+
+        @Override
+        public void workerStopped(NodeId node, String name, int incarnation, long epoch, boolean duplicate) {
+            if (duplicate) {
+                duplicatesStopped++;
+            }
+            pending.add(now -> {
+                lastChangeNanos = Math.max(lastChangeNanos, now);
+                if (node.toString().equals(runningAt.get(name))) {
+                    runningAt.remove(name);
+                }
+                if (duplicate) {
+                    lastDuplicateStopNanos = Math.max(lastDuplicateStopNanos, now);
+                }
+            });
+        }
+
+        @Override
+        public void workerRecordSeen(NodeId node, String name, int incarnation, long epoch) {
+            long[] prev = seen.get(node + "|" + name);
+            if (prev == null || compare(incarnation, epoch, prev[0], prev[1]) > 0) {
+                seen.put(node + "|" + name, new long[] {incarnation, epoch});
+                pending.add(now -> lastChangeNanos = Math.max(lastChangeNanos, now));
+            }
+        }
+
+        @Override
+        public void workerMessageDelivered(NodeId node, String name, int incarnation, long epoch, int knownIncarnation,
+                                           long knownEpoch) {
+            long[] s = seen.getOrDefault(node + "|" + name, new long[] {0, 0});
+            if (compare(incarnation, epoch, knownIncarnation, knownEpoch) < 0 || compare(incarnation, epoch, s[0], s[1]) < 0) {
+                staleDeliveries++;
+                violations.add(node + " delivered a message to " + name + " incarnation " + incarnation + " epoch " + epoch
+                        + " although its sender addressed incarnation " + knownIncarnation + " epoch " + knownEpoch
+                        + " and the node had seen incarnation " + s[0] + " epoch " + s[1]);
+            }
+        }
+    };
+
+    private static int compare(long a1, long e1, long a2, long e2) {
+        int c = Long.compare(a1, a2);
+        return c != 0 ? c : Long.compare(e1, e2);
+    }
+
+    @Override
+    public JobSimNode startNode(int node, NodeContext context) {
+        JobScheduler s = StrategyCatalog.jobSchedulers().get("uniform").create(StrategyOptions.none());
+        JobsNode jobs = JobNodes.create(context, s, placement, JobsConfig.defaults(), List.of(), sabotage, observer,
+                JobNodes.Options.of(WorkersConfig.defaults(), List.of(new Counter()), WorkerListener.NONE));
+        Membership membership = new StaticDiscoveryProvider().create(GossipSettings.staticSeeds(roster.addresses()))
+                .start(context, jobs::onViewChange);
+        if (membership.view().version() > jobs.view().version() || jobs.view().liveMembers().isEmpty()) {
+            jobs.onViewChange(MembershipView.empty(), membership.view());
+        }
+        return new JobSimNode(context.self(), jobs, membership);
+    }
+
+    /** The {@code counter} worker type. */
+    static final class Counter implements WorkerHandler<Long, Long, Long> {
+        @Override
+        public String type() {
+            return "counter";
+        }
+
+        @Override
+        public Codec<Long> argCodec() {
+            return Codecs.int64();
+        }
+
+        @Override
+        public Codec<Long> messageCodec() {
+            return Codecs.int64();
+        }
+
+        @Override
+        public Codec<Long> replyCodec() {
+            return Codecs.int64();
+        }
+
+        @Override
+        public Worker<Long, Long> start(Long arg, WorkerContext context) {
+            return new Worker<>() {
+                long total = arg;
+
+                @Override
+                public CompletionStage<Long> handle(Long message, WorkerContext c) {
+                    total += message;
+                    return CompletableFuture.completedFuture(total);
+                }
+            };
+        }
+    }
+
+    // ------------------------------------------------------------------ clients
+
+    @Override
+    public void drive(Driver<JobSimNode> driver) {
+        int n = driver.size();
+        for (int i = 0; i < NAMES; i++) {
+            String name = name(i);
+            int starters = Math.min(n, 3); // the first three nodes boot at once in every scenario (others may join late)
+            int first = driver.random().nextInt(starters);
+            int second = (first + 1 + driver.random().nextInt(starters - 1)) % starters;
+            driver.at(mix.startAt().plusMillis(20L * i), first, s -> start(driver, s, name));
+            driver.at(mix.startAt().plusMillis(200 + 20L * i), second, s -> start(driver, s, name));
+            if (stopName(name)) {
+                int via = driver.random().nextInt(n);
+                driver.at(mix.startAt().plusSeconds(2).plusMillis(20L * i), via, s -> stop(driver, s, name));
+            } else if (!mix.restartAt().isZero()) {
+                for (int from : mix.restartFrom()) {
+                    if (from < n) {
+                        driver.at(mix.restartAt().plusMillis(20L * i), from, s -> start(driver, s, name));
+                    }
+                }
+            }
+        }
+        long count = mix.messagesUntil().minus(mix.startAt()).toMillis() / 40;
+        for (long k = 0; k < count; k++) {
+            int node = driver.random().nextInt(n);
+            String name = name(driver.random().nextInt(NAMES - 2));
+            boolean ask = driver.random().nextBoolean();
+            driver.at(mix.startAt().plusMillis(500 + 40 * k), node, s -> message(driver, s, name, ask));
+        }
+        for (int sec = 2; sec < 200; sec++) {
+            for (int node = 0; node < n; node++) {
+                driver.at(Duration.ofSeconds(sec), node, s -> probe(driver, s));
+            }
+        }
+    }
+
+    private void start(Driver<JobSimNode> driver, JobSimNode s, String name) {
+        if (driver.phase() != Phase.SAFETY) {
+            return;
+        }
+        s.jobs.startWorker("counter", name, 0L).whenComplete((info, t) -> {
+            if (t == null) {
+                startsOk++;
+                acked.add(name);
+            } else if (reason(t) == JobException.Reason.ALREADY_STARTED) {
+                startsAlready++;
+            } else {
+                startsFailed++;
+            }
+        });
+    }
+
+    private void stop(Driver<JobSimNode> driver, JobSimNode s, String name) {
+        if (driver.phase() != Phase.SAFETY) {
+            return;
+        }
+        s.jobs.stopWorker(name).whenComplete((v, t) -> {
+            if (t == null) {
+                stopAcked.add(name);
+                pending.add(now -> {
+                    if (now > firstFaultNanos) {
+                        stopsUnsettled.add(name);
+                    }
+                });
+            }
+        });
+    }
+
+    private void message(Driver<JobSimNode> driver, JobSimNode s, String name, boolean ask) {
+        if (driver.phase() != Phase.SAFETY) {
+            return;
+        }
+        if (ask) {
+            s.jobs.<Long, Long>ask(name, 1L).whenComplete((v, t) -> {
+                if (t == null) {
+                    asksOk++;
+                } else {
+                    asksFailed++;
+                }
+            });
+        } else {
+            s.jobs.send(name, 1L).whenComplete((v, t) -> {
+                if (t == null) {
+                    sendsOk++;
+                } else {
+                    sendsFailed++;
+                }
+            });
+        }
+    }
+
+    private void probe(Driver<JobSimNode> driver, JobSimNode s) {
+        if (driver.phase() != Phase.LIVENESS) {
+            return;
+        }
+        long issued = driver.now().toNanos();
+        String node = s.id.name();
+        for (int i = 0; i < NAMES; i++) {
+            String name = name(i);
+            s.jobs.whereis(name).whenComplete((where, t) -> {
+                if (t == null && issued >= probeIssued.getOrDefault(node + "|" + name, -1L)) {
+                    probeIssued.put(node + "|" + name, issued);
+                    probeAnswer.put(node + "|" + name, where);
+                }
+            });
+        }
+    }
+
+    private static JobException.Reason reason(Throwable t) {
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        return c instanceof JobException e ? e.reason() : null;
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    @Override
+    public List<Invariant<JobSimNode>> invariants() {
+        return List.of(
+                Invariant.everyStep(ONE_INSTANCE, this::oneInstance),
+                Invariant.everyStep(NO_STALE_DELIVERY, c -> violations.stream().findFirst()),
+                Invariant.atConvergence(STARTS_LIVE, this::startsLive),
+                Invariant.atConvergence(WHEREIS_AGREES, this::whereisAgrees));
+    }
+
+    /** Crashes (for restart times and the double-failure exemption) and heals (for the resolution time). */
+    private void track(ClusterView<JobSimNode> c) {
+        for (java.util.function.LongConsumer p : pending) {
+            p.accept(c.nowNanos());
+        }
+        pending.clear();
+        if (wasUp == null) {
+            wasUp = new boolean[c.size()];
+        }
+        for (int i = 0; i < c.size(); i++) {
+            boolean up = c.state(i).isPresent();
+            if (wasUp[i] && !up || c.isPaused(i)) {
+                firstFaultNanos = Math.min(firstFaultNanos, c.nowNanos());
+            }
+            if (wasUp[i] && !up) {
+                if (c.nowNanos() - lastCrashNanos < REPAIR_WINDOW_NANOS) {
+                    mayBeLost.addAll(acked);
+                }
+                lastCrashNanos = c.nowNanos();
+                String id = c.id(i).toString();
+                for (Map.Entry<String, String> e : runningAt.entrySet()) {
+                    if (e.getValue().equals(id)) {
+                        restartPending.put(e.getKey(), c.nowNanos());
+                    }
+                }
+                runningAt.values().removeIf(id::equals);
+            }
+            wasUp[i] = up;
+        }
+        boolean cut = false;
+        for (int i = 0; i < c.size() && !cut; i++) {
+            for (int j = 0; j < c.size() && !cut; j++) {
+                cut = i != j && !c.linkOpen(i, j);
+            }
+        }
+        if (wasCut && !cut) {
+            healNanos = c.nowNanos();
+        }
+        if (cut) {
+            firstFaultNanos = Math.min(firstFaultNanos, c.nowNanos());
+        }
+        wasCut = cut;
+    }
+
+    private Optional<String> oneInstance(ClusterView<JobSimNode> c) {
+        track(c);
+        TreeMap<String, List<Integer>> at = new TreeMap<>();
+        for (int i = 0; i < c.size(); i++) {
+            Optional<JobSimNode> s = c.state(i);
+            if (s.isEmpty() || c.isPaused(i)) {
+                continue;
+            }
+            for (String name : JobNodes.instances(s.get().jobs).keySet()) {
+                at.computeIfAbsent(name, k -> new ArrayList<>()).add(i);
+            }
+        }
+        TreeSet<String> now = new TreeSet<>();
+        for (Map.Entry<String, List<Integer>> e : at.entrySet()) {
+            List<Integer> nodes = e.getValue();
+            for (int x = 0; x < nodes.size(); x++) {
+                for (int y = x + 1; y < nodes.size(); y++) {
+                    int i = nodes.get(x);
+                    int j = nodes.get(y);
+                    if (stableSide(c, i, j)) {
+                        String key = e.getKey() + "|" + i + "|" + j;
+                        now.add(key);
+                        long since = together.computeIfAbsent(key, k -> c.nowNanos());
+                        if (c.nowNanos() - since > GRACE_NANOS) {
+                            return Optional.of("worker " + e.getKey() + " runs on " + c.id(i) + " (" + instance(c, i, e.getKey())
+                                    + ") and on " + c.id(j) + " (" + instance(c, j, e.getKey()) + "), which reach and see"
+                                    + " each other, for " + (c.nowNanos() - since) / 1_000_000 + " ms");
+                        }
+                    }
+                }
+            }
+        }
+        together.keySet().retainAll(now);
+        return Optional.empty();
+    }
+
+    private static String instance(ClusterView<JobSimNode> c, int i, String name) {
+        JobNodes.InstanceView v = JobNodes.instances(c.state(i).orElseThrow().jobs).get(name);
+        return "incarnation " + v.incarnation() + " epoch " + v.epoch();
+    }
+
+    /**
+     * Whether {@code i} and {@code j} are on one side of the network (they reach each other) and
+     * membership on that side is stable: every up node of the side lists exactly the side's nodes as
+     * live. That is when "at most one instance" must hold (after the grace); while views still
+     * disagree (SWIM re-merging after a heal takes seconds) two nodes may compute different homes.
+     */
+    private static boolean stableSide(ClusterView<JobSimNode> c, int i, int j) {
+        if (!c.linkOpen(i, j) || !c.linkOpen(j, i)) {
+            return false;
+        }
+        TreeSet<NodeId> side = new TreeSet<>();
+        for (int k = 0; k < c.size(); k++) {
+            if (c.state(k).isPresent() && (k == i || c.linkOpen(i, k) && c.linkOpen(k, i))) {
+                side.add(c.id(k));
+            }
+        }
+        for (int k = 0; k < c.size(); k++) {
+            Optional<JobSimNode> s = c.state(k);
+            if (s.isPresent() && side.contains(c.id(k))) {
+                List<NodeId> live = s.get().jobs.view().liveMembers().stream().map(m -> m.id()).toList();
+                if (!new TreeSet<>(live).equals(side)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The views of all up nodes, as last seen by {@link #converged}, and when they last changed. */
+    private String lastViews = "";
+    private long viewsChangedNanos;
+
+    private Optional<String> startsLive(ClusterView<JobSimNode> c) {
+        for (int k = 0; k < NAMES; k++) {
+            String name = name(k);
+            boolean mustRun = acked.contains(name) && !stopName(name) && !mayBeLost.contains(name);
+            boolean mustNot = stopAcked.contains(name) && !stopsUnsettled.contains(name);
+            if (!mustRun && !mustNot) {
+                continue;
+            }
+            List<String> on = new ArrayList<>();
+            JobNodes.RecordView newest = null;
+            for (int i = 0; i < c.size(); i++) {
+                Optional<JobSimNode> s = c.state(i);
+                if (s.isEmpty()) {
+                    continue;
+                }
+                if (JobNodes.instances(s.get().jobs).containsKey(name)) {
+                    on.add(s.get().id.toString());
+                }
+                JobNodes.RecordView r = JobNodes.records(s.get().jobs).get("worker:" + name);
+                if (r != null && (newest == null || compare(r.attempt(), r.epoch(), newest.attempt(), newest.epoch()) > 0)) {
+                    newest = r;
+                }
+            }
+            if (mustNot && !on.isEmpty()) {
+                return Optional.of("worker " + name + " was stopped (acknowledged) but runs on " + on);
+            }
+            if (mustRun) {
+                if (on.size() != 1) {
+                    return Optional.of("acknowledged worker " + name + " runs " + on.size() + " instances at quiescence: "
+                            + on + "; newest registration " + newest);
+                }
+                if (newest == null || !newest.executor().equals(on.get(0)) || !newest.state().equals("PENDING")) {
+                    return Optional.of("worker " + name + " runs on " + on.get(0) + " but its newest registration is "
+                            + newest);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> whereisAgrees(ClusterView<JobSimNode> c) {
+        for (int k = 0; k < NAMES; k++) {
+            String name = name(k);
+            if (!acked.contains(name) || stopName(name) || mayBeLost.contains(name)) {
+                continue;
+            }
+            String running = null;
+            for (int i = 0; i < c.size(); i++) {
+                Optional<JobSimNode> s = c.state(i);
+                if (s.isPresent() && JobNodes.instances(s.get().jobs).containsKey(name)) {
+                    JobNodes.InstanceView v = JobNodes.instances(s.get().jobs).get(name);
+                    running = s.get().id + " incarnation " + v.incarnation() + " epoch " + v.epoch();
+                }
+            }
+            for (int i = 0; i < c.size(); i++) {
+                String key = c.id(i).name() + "|" + name;
+                Optional<WorkerInfo> a = probeAnswer.getOrDefault(key, Optional.empty());
+                String said = a.map(w -> w.node() + " incarnation " + w.incarnation() + " epoch " + w.epoch()).orElse("nothing");
+                if (!said.equals(running)) {
+                    return Optional.of("whereis(" + name + ") from " + c.id(i) + " said " + said + "; it runs on " + running);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean converged(ClusterView<JobSimNode> c) {
+        StringBuilder views = new StringBuilder();
+        for (int i = 0; i < c.size(); i++) {
+            c.state(i).ifPresent(s -> views.append(s.jobs.view().liveMembers().stream().map(m -> m.id()).toList()));
+        }
+        if (!views.toString().equals(lastViews)) {
+            lastViews = views.toString();
+            viewsChangedNanos = c.nowNanos();
+            return false;
+        }
+        List<NodeId> first = null;
+        for (int i = 0; i < c.size(); i++) {
+            Optional<JobSimNode> s = c.state(i);
+            if (s.isEmpty()) {
+                return false;
+            }
+            JobsNode j = s.get().jobs;
+            if (!JobNodes.idle(j)) {
+                return false;
+            }
+            List<NodeId> live = j.view().liveMembers().stream().map(m -> m.id()).toList();
+            if (live.size() != c.size() || first != null && !first.equals(live)) {
+                return false;
+            }
+            first = live;
+            for (int k = 0; k < NAMES; k++) {
+                // a whereis answer issued after the last change of any instance or view, from every node for every name
+                if (probeIssued.getOrDefault(c.id(i).name() + "|" + name(k), -1L) <= Math.max(lastChangeNanos,
+                        viewsChangedNanos)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Map<String, Number> figures() {
+        Map<String, Number> f = new LinkedHashMap<>();
+        f.put("workers.starts.acknowledged", startsOk);
+        f.put("workers.starts.already.started", startsAlready);
+        f.put("workers.starts.failed", startsFailed);
+        f.put("workers.names.acknowledged", acked.size());
+        f.put("workers.stops.acknowledged", stopAcked.size());
+        f.put("workers.stops.unchecked.after.faults", stopsUnsettled.size());
+        f.put("workers.sends.ok", sendsOk);
+        f.put("workers.sends.failed", sendsFailed);
+        f.put("workers.asks.ok", asksOk);
+        f.put("workers.asks.failed", asksFailed);
+        f.put("workers.instances.started", instancesStarted);
+        f.put("workers.duplicates.resolved", duplicatesStopped);
+        f.put("workers.stale.deliveries", staleDeliveries);
+        f.put("workers.exempt.double.failure", mayBeLost.size());
+        f.put("workers.restarts.after.crash", restartNanos.size());
+        if (!restartNanos.isEmpty()) {
+            long max = restartNanos.stream().mapToLong(Long::longValue).max().orElse(0);
+            double mean = restartNanos.stream().mapToLong(Long::longValue).average().orElse(0);
+            f.put("workers.restart.after.crash.seconds.max", Math.round(max / 1e6) / 1000.0);
+            f.put("workers.restart.after.crash.seconds.mean", Math.round(mean / 1e6) / 1000.0);
+        }
+        if (healNanos >= 0 && lastDuplicateStopNanos >= healNanos) {
+            f.put("workers.duplicates.resolved.seconds.after.heal", Math.round((lastDuplicateStopNanos - healNanos) / 1e6)
+                    / 1000.0);
+        }
+        return f;
+    }
+}

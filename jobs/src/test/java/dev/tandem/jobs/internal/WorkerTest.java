@@ -1,0 +1,404 @@
+package dev.tandem.jobs.internal;
+
+import static dev.tandem.jobs.internal.JobNodeTest.message;
+import static dev.tandem.jobs.internal.JobNodeTest.on;
+import static dev.tandem.jobs.internal.JobNodeTest.reason;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.cluster.runtime.Channels;
+import dev.tandem.jobs.JobException;
+import dev.tandem.jobs.JobsConfig;
+import dev.tandem.jobs.WorkerEvent;
+import dev.tandem.jobs.WorkerInfo;
+import dev.tandem.jobs.WorkersConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Named workers on {@link TestCluster}: virtual time, views set by the test, fixed seeds. */
+class WorkerTest {
+    static final long SEED = 7;
+
+    static TestCluster cluster(WorkersConfig wc, String sabotage, String... nodes) {
+        System.out.println("TestCluster seed " + SEED);
+        return new TestCluster(SEED, JobsConfig.defaults(), "uniform", sabotage, JobNodeTest.HANDLERS)
+                .withWorkers(wc, TestWorkers.TYPES).start(nodes);
+    }
+
+    static TestCluster cluster(String... nodes) {
+        TestCluster c = cluster(WorkersConfig.defaults(), "", nodes);
+        c.run(Duration.ofMillis(5));
+        return c;
+    }
+
+    /** Node names running an instance of {@code name} (up nodes only). */
+    static List<String> runningOn(TestCluster c, String name) {
+        List<String> out = new ArrayList<>();
+        for (TestCluster.TNode n : c.nodes.values()) {
+            if (n.up && JobNodes.instances(n.jobs).containsKey(name)) {
+                out.add(n.name);
+            }
+        }
+        return out;
+    }
+
+    static <T> T await(TestCluster c, CompletableFuture<T> f) {
+        c.await(f, Duration.ofSeconds(10));
+        assertThat(f).as("completed within 10 virtual seconds").isDone();
+        return f.join();
+    }
+
+    static WorkerInfo start(TestCluster c, String via, String name, long arg) {
+        return await(c, on(c, via, n -> n.jobs.startWorker("counter", name, arg)));
+    }
+
+    static long ask(TestCluster c, String via, String name, long m) {
+        return await(c, on(c, via, n -> n.jobs.<Long, Long>ask(name, m)));
+    }
+
+    static double count(TestCluster c, String meter) {
+        return c.nodes.values().stream().mapToDouble(n -> n.counter(meter)).sum();
+    }
+
+    @Test
+    void startWorker_recordedOnTwoNodes_runsOnce_foundByNameFromEveryNode() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        WorkerInfo w = start(c, "a", "orders", 10);
+        assertThat(w.name()).isEqualTo("orders");
+        assertThat(w.type()).isEqualTo("counter");
+        assertThat(w.incarnation()).isEqualTo(1);
+        assertThat(w.state()).isEqualTo(WorkerInfo.State.RUNNING);
+        long holders = c.nodes.values().stream().filter(n -> JobNodes.records(n.jobs).containsKey("worker:orders")).count();
+        assertThat(holders).as("registration holders when acknowledged").isEqualTo(2);
+        c.run(Duration.ofMillis(50));
+        assertThat(runningOn(c, "orders")).containsExactly(w.node().name());
+        for (String n : c.nodes.keySet()) {
+            Optional<WorkerInfo> where = await(c, on(c, n, x -> x.jobs.whereis("orders")));
+            assertThat(where).as("whereis from " + n).isPresent();
+            assertThat(where.get().node()).isEqualTo(w.node());
+            assertThat(where.get().epoch()).isEqualTo(w.epoch());
+        }
+        Optional<WorkerInfo> nobody = await(c, on(c, "b", x -> x.jobs.whereis("nobody")));
+        assertThat(nobody).isEmpty();
+        assertThat(count(c, "tandem.workers.started")).isEqualTo(1);
+        assertThat(c.nodes.get(w.node().name()).events).extracting(WorkerEvent::kind)
+                .containsExactly(WorkerEvent.Kind.STARTED);
+    }
+
+    @Test
+    void sendAndAsk_reachTheOneInstanceFromAnyNode_inOrder() {
+        TestCluster c = cluster("a", "b", "c");
+        start(c, "a", "acc", 100);
+        for (String n : List.of("a", "b", "c")) {
+            await(c, on(c, n, x -> x.jobs.send("acc", 1L)));
+        }
+        assertThat(ask(c, "b", "acc", 10)).isEqualTo(113);
+        assertThat(ask(c, "c", "acc", 0)).isEqualTo(113);
+        c.run(Duration.ofSeconds(1));
+        assertThat(c.nodes.values()).as("nothing left pending").allMatch(n -> JobNodes.idle(n.jobs));
+    }
+
+    @Test
+    void errors_unknownType_invalidName_noSuchWorker_singleNode() {
+        TestCluster c = cluster("a", "b");
+        CompletableFuture<WorkerInfo> unknown = c.nodes.get("a").jobs.startWorker("nope", "x", 1L);
+        assertThat(reason(unknown)).isEqualTo(JobException.Reason.UNKNOWN_JOB);
+        assertThat(message(unknown)).contains("'nope'").contains("counter");
+        assertThatThrownBy(() -> c.nodes.get("a").jobs.startWorker("counter", "", 1L))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("worker name must be 1-200 bytes");
+        CompletableFuture<Void> send = on(c, "a", n -> n.jobs.send("ghost", 1L));
+        c.await(send, Duration.ofSeconds(10));
+        assertThat(reason(send)).isEqualTo(JobException.Reason.NO_SUCH_WORKER);
+        assertThat(message(send)).contains("'ghost'").contains("startWorker");
+        CompletableFuture<Long> ask = on(c, "b", n -> n.jobs.<Long, Long>ask("ghost", 1L));
+        c.await(ask, Duration.ofSeconds(10));
+        assertThat(reason(ask)).isEqualTo(JobException.Reason.NO_SUCH_WORKER);
+        CompletableFuture<Void> stop = on(c, "b", n -> n.jobs.stopWorker("ghost"));
+        c.await(stop, Duration.ofSeconds(10));
+        assertThat(reason(stop)).isEqualTo(JobException.Reason.NO_SUCH_WORKER);
+
+        TestCluster one = cluster("solo");
+        CompletableFuture<WorkerInfo> alone = on(one, "solo", n -> n.jobs.startWorker("counter", "x", 1L));
+        one.await(alone, Duration.ofSeconds(1));
+        assertThat(reason(alone)).isEqualTo(JobException.Reason.NO_NODES);
+        assertThat(message(alone)).contains("two nodes");
+    }
+
+    @Test
+    void startingAnExistingName_failsAlreadyStarted_namingWhereItRuns_andConcurrentStartsMakeOne() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        WorkerInfo w = start(c, "a", "solo", 1);
+        CompletableFuture<WorkerInfo> again = on(c, "c", n -> n.jobs.startWorker("counter", "solo", 5L));
+        c.await(again, Duration.ofSeconds(5));
+        assertThat(reason(again)).isEqualTo(JobException.Reason.ALREADY_STARTED);
+        assertThat(message(again)).contains("'solo'").contains("already running on " + w.node());
+
+        List<CompletableFuture<WorkerInfo>> racing = new ArrayList<>();
+        for (String n : List.of("a", "b", "c", "d")) {
+            racing.add(on(c, n, x -> x.jobs.startWorker("counter", "race", 0L)));
+        }
+        c.run(Duration.ofSeconds(5));
+        assertThat(racing.stream().filter(f -> !f.isCompletedExceptionally()).count()).isEqualTo(1);
+        assertThat(racing.stream().filter(CompletableFuture::isCompletedExceptionally).map(JobNodeTest::reason))
+                .containsOnly(JobException.Reason.ALREADY_STARTED);
+        assertThat(runningOn(c, "race")).hasSize(1);
+    }
+
+    @Test
+    void stopWorker_stopsTheInstance_thenItIsGoneEverywhere_andCanBeStartedAgain() {
+        TestCluster c = cluster("a", "b", "c");
+        WorkerInfo w = start(c, "a", "job", 3);
+        await(c, on(c, "c", n -> n.jobs.stopWorker("job")));
+        c.run(Duration.ofMillis(50));
+        assertThat(runningOn(c, "job")).isEmpty();
+        Optional<WorkerInfo> gone = await(c, on(c, "b", n -> n.jobs.whereis("job")));
+        assertThat(gone).isEmpty();
+        CompletableFuture<Void> send = on(c, "b", n -> n.jobs.send("job", 1L));
+        c.await(send, Duration.ofSeconds(10));
+        assertThat(reason(send)).isEqualTo(JobException.Reason.NO_SUCH_WORKER);
+        assertThat(message(send)).contains("stopped");
+        assertThat(count(c, "tandem.workers.stopped")).isEqualTo(1);
+        assertThat(c.nodes.get(w.node().name()).events).extracting(WorkerEvent::kind)
+                .containsExactly(WorkerEvent.Kind.STARTED, WorkerEvent.Kind.STOPPED);
+
+        WorkerInfo again = start(c, "b", "job", 40);
+        assertThat(again.incarnation()).isGreaterThan(w.incarnation());
+        assertThat(again.epoch()).isGreaterThan(w.epoch());
+        assertThat(ask(c, "a", "job", 2)).isEqualTo(42); // the new start's argument, not the old state
+        List<WorkerInfo> all = await(c, on(c, "c", n -> n.jobs.workers()));
+        assertThat(all).extracting(WorkerInfo::name, WorkerInfo::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("job", WorkerInfo.State.RUNNING));
+    }
+
+    @Test
+    void stop_isAcknowledgedOnlyOnceBothHoldersHoldIt() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        WorkerInfo w = start(c, "a", "pair", 0);
+        String exec = w.node().name();
+        String backup = JobNodes.records(c.nodes.get(exec).jobs).get("worker:pair").backup().substring(0, 1);
+        String stopper = List.of("a", "b", "c", "d").stream().filter(n -> !n.equals(exec) && !n.equals(backup))
+                .findFirst().orElseThrow();
+        c.block(exec, backup); // the backup cannot hear the stop, though both still look live
+        CompletableFuture<Void> stop = on(c, stopper, n -> n.jobs.stopWorker("pair"));
+        c.run(Duration.ofSeconds(6));
+        assertThat(reason(stop)).isEqualTo(JobException.Reason.TIMEOUT);
+        assertThat(runningOn(c, "pair")).as("the executor stopped its instance at once").isEmpty();
+        c.unblock(exec, backup);
+        await(c, on(c, stopper, n -> n.jobs.stopWorker("pair").handle((v, t) -> null)));
+        c.run(Duration.ofSeconds(1));
+        assertThat(JobNodes.records(c.nodes.get(backup).jobs).get("worker:pair").state()).isEqualTo("DONE");
+    }
+
+    @Test
+    void workers_listsEveryRegistration_withNodeEpochAndState() {
+        TestCluster c = cluster("a", "b", "c");
+        start(c, "a", "w1", 1);
+        start(c, "b", "w2", 2);
+        CompletableFuture<WorkerInfo> bad = on(c, "c", n -> n.jobs.startWorker("counter", "w3", -1L));
+        c.await(bad, Duration.ofSeconds(5)); // acknowledged: the start throws on its node afterwards
+        await(c, on(c, "a", n -> n.jobs.stopWorker("w2")));
+        c.run(Duration.ofMillis(100));
+        List<WorkerInfo> all = await(c, on(c, "c", n -> n.jobs.workers()));
+        assertThat(all).extracting(WorkerInfo::name).containsExactly("w1", "w2", "w3");
+        assertThat(all).extracting(WorkerInfo::state).containsExactly(WorkerInfo.State.RUNNING,
+                WorkerInfo.State.STOPPED, WorkerInfo.State.FAILED);
+        assertThat(all).allMatch(i -> i.type().equals("counter") && i.epoch() >= 1);
+        assertThat(runningOn(c, "w3")).isEmpty();
+        CompletableFuture<Long> ask = on(c, "a", n -> n.jobs.<Long, Long>ask("w3", 1L));
+        c.await(ask, Duration.ofSeconds(10));
+        assertThat(reason(ask)).isEqualTo(JobException.Reason.NO_SUCH_WORKER);
+        assertThat(message(ask)).contains("negative start -1");
+    }
+
+    @Test
+    void nodeCrash_restartsTheWorkerElsewhere_withAHigherIncarnationAndEpoch() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        WorkerInfo w = start(c, "a", "svc", 5);
+        String x = w.node().name();
+        String caller = x.equals("a") ? "b" : "a";
+        assertThat(ask(c, caller, "svc", 1)).isEqualTo(6);
+        long crashedAt = c.nowMillis();
+        c.crash(x);
+        c.run(Duration.ofMillis(100));
+        List<String> now = runningOn(c, "svc");
+        assertThat(now).hasSize(1).doesNotContain(x);
+        WorkerInfo moved = await(c, on(c, caller, n -> n.jobs.whereis("svc"))).orElseThrow();
+        assertThat(moved.node().name()).isEqualTo(now.get(0));
+        assertThat(moved.incarnation()).isEqualTo(2);
+        assertThat(moved.epoch()).isGreaterThan(w.epoch());
+        assertThat(ask(c, caller, "svc", 1)).as("a restart begins from the start argument").isEqualTo(6);
+        assertThat(count(c, "tandem.workers.restarted")).isEqualTo(1);
+        System.out.println("restart after crash: instance running again within 100 virtual ms of the view change"
+                + " (crash at " + crashedAt + " ms)");
+    }
+
+    /** Cuts {@code x} off from the others (both views and traffic). */
+    static void isolate(TestCluster c, String x) {
+        List<String> others = new ArrayList<>(c.nodes.keySet());
+        others.remove(x);
+        for (String o : others) {
+            c.block(x, o);
+            c.block(o, x);
+            c.view(o, others.toArray(new String[0]));
+        }
+        c.view(x, x);
+    }
+
+    static void heal(TestCluster c) {
+        for (String a : c.nodes.keySet()) {
+            for (String b : c.nodes.keySet()) {
+                c.unblock(a, b);
+            }
+        }
+        c.publishViews();
+    }
+
+    /** The executor is cut off, the others restart the worker: two instances; the heal must leave one. */
+    record DupRun(String x, List<String> during, List<String> after, double resolved, List<WorkerEvent.Kind> events,
+                  boolean idle, List<Optional<WorkerInfo>> whereis) {
+    }
+
+    DupRun duplicateRun(String sabotage) {
+        TestCluster c = cluster(WorkersConfig.defaults(), sabotage, "a", "b", "c", "d", "e");
+        c.run(Duration.ofMillis(5));
+        WorkerInfo w = start(c, "a", "dup", 0);
+        String x = w.node().name();
+        isolate(c, x);
+        c.run(Duration.ofSeconds(1));
+        List<String> during = runningOn(c, "dup");
+        heal(c);
+        c.run(Duration.ofSeconds(5));
+        List<String> after = runningOn(c, "dup");
+        boolean idle = c.nodes.values().stream().allMatch(n -> JobNodes.idle(n.jobs));
+        List<Optional<WorkerInfo>> where = new ArrayList<>();
+        for (String n : c.nodes.keySet()) {
+            where.add(await(c, on(c, n, j -> j.jobs.whereis("dup"))));
+        }
+        return new DupRun(x, during, after, count(c, "tandem.workers.duplicates.resolved"),
+                c.nodes.get(x).events.stream().map(WorkerEvent::kind).toList(), idle, where.stream().distinct().toList());
+    }
+
+    @Test
+    void partitionMakesADuplicate_healResolvesIt_theGreaterIncarnationWins_reportedAsMetricAndEvent() {
+        DupRun r = duplicateRun("");
+        assertThat(r.during()).hasSize(2).contains(r.x());
+        assertThat(r.after()).hasSize(1).doesNotContain(r.x());
+        assertThat(r.resolved()).isEqualTo(1.0);
+        assertThat(r.events()).containsExactly(WorkerEvent.Kind.STARTED, WorkerEvent.Kind.DUPLICATE_STOPPED);
+        assertThat(r.idle()).isTrue();
+        assertThat(r.whereis()).as("whereis agrees on every node").hasSize(1);
+        WorkerInfo info = r.whereis().get(0).orElseThrow();
+        assertThat(info.incarnation()).isEqualTo(2);
+        assertThat(List.of(info.node().name())).isEqualTo(r.after());
+    }
+
+    @Test
+    void partitionDuplicate_withTheSabotage_staysDuplicated_soTheCheckAboveCanFail() {
+        DupRun r = duplicateRun("never-resolve-duplicates");
+        assertThat(r.after()).hasSize(2);
+        assertThat(r.resolved()).isEqualTo(0.0);
+    }
+
+    @Test
+    void bothSidesStartTheSameNameDuringAPartition_afterTheHealOneRemains_viaTheNamesHome() {
+        TestCluster c = cluster("a", "b", "c", "d", "e");
+        List<String> left = List.of("a", "b");
+        List<String> right = List.of("c", "d", "e");
+        for (String l : left) {
+            for (String r : right) {
+                c.block(l, r);
+                c.block(r, l);
+            }
+        }
+        left.forEach(l -> c.view(l, left.toArray(new String[0])));
+        right.forEach(r -> c.view(r, right.toArray(new String[0])));
+        c.run(Duration.ofMillis(5));
+        WorkerInfo l = start(c, "a", "both", 1);
+        WorkerInfo r = start(c, "d", "both", 2);
+        assertThat(runningOn(c, "both")).hasSize(2);
+        heal(c);
+        c.run(Duration.ofSeconds(5));
+        assertThat(runningOn(c, "both")).hasSize(1);
+        assertThat(count(c, "tandem.workers.duplicates.resolved")).isEqualTo(1);
+        WorkerInfo winner = await(c, on(c, "e", n -> n.jobs.whereis("both"))).orElseThrow();
+        assertThat(winner.node()).isIn(l.node(), r.node());
+        assertThat(runningOn(c, "both")).containsExactly(winner.node().name());
+        assertThat(c.nodes.values()).allMatch(n -> JobNodes.idle(n.jobs));
+    }
+
+    @Test
+    void aMessageAddressedToANewerIncarnation_isRefusedByAStaleInstance_notDelivered() {
+        TestCluster c = cluster("a", "b", "c");
+        WorkerInfo w = start(c, "a", "fence", 0);
+        TestCluster.TNode exec = c.nodes.get(w.node().name());
+        TestCluster.TNode other = c.nodes.values().stream().filter(n -> n != exec).findFirst().orElseThrow();
+        // As if `other` had learned of incarnation 9 while the executor still runs incarnation 1.
+        byte[] msg = Messages.encode(other.id, 0, new Messages.WorkerMsg(777, "fence", 9, 20, true,
+                dev.tandem.cluster.codec.Codecs.int64().encode(5L)));
+        c.delivered.clear();
+        c.on(exec.name, () -> exec.bound.get(Channels.JOBS).onMessage(other.address, msg));
+        c.run(Duration.ofMillis(20));
+        assertThat(exec.counter("tandem.workers.stale.refused")).isEqualTo(1);
+        Messages.WorkerReply reply = c.delivered.stream().map(b -> Messages.decode(b, 1 << 20).body())
+                .filter(b -> b instanceof Messages.WorkerReply).map(Messages.WorkerReply.class::cast).findFirst().orElseThrow();
+        assertThat(reply.outcome()).isEqualTo(Messages.W_STALE);
+        assertThat(ask(c, other.name, "fence", 0)).as("the +5 was not delivered").isZero();
+    }
+
+    @Test
+    void fullMailbox_refusesWithRejected_insteadOfGrowing() {
+        TestCluster c = cluster(WorkersConfig.defaults().withMaxMailbox(2), "", "a", "b");
+        c.run(Duration.ofMillis(5));
+        start(c, "a", "busy", 0);
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sends.add(on(c, "a", n -> n.jobs.send("busy", TestWorkers.SLOW + 1_000)));
+        }
+        c.run(Duration.ofMillis(200));
+        assertThat(sends.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count())
+                .as("one being handled + two queued").isEqualTo(3);
+        assertThat(sends.stream().filter(CompletableFuture::isCompletedExceptionally).map(JobNodeTest::reason))
+                .containsOnly(JobException.Reason.REJECTED).hasSize(2);
+        assertThat(count(c, "tandem.workers.messages.rejected")).isEqualTo(2);
+    }
+
+    @Test
+    void maxWorkers_aFullHomeRefusesNewStarts() {
+        TestCluster c = cluster(WorkersConfig.defaults().withMaxWorkers(1), "", "a", "b");
+        c.run(Duration.ofMillis(5));
+        start(c, "a", "first", 0); // on two nodes: both now hold one registration
+        CompletableFuture<WorkerInfo> second = on(c, "b", n -> n.jobs.startWorker("counter", "second", 0L));
+        c.await(second, Duration.ofSeconds(5));
+        assertThat(reason(second)).isEqualTo(JobException.Reason.REJECTED);
+        assertThat(message(second)).contains("maxWorkers");
+    }
+
+    @Test
+    void ask_timesOut_andAReplyFromTheDeadNodeNeverArrives() {
+        TestCluster c = cluster("a", "b", "c");
+        start(c, "a", "slowpoke", 0);
+        CompletableFuture<Long> f = on(c, "a", n -> n.jobs.<Long, Long>ask("slowpoke", TestWorkers.SLOW + 60_000,
+                Duration.ofMillis(500)));
+        c.run(Duration.ofSeconds(2));
+        assertThat(reason(f)).isEqualTo(JobException.Reason.TIMEOUT);
+        assertThat(message(f)).contains("'slowpoke'").contains("500 ms");
+    }
+
+    @Test
+    void acceptedAsk_whoseNodeDies_failsClearly_insteadOfHanging() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        WorkerInfo w = start(c, "a", "fragile", 0);
+        String caller = w.node().name().equals("a") ? "b" : "a";
+        CompletableFuture<Long> f = on(c, caller, n -> n.jobs.<Long, Long>ask("fragile", TestWorkers.SLOW + 5_000,
+                Duration.ofSeconds(30)));
+        c.run(Duration.ofMillis(100));
+        c.crash(w.node().name());
+        c.run(Duration.ofMillis(100));
+        assertThat(reason(f)).isEqualTo(JobException.Reason.FAILED);
+        assertThat(message(f)).contains("left the cluster before replying");
+    }
+}
