@@ -110,7 +110,7 @@ class SimCommandTest {
     @CsvSource(delimiter = '|', value = {
         "sim                                      | choose a scenario (--scenario NAME), a swarm run (--swarm) or a sabotage",
         "sim --scenario nope --seed 1             | no scenario is named 'nope'",
-        "sim --sabotage nope --seed 1             | available: jobs/accept-stale-results / jobs/forget-casts-on-crash / membership/ignore-refutation / membership/never-suspect",
+        "sim --sabotage nope --seed 1             | available: jobs/accept-stale-results / jobs/forget-casts-on-crash / jobs/never-resolve-duplicates / membership/ignore-refutation / membership/never-suspect",
         "sim --swarm --nodes 0                    | --nodes must be 1..10000, was 0",
         "sim --swarm --duration forever           | forever",
         "sim --swarm --runs 0                     | --runs must be from 1 to 100000, was 0",
