@@ -13,7 +13,10 @@ class ModuleTest {
         assertThat(d.name()).isEqualTo("dev.tandem.node");
         assertThat(d.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("dev.tandem.node");
         assertThat(d.requires()).extracting(ModuleDescriptor.Requires::name)
-                .containsExactlyInAnyOrder("java.base", "dev.tandem.cluster.api", "dev.tandem.transport.netty", "dev.tandem.store");
+                .containsExactlyInAnyOrder("java.base", "dev.tandem.cluster.api", "dev.tandem.transport.netty", "dev.tandem.store",
+                        // the scrape endpoint
+                        "io.netty.codec", "io.netty.codec.http", "io.netty.transport", "io.netty.buffer", "io.netty.common",
+                        "io.netty.handler", "micrometer.registry.prometheus");
         assertThat(d.uses()).isEmpty();
         assertThat(d.provides()).isEmpty();
     }
