@@ -241,7 +241,9 @@ public final class TandemNode implements AutoCloseable {
             if (membership != null) {
                 membership.leave();
             }
-            GracefulLeave.start(ctx, store, view, handoffTimeout, progress).whenComplete((last, e) -> {
+            // Re-planning = the store seeing its (unchanged) view again: hand-off state resets on every view change.
+            Runnable replan = () -> store.onViewChange(view, view);
+            GracefulLeave.start(ctx, store, replan, view, handoffTimeout, progress).whenComplete((last, e) -> {
                 long left = leaveGrace.toNanos() - (ctx.clock().monotonicNanos() - start);
                 ctx.scheduler().schedule(Duration.ofNanos(Math.max(0, left)), () -> CompletableFuture.runAsync(() -> {
                     close();
