@@ -7,6 +7,8 @@ module dev.tandem.cli {
     requires dev.tandem.node;
     requires dev.tandem.simulator;
     requires info.picocli;
+    // sun.misc.Signal: a second Ctrl-C must be able to cut a graceful stop short.
+    requires jdk.unsupported;
 
     opens dev.tandem.cli to info.picocli;
 }
