@@ -1,6 +1,8 @@
 package dev.tandem.cluster.it;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -46,6 +49,8 @@ final class TandemCluster implements AutoCloseable {
      */
     static final List<String> JVM_OPTIONS = List.of();
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Console nodes ({@link #startWithConsoles}) read commands from stdin and answer in JSON lines. */
+    static final List<String> CONSOLE = List.of("--stdin", "--json");
 
     private final NodeImage image;
     private final Network network;
@@ -68,21 +73,32 @@ final class TandemCluster implements AutoCloseable {
         final String name;
         final GenericContainer<?> container;
         final NodeLog log = new NodeLog();
+        final boolean console;
+        private StdinPipe stdin;
+
+        Node(String name) {
+            this(name, false);
+        }
 
         @SuppressWarnings("resource") // closed by TandemCluster.close
-        Node(String name) {
+        Node(String name, boolean console) {
             this.name = name;
+            this.console = console;
             List<String> args = new ArrayList<>(List.of("node", name, "--bind", name + ":" + PORT, "--discovery", "gossip"));
             args.addAll(FAST_SWIM);
+            if (console) {
+                args.addAll(CONSOLE);
+            }
             this.container = new GenericContainer<>(DockerImageName.parse(image.name))
                     .withNetwork(network)
                     .withNetworkAliases(name)
                     .withLabel(NodeImage.LABEL, "true")
-                    .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name))
+                    .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name).withStdinOpen(console))
                     .withEnv("TANDEM_SECRET", SECRET)
                     .withCommand(NodeRootfs.command(JVM_OPTIONS, args).toArray(String[]::new))
                     .withLogConsumer(log)
-                    .waitingFor(Wait.forLogMessage(".*started: .*", 1).withStartupTimeout(START_TIMEOUT));
+                    .waitingFor(Wait.forLogMessage(".*(started: |\"event\":\"started\").*", 1)
+                            .withStartupTimeout(START_TIMEOUT));
         }
 
         String id() {
@@ -98,12 +114,48 @@ final class TandemCluster implements AutoCloseable {
 
     /** Starts the named nodes in parallel and waits until each has printed its {@code started:} line. */
     void start(String... names) {
+        start(false, names);
+    }
+
+    /**
+     * Starts the named nodes as {@link #start} does, each with its console on standard input
+     * ({@code --stdin --json}) attached for {@link #command}.
+     */
+    void startWithConsoles(String... names) {
+        start(true, names);
+        for (String name : names) {
+            Node n = node(name);
+            n.stdin = new StdinPipe();
+            docker.attachContainerCmd(n.id()).withStdIn(n.stdin).withFollowStream(true)
+                    .exec(new ResultCallback.Adapter<Frame>());
+        }
+    }
+
+    /**
+     * Types {@code line} into a console node and returns its answer: the next JSON line whose
+     * {@code command} is the line's first word.
+     */
+    Map<String, Object> command(String name, String line, Duration timeout) throws InterruptedException {
+        Node n = node(name);
+        if (n.stdin == null) {
+            throw new IllegalArgumentException("node " + name + " was not started with a console");
+        }
+        String command = line.strip().split("\\s+", 2)[0];
+        int from = n.log.size();
+        n.stdin.writeLine(line);
+        Optional<String> answer = n.log.awaitLine(from, l -> JsonLine.parse(l)
+                .map(o -> command.equals(o.get("command"))).orElse(false), NodeLog.deadline(timeout));
+        return JsonLine.parse(answer.orElseThrow(() -> new AssertionError(report("node " + name + " did not answer '"
+                + line + "' within " + timeout.toMillis() + " ms")))).orElseThrow();
+    }
+
+    private void start(boolean console, String... names) {
         List<Node> started = new ArrayList<>();
         for (String name : names) {
             if (nodes.containsKey(name)) {
                 throw new IllegalArgumentException("node " + name + " already exists");
             }
-            Node n = new Node(name);
+            Node n = new Node(name, console);
             nodes.put(name, n);
             started.add(n);
         }
@@ -203,6 +255,9 @@ final class TandemCluster implements AutoCloseable {
                 if (n.container.getContainerId() != null
                         && Boolean.TRUE.equals(docker.inspectContainerCmd(n.id()).exec().getState().getPaused())) {
                     docker.unpauseContainerCmd(n.id()).exec(); // a paused container cannot be killed
+                }
+                if (n.stdin != null) {
+                    n.stdin.close();
                 }
                 n.container.stop();
             } catch (RuntimeException e) {
