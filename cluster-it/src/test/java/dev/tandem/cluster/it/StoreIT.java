@@ -3,11 +3,9 @@ package dev.tandem.cluster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -82,35 +80,8 @@ class StoreIT {
         assertThat(before.keySet()).containsExactly("a", "b", "c");
     }
 
-    /**
-     * Asks {@code via} for cluster-wide info until exactly {@code nodes} answer, nothing is in
-     * transit or below two copies, the copies held as owner add up to two per key, and
-     * {@code counts} holds for the per-node counts; returns those counts.
-     */
     private Map<String, Long> awaitInfo(String via, Set<String> nodes, Predicate<Map<String, Long>> counts, String what)
             throws InterruptedException {
-        long t0 = System.nanoTime();
-        long deadline = NodeLog.deadline(CONVERGE);
-        Map<String, Object> last = null;
-        while (System.nanoTime() - deadline < 0) {
-            last = cluster.command(via, "info", COMMAND);
-            Map<String, Long> perNode = new TreeMap<>();
-            for (Object o : JsonLine.list(last, "nodes")) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> n = (Map<String, Object>) o;
-                perNode.put((String) n.get("node"), JsonLine.num(n, "keysAsOwner"));
-            }
-            Map<String, Object> total = JsonLine.obj(last, "total");
-            if (perNode.keySet().equals(nodes) && Boolean.TRUE.equals(last.get("settled"))
-                    && JsonLine.num(total, "keysAsOwner") == 2L * KEYS && counts.test(perNode)) {
-                System.out.printf("[cluster-it] %s after %d ms: keys as owner %s%n", what,
-                        (System.nanoTime() - t0) / 1_000_000, perNode);
-                return new LinkedHashMap<>(perNode);
-            }
-            // Ask again once the node prints anything (a view change) or 100 ms passed.
-            TandemCluster.Node n = cluster.node(via);
-            n.log.awaitLine(n.log.size(), l -> !l.startsWith("{\"command\":\"info\""), System.nanoTime() + 100_000_000L);
-        }
-        throw new AssertionError(cluster.report("within " + CONVERGE.toSeconds() + " s, not " + what + "; last info: " + last));
+        return cluster.awaitInfo(via, nodes, KEYS, counts, CONVERGE, what);
     }
 }

@@ -31,7 +31,7 @@ import org.testcontainers.utility.DockerImageName;
  *
  * <p>Waits take deadlines and fail with every node's latest view and log tail.
  */
-final class TandemCluster implements AutoCloseable {
+final class TandemCluster implements ConsoleCluster, AutoCloseable {
     static final int PORT = 7400;
     static final String SECRET = "tandem-cluster-it-secret";
     /**
@@ -135,7 +135,8 @@ final class TandemCluster implements AutoCloseable {
      * Types {@code line} into a console node and returns its answer: the next JSON line whose
      * {@code command} is the line's first word.
      */
-    Map<String, Object> command(String name, String line, Duration timeout) throws InterruptedException {
+    @Override
+    public Map<String, Object> command(String name, String line, Duration timeout) throws InterruptedException {
         Node n = node(name);
         if (n.stdin == null) {
             throw new IllegalArgumentException("node " + name + " was not started with a console");
@@ -236,8 +237,14 @@ final class TandemCluster implements AutoCloseable {
         }
     }
 
+    @Override
+    public NodeLog log(String name) {
+        return node(name).log;
+    }
+
     /** A failure message: what was expected, then every node's latest view, address and log tail. */
-    String report(String what) {
+    @Override
+    public String report(String what) {
         StringBuilder b = new StringBuilder(what).append('\n');
         for (Node n : nodes.values()) {
             b.append("--- node ").append(n.name).append(": latest view ")
