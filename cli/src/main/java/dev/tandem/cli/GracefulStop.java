@@ -83,9 +83,13 @@ final class GracefulStop {
                 Output.fields("reason", why, "node", node.id().toString()));
         long t0 = System.nanoTime();
         long[] lastPrint = {0};
+        long[] handedOffAt = {0};
         try {
             NodeInfo last = node.leave(handoffTimeout, i -> {
                 long now = System.nanoTime();
+                if (handedOffAt[0] == 0 && i.keysAsOwner() == 0 && i.keysInTransit() == 0 && i.tombstones() == 0) {
+                    handedOffAt[0] = now;
+                }
                 if (now - lastPrint[0] >= TimeUnit.MILLISECONDS.toNanos(500)) {
                     lastPrint[0] = now;
                     out.event("handoff", String.format("  handing off: %,d keys as owner, %,d in transit left (%.1f s)",
@@ -95,10 +99,12 @@ final class GracefulStop {
             }).get(handoffTimeout.toSeconds() + 30, TimeUnit.SECONDS);
             boolean all = last.keysAsOwner() == 0 && last.keysInTransit() == 0 && last.tombstones() == 0;
             double s = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> f = Output.fields("handedOff", all, "seconds", s,
+            double handoff = handedOffAt[0] == 0 ? s : (handedOffAt[0] - t0) / 1e9;
+            Map<String, Object> f = Output.fields("handedOff", all, "handoffSeconds", handoff, "seconds", s,
                     "keysLeftBehind", last.keysAsOwner() + last.keysInTransit());
             out.event("left", all
-                    ? String.format("left after %.2f s: every key this node held has two copies on the others", s)
+                    ? String.format("left after %.2f s: every key this node held has two copies on the others"
+                            + " (handed off in %.2f s)", s, handoff)
                     : String.format("left after %.2f s WITHOUT handing everything off: %,d keys as owner, %,d in transit"
                             + " (the others re-create their copies if another copy survives)", s,
                             last.keysAsOwner(), last.keysInTransit()), f);

@@ -127,7 +127,12 @@ final class NodeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--handoff-timeout must be from 0 to 3600 seconds, was " + handoffTimeoutSeconds);
         }
-        TandemNode node = b.start();
+        TandemNode node;
+        try {
+            node = b.start();
+        } catch (IllegalStateException e) { // an address or port that cannot be bound: the user's choice
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Output o = new Output(out, json);
         GracefulStop stop = new GracefulStop(node, Duration.ofSeconds(handoffTimeoutSeconds), o);
         stop.install();
