@@ -84,5 +84,17 @@ class LoopbackIT {
                 ((Number) leftEvent.get("seconds")).doubleValue());
         nodes.awaitInfo("a", Set.of("a", "b"), KEYS, c -> true, CONVERGE, "two copies of every key on a and b after d left");
         assertThat(nodes.command("a", "check " + KEYS, COMMAND)).containsEntry("ok", (long) KEYS);
+
+        // SIGTERM starts the graceful stop (it lasts at least the 2 s leave grace); a second one cuts it short.
+        // ProcessHandle.destroy, not Process.destroy: the latter also closes our end of b's output.
+        LocalNodes.Proc b = nodes.proc("b");
+        b.process.toHandle().destroy();
+        b.log.awaitLine(0, l -> l.startsWith("{\"event\":\"stopping\""), NodeLog.deadline(COMMAND))
+                .orElseThrow(() -> new AssertionError(nodes.report("b did not start stopping on SIGTERM")));
+        b.process.toHandle().destroy();
+        assertThat(b.process.waitFor(30, TimeUnit.SECONDS)).as("b exited after a second SIGTERM").isTrue();
+        assertThat(b.process.exitValue()).as(nodes.report("b's exit")).isEqualTo(130);
+        assertThat(b.log.awaitLine(0, l -> l.startsWith("{\"event\":\"forced\""), NodeLog.deadline(Duration.ofSeconds(5))))
+                .as("b said it stopped at once").isPresent();
     }
 }

@@ -80,6 +80,28 @@ class StoreIT {
         assertThat(before.keySet()).containsExactly("a", "b", "c");
     }
 
+    @Test
+    @DisplayName("docker stop (SIGTERM): the node hands its data off before leaving; the others hold two copies of every key")
+    void sigterm_handsOffBeforeLeaving() throws Exception {
+        cluster = new TandemCluster(NodeImage.shared());
+        cluster.startWithConsoles("a", "b", "c");
+        cluster.awaitLive(List.of("a", "b", "c"), Set.of("a", "b", "c"), CONVERGE);
+        assertThat(cluster.command("a", "load " + KEYS, COMMAND)).doesNotContainKey("error");
+        awaitInfo("a", Set.of("a", "b", "c"), i -> true, "two copies of every key on a, b, c");
+
+        long t0 = System.nanoTime();
+        cluster.stopGracefully("c", Duration.ofSeconds(60));
+        double stopped = (System.nanoTime() - t0) / 1e9;
+        String left = cluster.node("c").log.awaitLine(0, l -> l.startsWith("{\"event\":\"left\""), NodeLog.deadline(CONVERGE))
+                .orElseThrow(() -> new AssertionError(cluster.report("c did not report leaving")));
+        Map<String, Object> event = JsonLine.parse(left).orElseThrow();
+        assertThat(event).as(left).containsEntry("handedOff", true).containsEntry("keysLeftBehind", 0L);
+        System.out.printf("[cluster-it] docker stop c: handed off in %.2f s, container stopped after %.2f s%n",
+                ((Number) event.get("handoffSeconds")).doubleValue(), stopped);
+        awaitInfo("a", Set.of("a", "b"), i -> true, "two copies of every key on a and b after c left");
+        assertThat(cluster.command("b", "check " + KEYS, COMMAND)).containsEntry("ok", (long) KEYS);
+    }
+
     private Map<String, Long> awaitInfo(String via, Set<String> nodes, Predicate<Map<String, Long>> counts, String what)
             throws InterruptedException {
         return cluster.awaitInfo(via, nodes, KEYS, counts, CONVERGE, what);

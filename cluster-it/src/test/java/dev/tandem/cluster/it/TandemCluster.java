@@ -180,6 +180,11 @@ final class TandemCluster implements ConsoleCluster, AutoCloseable {
         docker.killContainerCmd(node(name).id()).exec();
     }
 
+    /** {@code docker stop}: SIGTERM, then SIGKILL if the node has not exited after {@code timeout}. */
+    void stopGracefully(String name, Duration timeout) {
+        docker.stopContainerCmd(node(name).id()).withTimeout((int) timeout.toSeconds()).exec();
+    }
+
     void pause(String name) {
         docker.pauseContainerCmd(node(name).id()).exec();
     }
