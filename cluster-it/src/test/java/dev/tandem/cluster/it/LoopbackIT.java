@@ -80,8 +80,8 @@ class LoopbackIT {
         assertThat(leftEvent).as(left).containsEntry("handedOff", true).containsEntry("keysLeftBehind", 0L);
         assertThat(d.process.waitFor(30, TimeUnit.SECONDS)).as("d exited after quit").isTrue();
         assertThat(d.process.exitValue()).isZero();
-        System.out.printf("[cluster-it] loopback: d quit gracefully, hand-off and leave took %.2f s%n",
-                ((Number) leftEvent.get("seconds")).doubleValue());
+        System.out.printf("[cluster-it] loopback: d quit gracefully: handed off in %.2f s, left after %.2f s%n",
+                ((Number) leftEvent.get("handoffSeconds")).doubleValue(), ((Number) leftEvent.get("seconds")).doubleValue());
         nodes.awaitInfo("a", Set.of("a", "b"), KEYS, c -> true, CONVERGE, "two copies of every key on a and b after d left");
         assertThat(nodes.command("a", "check " + KEYS, COMMAND)).containsEntry("ok", (long) KEYS);
 
