@@ -23,8 +23,13 @@ import java.util.function.Consumer;
  */
 final class GracefulLeave {
     private static final Duration POLL = Duration.ofMillis(100);
-    /** Polls without progress before the store is asked to re-plan its hand-offs. */
+    /**
+     * Polls without progress before the store is asked to re-plan its hand-offs; doubled after each
+     * re-plan (up to {@value #MAX_STALLED_POLLS}), so a large partition still streaming is not
+     * re-offered over and over.
+     */
     private static final int STALLED_POLLS = 4;
+    private static final int MAX_STALLED_POLLS = 32;
 
     private final NodeContext ctx;
     private final KeyValueStore store;
@@ -32,6 +37,7 @@ final class GracefulLeave {
     private final Runnable replan;
     private long lastHeld = Long.MAX_VALUE;
     private int stalled;
+    private int stallLimit = STALLED_POLLS;
     private final long deadlineNanos;
     private final CompletableFuture<NodeInfo> done = new CompletableFuture<>();
 
@@ -84,8 +90,9 @@ final class GracefulLeave {
                 long held = info.keysAsOwner() + info.keysInTransit() + info.tombstones();
                 stalled = held < lastHeld ? 0 : stalled + 1;
                 lastHeld = Math.min(lastHeld, held);
-                if (stalled >= STALLED_POLLS) {
+                if (stalled >= stallLimit) {
                     stalled = 0;
+                    stallLimit = Math.min(MAX_STALLED_POLLS, stallLimit * 2);
                     replan.run();
                 }
                 ctx.scheduler().schedule(POLL, () -> poll(false));
