@@ -138,8 +138,8 @@ final class NodeCommand implements Callable<Integer> {
         stop.install();
 
         node.addViewListener((previous, current) -> printView(out, current));
-        Map<String, Object> started = new LinkedHashMap<>(Map.of("node", node.id().toString(), "address",
-                node.address().toString(), "discovery", discovery, "placement", placement));
+        Map<String, Object> started = Output.fields("node", node.id().toString(), "address",
+                node.address().toString(), "discovery", discovery, "placement", placement);
         node.metricsPort().ifPresent(p -> started.put("metrics", "http://" + address.host() + ":" + p + "/metrics"));
         emit(out, "started", started);
         printView(out, node.view());
