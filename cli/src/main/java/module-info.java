@@ -10,6 +10,8 @@ module dev.tandem.cli {
     requires dev.tandem.simulator;
     requires dev.tandem.jobs;
     requires info.picocli;
+    // sun.misc.Signal: a second Ctrl-C must be able to cut a graceful stop short.
+    requires jdk.unsupported;
 
     opens dev.tandem.cli to info.picocli;
 

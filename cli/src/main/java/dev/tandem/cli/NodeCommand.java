@@ -4,7 +4,9 @@ import dev.tandem.cluster.Member;
 import dev.tandem.cluster.MembershipView;
 import dev.tandem.cluster.NodeAddress;
 import dev.tandem.cluster.NodeId;
+import dev.tandem.node.ClusterInfo;
 import dev.tandem.node.TandemNode;
+import dev.tandem.store.api.NodeInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,10 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.io.Writer;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,8 +34,10 @@ import picocli.CommandLine.Parameters;
  * {@code tandem node NAME}: starts one node and, like the seeds' {@code iex} sessions, gives it a
  * console. Every membership change is printed as one line ({@code view v7: live a b c}), so a
  * person or a test watching the output sees the cluster form and heal. Without a terminal
- * (containers, scripts) the node runs until it is stopped; SIGTERM or Ctrl-C leaves gracefully,
- * a second one stops at once.
+ * (containers, scripts) the node runs until it is stopped, or reads console commands from
+ * standard input with {@code --stdin}; with {@code --json} every answer and event is one JSON line.
+ * {@code quit}, SIGTERM or Ctrl-C leaves gracefully, handing the node's data off first (see
+ * {@link GracefulStop}); a second Ctrl-C stops at once.
  */
 @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Start a node with a console (store, jobs, members, owners, quit).")
@@ -77,8 +86,20 @@ final class NodeCommand implements Callable<Integer> {
             description = "Discovery setting, repeatable (e.g. protocol-period-millis=500).")
     Map<String, String> discoveryOptions = new LinkedHashMap<>();
 
-    @Option(names = "--json", description = "Print events and answers as JSON lines.")
+    @Option(names = "--json", description = "Print events and answers as JSON lines (one per command).")
     boolean json;
+
+    @Option(names = "--stdin", description = "Read console commands from standard input even without a terminal"
+            + " (scripts, tests); the end of the input quits.")
+    boolean stdin;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics at http://BIND-HOST:PORT/metrics (0: any free port).")
+    Integer metricsPort;
+
+    @Option(names = "--handoff-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long a graceful stop waits for this node's data to reach the others (default ${DEFAULT-VALUE}).")
+    int handoffTimeoutSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -104,60 +125,56 @@ final class NodeCommand implements Callable<Integer> {
             b.seeds(seeds);
         }
         discoveryOptions.forEach(b::discoveryOption);
-        TandemNode node = b.start();
-
-        AtomicInteger signals = new AtomicInteger();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            if (signals.incrementAndGet() == 1) {
-                emit(out, "stopping", Map.of("node", node.id().toString(), "how", "leave"));
-                try {
-                    node.leave().get(10, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    node.close();
-                }
+        if (metricsPort != null) {
+            if (metricsPort < 0 || metricsPort > 65535) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--metrics-port must be from 0 to 65535, was " + metricsPort);
             }
-            stopped.countDown();
-        }, "tandem-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+            b.metricsPort(metricsPort);
+        }
+        if (handoffTimeoutSeconds < 0 || handoffTimeoutSeconds > 3600) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--handoff-timeout must be from 0 to 3600 seconds, was " + handoffTimeoutSeconds);
+        }
+        TandemNode node;
+        try {
+            node = b.start();
+        } catch (IllegalStateException e) { // an address or port that cannot be bound: the user's choice
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Output o = new Output(out, json);
+        GracefulStop stop = new GracefulStop(node, Duration.ofSeconds(handoffTimeoutSeconds), o);
+        stop.install();
 
         node.addViewListener((previous, current) -> printView(out, current));
-        emit(out, "started", Map.of("node", node.id().toString(), "address", node.address().toString(),
-                "discovery", discovery, "placement", placement));
+        Map<String, Object> started = Output.fields("node", node.id().toString(), "address",
+                node.address().toString(), "discovery", discovery, "placement", placement);
+        node.metricsPort().ifPresent(p -> started.put("metrics", "http://" + address.host() + ":" + p + "/metrics"));
+        emit(out, "started", started);
         printView(out, node.view());
 
-        boolean terminal = System.console() != null;
-        if (terminal || stdinConsole) {
-            if (!console(node, out, terminal) && !terminal) {
-                stopped.await(); // end of a script's input: keep running until stopped
-                return Tandem.OK;
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyStopping) {
-                stopped.await(15, TimeUnit.SECONDS);
-                return Tandem.OK;
-            }
-            node.leave().get(10, TimeUnit.SECONDS);
+        if (System.console() != null || stdin || stdinConsole) {
+            console(node, o, System.console() != null && !json);
+            stop.quit();
         } else {
-            stopped.await();
+            new CountDownLatch(1).await(); // until a signal stops the node (and exits the JVM)
         }
         return Tandem.OK;
     }
 
-    /** Runs commands until {@code quit} (returns true) or the end of the input (false). */
-    private boolean console(TandemNode node, PrintWriter out, boolean prompt) throws IOException {
-        out.println(HELP);
+    private void console(TandemNode node, Output o, boolean prompt) throws IOException {
+        PrintWriter out = o.writer();
+        o.text(HELP);
         JobConsole jobs = new JobConsole(node.jobs(), node::view, out);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (int lines = 0; lines < 10_000_000; lines++) {
             if (prompt) {
                 out.print(node.id().name() + "> ");
+                out.flush();
             }
-            out.flush();
             String line = in.readLine();
             if (line == null) {
-                return false;
+                return;
             }
             String[] words = line.strip().split("\\s+", 2);
             switch (words[0]) {
@@ -165,47 +182,54 @@ final class NodeCommand implements Callable<Integer> {
                 }
                 case "members" -> {
                     MembershipView v = node.view();
-                    for (Member m : v.members()) {
-                        out.printf("  %-16s %-22s %-7s v%d%n", m.id(), m.address(), m.status(), m.version());
-                    }
+                    o.answer("members", v.members().stream().map(m -> String.format("  %-16s %-22s %-7s v%d", m.id(),
+                            m.address(), m.status(), m.version())).toList(), Output.fields("version", v.version(),
+                            "members", v.members().stream().map(m -> Output.fields("name", m.name(), "id",
+                                    m.id().toString(), "address", m.address().toString(), "status", m.status().toString(),
+                                    "version", m.version())).toList()));
                 }
                 case "owners" -> {
                     if (words.length < 2) {
-                        out.println("usage: owners KEY");
+                        o.error("owners", "usage: owners KEY");
                     } else {
-                        List<NodeId> owners = node.owners(words[1].getBytes(StandardCharsets.UTF_8));
-                        out.println("  " + owners.stream().map(NodeId::name).collect(Collectors.joining(" ")));
+                        List<String> owners = node.owners(utf8(words[1])).stream().map(NodeId::name).toList();
+                        o.answer("owners", "  " + String.join(" ", owners), Output.fields("key", words[1], "owners", owners));
                     }
                 }
                 case "put" -> {
                     String[] kv = words.length < 2 ? new String[0] : words[1].split("\\s+", 2);
                     if (kv.length < 2) {
-                        out.println("usage: put KEY VALUE");
+                        o.error("put", "usage: put KEY VALUE");
                     } else {
-                        timed(out, () -> node.store().putAsync(utf8(kv[0]), utf8(kv[1])).join(), "ok (two copies)");
+                        timed(o, "put", kv[0], () -> {
+                            node.store().putAsync(utf8(kv[0]), utf8(kv[1])).join();
+                            return Output.fields("ok", true);
+                        }, r -> "ok (two copies)");
                     }
                 }
                 case "get" -> {
                     if (words.length < 2) {
-                        out.println("usage: get KEY");
+                        o.error("get", "usage: get KEY");
                     } else {
-                        timed(out, () -> node.store().get(utf8(words[1]))
-                                .map(v -> new String(v, StandardCharsets.UTF_8)).orElse("(not found)"), null);
+                        timed(o, "get", words[1], () -> {
+                            Optional<byte[]> v = node.store().get(utf8(words[1]));
+                            return Output.fields("found", v.isPresent(), "value",
+                                    v.map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null));
+                        }, r -> r.get("value") != null ? (String) r.get("value") : "(not found)");
                     }
                 }
                 case "del" -> {
                     if (words.length < 2) {
-                        out.println("usage: del KEY");
+                        o.error("del", "usage: del KEY");
                     } else {
-                        timed(out, () -> node.store().deleteAsync(utf8(words[1])).join(), "ok");
+                        timed(o, "del", words[1], () -> {
+                            node.store().deleteAsync(utf8(words[1])).join();
+                            return Output.fields("ok", true);
+                        }, r -> "ok");
                     }
                 }
-                case "info" -> {
-                    var info = node.store().info();
-                    out.printf("  %s: %,d keys as owner, %,d in transit, %,d below two copies%n", info.node(),
-                            info.keysAsOwner(), info.keysInTransit(), info.keysBelowReplicas());
-                }
-                case "load" -> {
+                case "info" -> info(node, o, words.length > 1 ? words[1].strip() : "");
+                case "load", "check" -> {
                     int n;
                     try {
                         n = Integer.parseInt(words.length < 2 ? "" : words[1].replace("_", "").replace(",", ""));
@@ -213,19 +237,20 @@ final class NodeCommand implements Callable<Integer> {
                         n = -1;
                     }
                     if (n < 1 || n > 100_000_000) {
-                        out.println("usage: load N (1 to 100,000,000 keys named key-1 .. key-N)");
+                        o.error(words[0], "usage: " + words[0] + " N (1 to 100,000,000 keys named key-1 .. key-N)");
+                    } else if (words[0].equals("load")) {
+                        load(node, o, n);
                     } else {
-                        load(node, out, n);
+                        check(node, o, n);
                     }
                 }
                 case "quit", "exit" -> {
-                    return true;
+                    return;
                 }
                 case "call", "cast", "status", "spread", "jobs" -> jobs.run(words[0], words.length < 2 ? "" : words[1]);
-                default -> out.println("unknown command '" + words[0] + "'; " + HELP);
+                default -> o.error(words[0], "unknown command '" + words[0] + "'; " + HELP);
             }
         }
-        return false;
     }
 
     private void printView(PrintWriter out, MembershipView v) {
@@ -259,34 +284,93 @@ final class NodeCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static final String HELP = "commands: put KEY VALUE | get KEY | del KEY | info | load N | members | owners KEY | "
+    private static final String HELP = "commands: put KEY VALUE | get KEY | del KEY | info [--local] | load N | check N"
+            + " | members | owners KEY | "
             + JobConsole.HELP + " | quit";
+    private static final Duration INFO_TIMEOUT = Duration.ofSeconds(2);
     private static final int LOAD_IN_FLIGHT = 256;
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Runs one store call, printing its result (or {@code okText}) and how long it took, or its error in one line. */
-    private static void timed(PrintWriter out, java.util.concurrent.Callable<?> call, String okText) {
+    /**
+     * Runs one store call, answering with its fields (plus {@code key} and {@code ms}) or its error
+     * in one line; {@code text} renders the fields for a person.
+     */
+    private static void timed(Output o, String command, String key, Callable<Map<String, Object>> call,
+                              Function<Map<String, Object>, String> text) {
         long start = System.nanoTime();
         try {
-            Object r = call.call();
-            out.printf("  %s  (%.2f ms)%n", okText != null ? okText : r, (System.nanoTime() - start) / 1e6);
+            Map<String, Object> r = call.call();
+            double ms = (System.nanoTime() - start) / 1e6;
+            Map<String, Object> f = Output.fields("key", key);
+            f.putAll(r);
+            f.put("ms", ms);
+            o.answer(command, String.format("  %s  (%.2f ms)", text.apply(r), ms), f);
         } catch (Exception e) {
-            out.println("  error: " + e.getMessage());
+            Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            o.answer(command, "  error: " + c.getMessage(), Output.fields("key", key, "error", String.valueOf(c.getMessage())));
+        }
+    }
+
+    /** {@code info}: every live node's figures, gathered over the transport; {@code info --local}: this node's own. */
+    private static void info(TandemNode node, Output o, String arg) {
+        try {
+            if (arg.equals("--local")) {
+                NodeInfo i = node.store().info();
+                o.answer("info", String.format("  %s: %,d keys as owner, %,d in transit, %,d below two copies",
+                        i.node(), i.keysAsOwner(), i.keysInTransit(), i.keysBelowReplicas()), InfoReport.json(i));
+            } else if (arg.isEmpty()) {
+                ClusterInfo info = node.clusterInfo(INFO_TIMEOUT).get(INFO_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+                o.answer("info", InfoReport.text(info), InfoReport.json(info));
+            } else {
+                o.error("info", "usage: info [--local] (--local: this node only, without asking the others)");
+            }
+        } catch (Exception e) {
+            o.error("info", "no answer: " + e.getMessage());
         }
     }
 
     /** Puts {@code key-1 .. key-N} (value: the number) with {@value #LOAD_IN_FLIGHT} writes in flight. */
-    private static void load(TandemNode node, PrintWriter out, int n) {
-        Pipelined.Outcome o = Pipelined.run(n, LOAD_IN_FLIGHT, "puts", out,
+    private static void load(TandemNode node, Output o, int n) {
+        Pipelined.Outcome r = Pipelined.run(n, LOAD_IN_FLIGHT, "puts", progressWriter(o),
                 i -> node.store().putAsync(utf8("key-" + (i + 1)), utf8(Integer.toString(i + 1))).thenApply(v -> true));
-        if (o.failure() != null) {
-            out.println("  stopped after " + o.issued() + " writes: " + o.failure().getMessage());
+        if (r.failure() != null) {
+            o.answer("load", "  stopped after " + r.issued() + " writes: " + r.failure().getMessage(),
+                    Output.fields("keys", n, "issued", r.issued(), "error", String.valueOf(r.failure().getMessage())));
         } else {
-            out.printf("  %,d keys written, two copies each, in %.2f s (%,.0f puts/s, %d in flight)%n", n, o.seconds(),
-                    o.perSecond(), LOAD_IN_FLIGHT);
+            o.answer("load", String.format("  %,d keys written, two copies each, in %.2f s (%,.0f puts/s, %d in flight)",
+                    n, r.seconds(), r.perSecond(), LOAD_IN_FLIGHT), Output.fields("keys", n, "seconds", r.seconds(),
+                    "putsPerSecond", r.perSecond(), "inFlight", LOAD_IN_FLIGHT));
         }
+    }
+
+    /** Reads {@code key-1 .. key-N} back, as {@code load N} wrote them, counting missing and wrong values. */
+    private static void check(TandemNode node, Output o, int n) {
+        AtomicLong missing = new AtomicLong();
+        Pipelined.Outcome r = Pipelined.run(n, LOAD_IN_FLIGHT, "gets", progressWriter(o),
+                i -> node.store().getAsync(utf8("key-" + (i + 1))).thenApply(v -> {
+                    if (v.isEmpty()) {
+                        missing.incrementAndGet();
+                        return true; // counted as missing, not as wrong
+                    }
+                    return new String(v.get(), StandardCharsets.UTF_8).equals(Integer.toString(i + 1));
+                }));
+        if (r.failure() != null) {
+            o.answer("check", "  stopped after " + r.issued() + " reads: " + r.failure().getMessage(),
+                    Output.fields("keys", n, "issued", r.issued(), "error", String.valueOf(r.failure().getMessage())));
+        } else {
+            long good = n - missing.get() - r.wrong();
+            o.answer("check", String.format("  %,d of %,d keys read back with their value (%,d missing, %,d wrong) in %.2f s"
+                    + " (%,.0f gets/s)", good, n, missing.get(), r.wrong(), r.seconds(), r.perSecond()),
+                    Output.fields("keys", n, "ok", good, "missing", missing.get(), "wrong", r.wrong(),
+                            "seconds", r.seconds(), "getsPerSecond", r.perSecond()));
+        }
+    }
+
+    /** Where the progress bar goes: nowhere with {@code --json}, so every line stays one JSON object. */
+    private static PrintWriter progressWriter(Output o) {
+        return o.json() ? new PrintWriter(Writer.nullWriter()) : o.writer();
     }
 }

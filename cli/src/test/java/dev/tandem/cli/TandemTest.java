@@ -62,6 +62,8 @@ class TandemTest {
         "placement --strategy ring -o vnodes=3 | strategy 'ring' has no setting vnodes",
         "placement --frobnicate           | Unknown option: '--frobnicate'",
         "launch                           | Unmatched argument at index 0: 'launch'",
+        "node a --secret tandem-test-secret-0123 --metrics-port 70000 | --metrics-port must be from 0 to 65535, was 70000",
+        "node a --secret tandem-test-secret-0123 --handoff-timeout -1 | --handoff-timeout must be from 0 to 3600 seconds, was -1",
     })
     void badArguments_oneLineError_exitCode2_noStackTrace(String args, String message) {
         Run r = run(args.strip().split("\\s+"));
@@ -69,6 +71,19 @@ class TandemTest {
         assertThat(r.err()).contains(message).doesNotContain("\tat ").doesNotContain("Exception");
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void node_metricsPortInUse_oneLineError_exitCode2() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Run r = run("node", "a", "--secret", "tandem-test-secret-0123", "--discovery", "static", "--seeds", "127.0.0.1:1",
+                    "--metrics-port", Integer.toString(port));
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("cannot serve metrics on 127.0.0.1:" + port).contains("in use")
+                    .doesNotContain("\tat ");
+            assertThat(r.err().strip().lines()).hasSize(1);
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ import dev.tandem.jobs.JobService;
 import dev.tandem.jobs.JobsConfig;
 import dev.tandem.jobs.JobsNode;
 import dev.tandem.store.api.KeyValueStore;
+import dev.tandem.store.api.NodeInfo;
 import dev.tandem.store.api.StoreConfig;
 import dev.tandem.store.api.StoreNode;
 import dev.tandem.store.api.Stores;
@@ -25,7 +26,10 @@ import dev.tandem.transport.netty.BeaconSettings;
 import dev.tandem.transport.netty.NodeRuntime;
 import dev.tandem.transport.netty.TransportSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,11 +37,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -82,6 +88,8 @@ public final class TandemNode implements AutoCloseable {
     private volatile Placed placed;
     private volatile boolean closed;
     private Membership membership; // node thread only
+    private InfoProtocol infoProtocol; // node thread only
+    private volatile MetricsServer metricsServer;
 
     /** Owner lookups for one view, computed on first use (the store keeps its own). */
     private record Placed(MembershipView view, PlacementTable table) {
@@ -227,6 +235,71 @@ public final class TandemNode implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Leaves gracefully and hands this node's data off first: announces the departure, then waits
+     * until the store holds nothing here any more — every partition it held was confirmed by all of
+     * its new owners (make-before-break), so every key keeps two copies on the other nodes — or until
+     * {@code handoffTimeout}, then keeps answering for what is left of {@code leaveGrace} and closes.
+     * {@code progress} sees the store's local figures about every 100 ms, on the node's thread.
+     * With no other live member there is nobody to hand off to, and it closes without waiting.
+     *
+     * @return completes once closed, with the last figures: all zero when everything was handed off,
+     *         otherwise what the timeout cut short
+     */
+    public CompletableFuture<NodeInfo> leave(Duration handoffTimeout, Consumer<NodeInfo> progress) {
+        Objects.requireNonNull(handoffTimeout, "handoffTimeout");
+        Objects.requireNonNull(progress, "progress");
+        CompletableFuture<NodeInfo> done = new CompletableFuture<>();
+        NodeContext ctx = runtime.context();
+        long start = ctx.clock().monotonicNanos();
+        ctx.scheduler().execute(() -> {
+            if (closed) {
+                done.completeExceptionally(new IllegalStateException("node " + id() + " is closed"));
+                return;
+            }
+            if (membership != null) {
+                membership.leave();
+            }
+            // Re-planning = the store seeing its (unchanged) view again: hand-off state resets on every view change.
+            Runnable replan = () -> store.onViewChange(view, view);
+            GracefulLeave.start(ctx, store, replan, view, handoffTimeout, progress).whenComplete((last, e) -> {
+                long left = leaveGrace.toNanos() - (ctx.clock().monotonicNanos() - start);
+                ctx.scheduler().schedule(Duration.ofNanos(Math.max(0, left)), () -> CompletableFuture.runAsync(() -> {
+                    close();
+                    if (e != null) {
+                        done.completeExceptionally(e);
+                    } else {
+                        done.complete(last);
+                    }
+                }));
+            });
+        });
+        return done;
+    }
+
+    /**
+     * The store's figures from every live member of this node's view (see {@link ClusterInfo}),
+     * over the transport. Members that do not answer within {@code timeout} are listed as such.
+     */
+    public CompletableFuture<ClusterInfo> clusterInfo(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        CompletableFuture<ClusterInfo> f = new CompletableFuture<>();
+        runtime.context().scheduler().execute(() -> {
+            if (closed || infoProtocol == null) {
+                f.completeExceptionally(new IllegalStateException("node " + id() + " is closed"));
+            } else {
+                infoProtocol.ask(timeout, f);
+            }
+        });
+        return f;
+    }
+
+    /** The port of the Prometheus scrape endpoint ({@code GET /metrics}), if the node serves one. */
+    public OptionalInt metricsPort() {
+        MetricsServer m = metricsServer;
+        return m == null ? OptionalInt.empty() : OptionalInt.of(m.port());
+    }
+
     /** Stops at once, as a crash would look to the others (they will detect it). Idempotent. */
     @Override
     public void close() {
@@ -261,6 +334,10 @@ public final class TandemNode implements AutoCloseable {
             // The event loop is already gone or stuck; closing the runtime below still frees the sockets.
         } finally {
             runtime.close();
+            MetricsServer m = metricsServer;
+            if (m != null) {
+                m.close();
+            }
         }
     }
 
@@ -288,6 +365,7 @@ public final class TandemNode implements AutoCloseable {
             try {
                 store = Stores.create(context, placement, storeConfig);
                 jobs = jobsSetup.create(context, placement);
+                infoProtocol = new InfoProtocol(context, () -> view, () -> store);
                 membership = discovery.start(context, this::onViewChange);
                 MembershipView first = membership.view();
                 if (first.version() > view.version()) {
@@ -332,6 +410,8 @@ public final class TandemNode implements AutoCloseable {
         private Duration leaveGrace = Duration.ofSeconds(2);
         private StoreConfig storeConfig = StoreConfig.defaults();
         private final NodeJobs jobs = new NodeJobs();
+        private int metricsPort = -1;
+        private String metricsHost;
 
         private Builder() {
         }
@@ -459,6 +539,25 @@ public final class TandemNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves the node's meters for Prometheus at {@code http://HOST:PORT/metrics} (port 0: any
+         * free one, see {@link TandemNode#metricsPort()}), on the bind host unless
+         * {@link #metricsHost} says otherwise. Default: no endpoint.
+         */
+        public Builder metricsPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("metrics port must be from 0 to 65535, was " + port);
+            }
+            this.metricsPort = port;
+            return this;
+        }
+
+        /** The host the metrics endpoint listens on; default the bind host. */
+        public Builder metricsHost(String host) {
+            this.metricsHost = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
         public Builder meters(MeterRegistry meters) {
             this.meters = Objects.requireNonNull(meters, "meters");
             return this;
@@ -518,15 +617,31 @@ public final class TandemNode implements AutoCloseable {
             if (advertisedHost != null) {
                 transport.advertisedHost(advertisedHost);
             }
+            PrometheusMeterRegistry prometheus = metricsPort >= 0 ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+            MeterRegistry registry = meters != null ? meters : new SimpleMeterRegistry();
+            if (prometheus != null) {
+                registry = meters == null ? prometheus : new CompositeMeterRegistry().add(meters).add(prometheus);
+            }
+            MetricsServer metricsServer = prometheus == null ? null
+                    : MetricsServer.start(metricsHost != null ? metricsHost : host, metricsPort, prometheus, name);
             NodeRuntime.Builder rb = NodeRuntime.builder(id, transport.build())
-                    .meters(meters != null ? meters : new SimpleMeterRegistry())
+                    .meters(registry)
                     .beacons(beacons != null ? beacons : gossip ? BeaconSettings.defaults() : BeaconSettings.disabled());
-            NodeRuntime runtime = rb.start();
+            NodeRuntime runtime;
+            try {
+                runtime = rb.start();
+            } catch (RuntimeException e) {
+                if (metricsServer != null) {
+                    metricsServer.close();
+                }
+                throw e;
+            }
             TandemNode node = new TandemNode(runtime, w.placement(), storeConfig, leaveGrace, jobs.freeze(w));
+            node.metricsServer = metricsServer;
             try {
                 node.startMembership(w.discovery());
             } catch (RuntimeException e) {
-                runtime.close();
+                node.close();
                 throw e;
             }
             return node;

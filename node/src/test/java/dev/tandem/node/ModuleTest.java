@@ -14,7 +14,10 @@ class ModuleTest {
         assertThat(d.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("dev.tandem.node");
         assertThat(d.requires()).extracting(ModuleDescriptor.Requires::name)
                 .containsExactlyInAnyOrder("java.base", "dev.tandem.cluster.api", "dev.tandem.transport.netty", "dev.tandem.store",
-                        "dev.tandem.jobs");
+                        "dev.tandem.jobs",
+                        // the scrape endpoint
+                        "io.netty.codec", "io.netty.codec.http", "io.netty.transport", "io.netty.buffer", "io.netty.common",
+                        "io.netty.handler", "micrometer.registry.prometheus");
         assertThat(d.uses()).isEmpty();
         assertThat(d.provides()).isEmpty();
     }

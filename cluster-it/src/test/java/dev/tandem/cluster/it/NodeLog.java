@@ -82,6 +82,42 @@ final class NodeLog implements Consumer<OutputFrame> {
         }
     }
 
+    /** How many lines arrived so far: the index the next line will have. */
+    int size() {
+        lock.lock();
+        try {
+            return lines.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for the first line at index {@code from} or later that satisfies {@code condition}.
+     *
+     * @return the line, or empty if none arrived before {@code deadlineNanos}
+     */
+    Optional<String> awaitLine(int from, Predicate<String> condition, long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            int next = from;
+            while (true) {
+                for (; next < lines.size(); next++) {
+                    if (condition.test(lines.get(next))) {
+                        return Optional.of(lines.get(next));
+                    }
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                changed.await(left, TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     static long deadline(Duration timeout) {
         return System.nanoTime() + timeout.toNanos();
     }

@@ -1,6 +1,8 @@
 package dev.tandem.cluster.it;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -28,7 +31,7 @@ import org.testcontainers.utility.DockerImageName;
  *
  * <p>Waits take deadlines and fail with every node's latest view and log tail.
  */
-final class TandemCluster implements AutoCloseable {
+final class TandemCluster implements ConsoleCluster, AutoCloseable {
     static final int PORT = 7400;
     static final String SECRET = "tandem-cluster-it-secret";
     /**
@@ -46,6 +49,8 @@ final class TandemCluster implements AutoCloseable {
      */
     static final List<String> JVM_OPTIONS = List.of();
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Console nodes ({@link #startWithConsoles}) read commands from stdin and answer in JSON lines. */
+    static final List<String> CONSOLE = List.of("--stdin", "--json");
 
     private final NodeImage image;
     private final Network network;
@@ -68,14 +73,25 @@ final class TandemCluster implements AutoCloseable {
         final String name;
         final GenericContainer<?> container;
         final NodeLog log = new NodeLog();
+        final boolean console;
+        private StdinPipe stdin;
+
+        Node(String name) {
+            this(name, false);
+        }
 
         @SuppressWarnings("resource") // closed by TandemCluster.close
-        Node(String name) {
+        Node(String name, boolean console) {
             this.name = name;
-            // --console + open stdin: a test may type commands into it (NodeConsole).
-            List<String> args = new ArrayList<>(List.of("node", name, "--bind", name + ":" + PORT, "--discovery", "gossip",
-                    "--console"));
+            this.console = console;
+            List<String> args = new ArrayList<>(List.of("node", name, "--bind", name + ":" + PORT, "--discovery", "gossip"));
+            if (!console) {
+                args.add("--console"); // stdin open without --json: JobsIT types into it through NodeConsole
+            }
             args.addAll(FAST_SWIM);
+            if (console) {
+                args.addAll(CONSOLE);
+            }
             this.container = new GenericContainer<>(DockerImageName.parse(image.name))
                     .withNetwork(network)
                     .withNetworkAliases(name)
@@ -84,7 +100,8 @@ final class TandemCluster implements AutoCloseable {
                     .withEnv("TANDEM_SECRET", SECRET)
                     .withCommand(NodeRootfs.command(JVM_OPTIONS, args).toArray(String[]::new))
                     .withLogConsumer(log)
-                    .waitingFor(Wait.forLogMessage(".*started: .*", 1).withStartupTimeout(START_TIMEOUT));
+                    .waitingFor(Wait.forLogMessage(".*(started: |\"event\":\"started\").*", 1)
+                            .withStartupTimeout(START_TIMEOUT));
         }
 
         String id() {
@@ -100,12 +117,49 @@ final class TandemCluster implements AutoCloseable {
 
     /** Starts the named nodes in parallel and waits until each has printed its {@code started:} line. */
     void start(String... names) {
+        start(false, names);
+    }
+
+    /**
+     * Starts the named nodes as {@link #start} does, each with its console on standard input
+     * ({@code --stdin --json}) attached for {@link #command}.
+     */
+    void startWithConsoles(String... names) {
+        start(true, names);
+        for (String name : names) {
+            Node n = node(name);
+            n.stdin = new StdinPipe();
+            docker.attachContainerCmd(n.id()).withStdIn(n.stdin).withFollowStream(true)
+                    .exec(new ResultCallback.Adapter<Frame>());
+        }
+    }
+
+    /**
+     * Types {@code line} into a console node and returns its answer: the next JSON line whose
+     * {@code command} is the line's first word.
+     */
+    @Override
+    public Map<String, Object> command(String name, String line, Duration timeout) throws InterruptedException {
+        Node n = node(name);
+        if (n.stdin == null) {
+            throw new IllegalArgumentException("node " + name + " was not started with a console");
+        }
+        String command = line.strip().split("\\s+", 2)[0];
+        int from = n.log.size();
+        n.stdin.writeLine(line);
+        Optional<String> answer = n.log.awaitLine(from, l -> JsonLine.parse(l)
+                .map(o -> command.equals(o.get("command"))).orElse(false), NodeLog.deadline(timeout));
+        return JsonLine.parse(answer.orElseThrow(() -> new AssertionError(report("node " + name + " did not answer '"
+                + line + "' within " + timeout.toMillis() + " ms")))).orElseThrow();
+    }
+
+    private void start(boolean console, String... names) {
         List<Node> started = new ArrayList<>();
         for (String name : names) {
             if (nodes.containsKey(name)) {
                 throw new IllegalArgumentException("node " + name + " already exists");
             }
-            Node n = new Node(name);
+            Node n = new Node(name, console);
             nodes.put(name, n);
             started.add(n);
         }
@@ -127,6 +181,11 @@ final class TandemCluster implements AutoCloseable {
     /** SIGKILL: no graceful leave. */
     void kill(String name) {
         docker.killContainerCmd(node(name).id()).exec();
+    }
+
+    /** {@code docker stop}: SIGTERM, then SIGKILL if the node has not exited after {@code timeout}. */
+    void stopGracefully(String name, Duration timeout) {
+        docker.stopContainerCmd(node(name).id()).withTimeout((int) timeout.toSeconds()).exec();
     }
 
     void pause(String name) {
@@ -186,8 +245,14 @@ final class TandemCluster implements AutoCloseable {
         }
     }
 
+    @Override
+    public NodeLog log(String name) {
+        return node(name).log;
+    }
+
     /** A failure message: what was expected, then every node's latest view, address and log tail. */
-    String report(String what) {
+    @Override
+    public String report(String what) {
         StringBuilder b = new StringBuilder(what).append('\n');
         for (Node n : nodes.values()) {
             b.append("--- node ").append(n.name).append(": latest view ")
@@ -205,6 +270,9 @@ final class TandemCluster implements AutoCloseable {
                 if (n.container.getContainerId() != null
                         && Boolean.TRUE.equals(docker.inspectContainerCmd(n.id()).exec().getState().getPaused())) {
                     docker.unpauseContainerCmd(n.id()).exec(); // a paused container cannot be killed
+                }
+                if (n.stdin != null) {
+                    n.stdin.close();
                 }
                 n.container.stop();
             } catch (RuntimeException e) {

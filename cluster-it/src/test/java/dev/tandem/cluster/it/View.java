@@ -2,6 +2,7 @@ package dev.tandem.cluster.it;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -19,6 +20,9 @@ record View(long version, SortedSet<String> live, SortedMap<String, String> down
     private static final Pattern DOWN = Pattern.compile("([^\\s(]+)\\((\\w+)\\)");
 
     static Optional<View> parse(String line) {
+        if (line.startsWith("{\"event\":\"view\"")) {
+            return JsonLine.parse(line).map(View::fromJson);
+        }
         Matcher m = LINE.matcher(line.strip());
         if (!m.matches()) {
             return Optional.empty();
@@ -34,6 +38,19 @@ record View(long version, SortedSet<String> live, SortedMap<String, String> down
         }
         return Optional.of(new View(Long.parseLong(m.group(1)), Collections.unmodifiableSortedSet(live),
                 Collections.unmodifiableSortedMap(down)));
+    }
+
+    /** {@code {"event":"view","version":5,"live":["a","b"],"down":["c:DEAD"]}}, as {@code --json} prints it. */
+    private static View fromJson(Map<String, Object> o) {
+        SortedSet<String> live = new TreeSet<>();
+        JsonLine.list(o, "live").forEach(n -> live.add((String) n));
+        SortedMap<String, String> down = new TreeMap<>();
+        for (Object d : JsonLine.list(o, "down")) {
+            String[] nameStatus = ((String) d).split(":", 2);
+            down.put(nameStatus[0], nameStatus.length > 1 ? nameStatus[1] : "");
+        }
+        return new View(JsonLine.num(o, "version"), Collections.unmodifiableSortedSet(live),
+                Collections.unmodifiableSortedMap(down));
     }
 
     boolean isDown(String name, String status) {
