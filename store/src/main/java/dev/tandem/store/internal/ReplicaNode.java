@@ -255,7 +255,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         ctx.scheduler().execute(() -> {
             startWrite(rec, false, f);
-            flush();
+            flushSoon();
         });
         return f;
     }
@@ -272,7 +272,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         ctx.scheduler().execute(() -> {
             startWrite(rec, true, f);
-            flush();
+            flushSoon();
         });
         return f;
     }
@@ -307,7 +307,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 });
                 startWrite(rec, false, one);
             }
-            flush();
+            flushSoon();
         });
         return all;
     }
@@ -323,7 +323,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         byte[] k = key.clone();
         ctx.scheduler().execute(() -> {
             startRead(k, f);
-            flush();
+            flushSoon();
         });
         return f;
     }
@@ -856,7 +856,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         } else if (b instanceof PushAck m) {
             onPushAck(sender, m);
         }
-        flush();
+        flushSoon();
     }
 
     private void onWrite(NodeId sender, NodeAddress from, Write m) {
@@ -918,6 +918,24 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private NodeAddress addressOf(NodeId id) {
         return view.member(id).map(Member::address).orElse(null);
+    }
+
+    private boolean flushQueued;
+    private final Runnable flushTask = () -> {
+        flushQueued = false;
+        flush();
+    };
+
+    /**
+     * Sends the outbox once the tasks already queued on the node's thread have run: the operations
+     * and messages of one burst (a read batch of the transport, a caller's pipelined requests)
+     * leave as one message per peer and kind instead of one each.
+     */
+    private void flushSoon() {
+        if (!flushQueued) {
+            flushQueued = true;
+            ctx.scheduler().execute(flushTask);
+        }
     }
 
     private static final int MAX_MESSAGE_ENTRIES = 4096;
