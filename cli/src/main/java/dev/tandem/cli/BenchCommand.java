@@ -363,14 +363,20 @@ final class BenchCommand implements Callable<Integer> {
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
         cmd.add("-Xmx" + xmx);
         String modulePath = System.getProperty("jdk.module.path");
+        String classPath = System.getProperty("java.class.path", "");
         if (modulePath != null && !modulePath.isEmpty()) {
             cmd.add("--module-path");
             cmd.add(modulePath);
+            if (!classPath.isEmpty()) {
+                // Under a test runner some automatic modules' dependencies sit on the class path.
+                cmd.add("-cp");
+                cmd.add(classPath);
+            }
             cmd.add("-m");
             cmd.add(module + "/" + mainClass);
         } else {
             cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(classPath);
             cmd.add(mainClass);
         }
         return cmd;
