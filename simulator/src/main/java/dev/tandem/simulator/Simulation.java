@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -558,6 +559,9 @@ final class Simulation {
         SimNode d = nodes[dest];
         if (!d.up) {
             droppedUnreachable++;
+            if (!network.isBlocked(from.index, dest)) {
+                hintUnreachable(from, to, dest, 2 * latency);
+            }
             return;
         }
         if (network.isBlocked(from.index, dest)) {
@@ -585,6 +589,29 @@ final class Simulation {
             deliverLater(from.index, d, channel, payload.clone(), departs + dupLatency);
         }
     }
+
+    /**
+     * A real transport learns that a crashed peer is gone when its connection attempt is refused,
+     * one round trip after it sent: tell the sender's listeners then (at most once per 100 ms per
+     * peer, as a real transport's reconnect backoff spaces its attempts). No random draws.
+     */
+    private void hintUnreachable(SimNode from, NodeAddress to, int dest, long afterNanos) {
+        Seams s = from.seams;
+        if (s == null || s.unreachable.isEmpty()) {
+            return;
+        }
+        if (s.lastHintNanos[dest] != Long.MIN_VALUE && now - s.lastHintNanos[dest] < HINT_SPACING_NANOS) {
+            return;
+        }
+        s.lastHintNanos[dest] = now;
+        enqueue(new Event(Event.TASK, now + afterNanos, from.index, from.life, (Runnable) () -> {
+            for (Consumer<NodeAddress> l : s.unreachable) {
+                l.accept(to);
+            }
+        }));
+    }
+
+    private static final long HINT_SPACING_NANOS = 100_000_000L;
 
     private void deliverLater(int from, SimNode to, int channel, byte[] copy, long at) {
         Event e = new Event(Event.DELIVER, at, to.index, to.life, copy);
@@ -899,10 +926,14 @@ final class Simulation {
         private final int life;
         final MessageHandler[] handlers = new MessageHandler[256];
         Consumer<byte[]> beaconReceiver;
+        final List<Consumer<NodeAddress>> unreachable = new ArrayList<>(2);
+        final long[] lastHintNanos;
 
         Seams(SimNode node, int life) {
             this.node = node;
             this.life = life;
+            this.lastHintNanos = new long[nodes.length];
+            Arrays.fill(lastHintNanos, Long.MIN_VALUE);
         }
 
         private void enter(String what) {
@@ -967,6 +998,12 @@ final class Simulation {
                 throw new IllegalStateException("channel " + channel + " already has a handler on " + node.id);
             }
             handlers[channel] = handler;
+        }
+
+        @Override
+        public void onUnreachable(Consumer<NodeAddress> listener) {
+            enter("Transport.onUnreachable");
+            unreachable.add(Objects.requireNonNull(listener, "listener"));
         }
 
         @Override
