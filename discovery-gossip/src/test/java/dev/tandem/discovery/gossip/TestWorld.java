@@ -54,6 +54,8 @@ final class TestWorld {
     final List<byte[]> beaconsSent = new ArrayList<>();
     final TreeSet<String> cutLinks = new TreeSet<>();
     double lossRate;
+    /** Model a real transport's hint: a send to a crashed host is refused one round trip later. */
+    boolean refuseCrashed;
     long minLatencyNanos = 1_000_000;
     long maxLatencyNanos = 5_000_000;
     long eventsRun;
@@ -72,6 +74,7 @@ final class TestWorld {
         final List<MembershipView> views = new ArrayList<>();
         final TreeMap<Integer, MessageHandler> handlers = new TreeMap<>();
         Consumer<byte[]> beaconReceiver;
+        final List<Consumer<NodeAddress>> unreachable = new ArrayList<>();
         GossipMembership membership;
         boolean crashed;
         long pausedUntilNanos;
@@ -125,6 +128,10 @@ final class TestWorld {
         public void send(NodeAddress to, int channel, byte[] payload) {
             sent.add(new Sent(nowNanos, address, to, channel, payload));
             Host target = hosts.get(to);
+            if (target != null && target.crashed && refuseCrashed && !cutLinks.contains(address + ">" + to)) {
+                hint(this, to, 2 * minLatencyNanos);
+                return;
+            }
             if (target == null || target.crashed || dropped(address, to)) {
                 return;
             }
@@ -134,6 +141,11 @@ final class TestWorld {
                     h.onMessage(address, payload);
                 }
             });
+        }
+
+        @Override
+        public void onUnreachable(Consumer<NodeAddress> listener) {
+            unreachable.add(listener);
         }
 
         @Override
@@ -204,6 +216,11 @@ final class TestWorld {
     void crash(Host h) {
         h.crashed = true;
         h.membership.close();
+    }
+
+    /** Tells {@code at}'s transport listeners, {@code afterNanos} from now, that {@code about} is unreachable. */
+    void hint(Host at, NodeAddress about, long afterNanos) {
+        enqueue(nowNanos + afterNanos, at, () -> at.unreachable.forEach(l -> l.accept(about)));
     }
 
     void pause(Host h, Duration d) {
