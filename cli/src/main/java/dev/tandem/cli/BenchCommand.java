@@ -173,6 +173,9 @@ final class BenchCommand implements Callable<Integer> {
         absolute("rebalanceSeconds", "two copies on the new owners, nothing in transit, after c started",
                 rebalance[0], "s", REBALANCE_TARGET_SECONDS, true);
         say("  every copy confirmed in sync with its co-owner %.2f s after c started", rebalance[1]);
+        if (System.getenv("TANDEM_BENCH_DEBUG") != null) {
+            say("  swim a: %s; b: %s; c: %s", a.command("swim"), b.command("swim"), c.command("swim"));
+        }
 
         // 4. Throughput on three nodes, through a.
         say("reference again, the 3 nodes idle beside it");

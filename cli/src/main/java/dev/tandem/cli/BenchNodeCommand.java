@@ -106,6 +106,15 @@ final class BenchNodeCommand implements Callable<Integer> {
                         sb.append(c.getId().getTag("reason")).append('=').append((long) c.count()).append(' '));
                 return sb.toString().trim();
             }
+            case "swim" -> {
+                StringBuilder sb = new StringBuilder("view=" + node.view().version());
+                for (String m : new String[] {"suspicions", "declared.dead", "refutations", "indirect.probes"}) {
+                    double v = node.meters().find("tandem.membership." + m).counters().stream()
+                            .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+                    sb.append(' ').append(m).append('=').append((long) v);
+                }
+                return sb.toString();
+            }
             case "heap" -> {
                 return "used=" + heapUsedAfterGc();
             }

@@ -592,19 +592,25 @@ final class Simulation {
 
     /**
      * A real transport learns that a crashed peer is gone when its connection attempt is refused,
-     * one round trip after it sent: tell the sender's listeners then (at most once per 100 ms per
-     * peer, as a real transport's reconnect backoff spaces its attempts). No random draws.
+     * one round trip after it sent; further attempts are spaced by its reconnect backoff (here a
+     * fixed 100 ms), and sends in between wait for the next attempt. So: one hint per refused
+     * attempt, at the earliest one round trip after the send and 100 ms after the previous hint
+     * to that peer. No random draws.
      */
     private void hintUnreachable(SimNode from, NodeAddress to, int dest, long afterNanos) {
         Seams s = from.seams;
-        if (s == null || s.unreachable.isEmpty()) {
+        if (s == null || s.unreachable.isEmpty() || s.hintPending[dest]) {
             return;
         }
-        if (s.lastHintNanos[dest] != Long.MIN_VALUE && now - s.lastHintNanos[dest] < HINT_SPACING_NANOS) {
-            return;
+        long at = now + afterNanos;
+        if (s.lastHintNanos[dest] != Long.MIN_VALUE) {
+            at = Math.max(at, s.lastHintNanos[dest] + HINT_SPACING_NANOS);
         }
-        s.lastHintNanos[dest] = now;
-        enqueue(new Event(Event.TASK, now + afterNanos, from.index, from.life, (Runnable) () -> {
+        s.hintPending[dest] = true;
+        long fireAt = at;
+        enqueue(new Event(Event.TASK, at, from.index, from.life, (Runnable) () -> {
+            s.hintPending[dest] = false;
+            s.lastHintNanos[dest] = fireAt;
             for (Consumer<NodeAddress> l : s.unreachable) {
                 l.accept(to);
             }
@@ -928,12 +934,14 @@ final class Simulation {
         Consumer<byte[]> beaconReceiver;
         final List<Consumer<NodeAddress>> unreachable = new ArrayList<>(2);
         final long[] lastHintNanos;
+        final boolean[] hintPending;
 
         Seams(SimNode node, int life) {
             this.node = node;
             this.life = life;
             this.lastHintNanos = new long[nodes.length];
             Arrays.fill(lastHintNanos, Long.MIN_VALUE);
+            this.hintPending = new boolean[nodes.length];
         }
 
         private void enter(String what) {

@@ -112,6 +112,8 @@ final class SwimMembership implements GossipMembership {
         boolean graced;
         int expectedNacks;
         int nacks;
+        /** Further transport hints about the target while this (hinted) probe ran. */
+        int hints;
         Cancellable timeout;
 
         Probe(long seq, NodeId target, NodeAddress address) {
@@ -400,8 +402,10 @@ final class SwimMembership implements GossipMembership {
      * a direct ping and k ping-reqs together (the hint already says the direct path may be gone).
      * Nothing is concluded from the hint itself. Only if that probe fails too — no ack directly or
      * through any helper, by two probe timeouts or once every helper nacked — is the member
-     * suspected, and then with a short suspicion (one probe timeout instead of several protocol
-     * periods), which it can still refute: the suspicion is sent to it first (the buddy system), so
+     * suspected; and only if our own probe's connection attempt was refused too (a second hint
+     * while the probe ran: nothing listens there, rather than a slow or paused peer, whose kernel
+     * still accepts) is that suspicion short (one probe timeout instead of several protocol
+     * periods). It can still be refuted: the suspicion is sent to it first (the buddy system), so
      * a member that is alive after all answers within a round trip. A member that is in fact
      * fine acks the probe and nothing happens.
      */
@@ -417,7 +421,12 @@ final class SwimMembership implements GossipMembership {
                 break;
             }
         }
-        if (e == null || hinted.containsKey(e.member.name())) {
+        if (e == null) {
+            return;
+        }
+        Probe running = hinted.get(e.member.name());
+        if (running != null) {
+            running.hints++; // our own probe's connection failed too: the hint is corroborated
             return;
         }
         Member target = e.member;
@@ -469,11 +478,12 @@ final class SwimMembership implements GossipMembership {
             transition(e, suspect, self.name());
         }
         Suspicion s = e.suspicion;
-        if (s == null) {
-            return;
+        if (s == null || p.hints == 0) {
+            return; // not corroborated (the peer may just be slow): an ordinary suspicion
         }
-        // Already suspected by another member, or just now by us: our own failed probe after a hint
-        // shortens the suspicion to one probe timeout from now (never lengthens it).
+        // Already suspected by another member, or just now by us: our own failed probe after a hint,
+        // whose own connection attempt failed too, shortens the suspicion to one probe timeout from
+        // now (never lengthens it).
         Duration shortTimeout = health.scale(settings.probeTimeout());
         long now = ctx.clock().monotonicNanos();
         if (s.deadlineNanos() - now > shortTimeout.toNanos()) {

@@ -129,7 +129,7 @@ final class TestWorld {
             sent.add(new Sent(nowNanos, address, to, channel, payload));
             Host target = hosts.get(to);
             if (target != null && target.crashed && refuseCrashed && !cutLinks.contains(address + ">" + to)) {
-                hint(this, to, 2 * minLatencyNanos);
+                refused(this, to);
                 return;
             }
             if (target == null || target.crashed || dropped(address, to)) {
@@ -216,6 +216,24 @@ final class TestWorld {
     void crash(Host h) {
         h.crashed = true;
         h.membership.close();
+    }
+
+    private final TreeMap<String, Long> lastRefusal = new TreeMap<>();
+    private final TreeSet<String> refusalPending = new TreeSet<>();
+
+    /** A refused connection attempt: hinted one round trip later, attempts at least 100 ms apart. */
+    private void refused(Host at, NodeAddress to) {
+        String link = at.address + ">" + to;
+        if (!refusalPending.add(link)) {
+            return;
+        }
+        Long last = lastRefusal.get(link);
+        long when = Math.max(nowNanos + 2 * minLatencyNanos, last == null ? Long.MIN_VALUE : last + 100_000_000L);
+        enqueue(when, at, () -> {
+            refusalPending.remove(link);
+            lastRefusal.put(link, nowNanos);
+            at.unreachable.forEach(l -> l.accept(to));
+        });
     }
 
     /** Tells {@code at}'s transport listeners, {@code afterNanos} from now, that {@code about} is unreachable. */

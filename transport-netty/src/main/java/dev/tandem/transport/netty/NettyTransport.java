@@ -69,6 +69,12 @@ import javax.net.ssl.SSLException;
  * every connection written to since, so a burst of sends (or the replies to one read batch) costs
  * one system call per connection rather than one per message.
  *
+ * <h2>Hints</h2>
+ * When the active connection to a peer is closed or half-closed by its end, or a connection
+ * attempt is refused (not timed out), the {@link #onUnreachable} listeners hear the peer's address
+ * — what a {@code kill -9} looks like from here. It is a hint for membership to probe sooner, never
+ * a verdict: the same happens when the peer retires a duplicate connection.
+ *
  * <h2>Back-pressure</h2>
  * {@link #isWritable} is Netty's channel writability (water marks from the settings); a send to a
  * connection that is not writable is dropped and counted, so memory per peer stays bounded by the
