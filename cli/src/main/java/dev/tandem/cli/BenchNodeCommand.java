@@ -149,12 +149,35 @@ final class BenchNodeCommand implements Callable<Integer> {
         return best;
     }
 
+    /** {@code "key-" + i} in ASCII, without going through a String (the caller's cost stays small). */
     static byte[] key(long i) {
-        return ("key-" + i).getBytes(StandardCharsets.UTF_8);
+        return ascii(KEY_PREFIX, i);
     }
 
+    /** {@code Long.toString(i)} in ASCII. */
     static byte[] value(long i) {
-        return Long.toString(i).getBytes(StandardCharsets.UTF_8);
+        return ascii(NO_PREFIX, i);
+    }
+
+    private static final byte[] KEY_PREFIX = {'k', 'e', 'y', '-'};
+    private static final byte[] NO_PREFIX = {};
+
+    private static byte[] ascii(byte[] prefix, long i) {
+        if (i < 0) {
+            throw new IllegalArgumentException("negative key index " + i);
+        }
+        int digits = 1;
+        for (long x = i; x >= 10; x /= 10) {
+            digits++;
+        }
+        byte[] b = new byte[prefix.length + digits];
+        System.arraycopy(prefix, 0, b, 0, prefix.length);
+        long x = i;
+        for (int at = b.length - 1; at >= prefix.length; at--) {
+            b[at] = (byte) ('0' + x % 10);
+            x /= 10;
+        }
+        return b;
     }
 
     /** The i-th key index of a run: a fixed scramble of the sequence, so runs touch keys alike. */

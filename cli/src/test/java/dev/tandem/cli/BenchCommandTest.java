@@ -31,6 +31,13 @@ class BenchCommandTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {0, 7, 10, 99, 1_000_000, Long.MAX_VALUE})
+    void keysAndValues_areTheDecimalStrings(long i) {
+        assertThat(BenchNodeCommand.key(i)).isEqualTo(("key-" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(BenchNodeCommand.value(i)).isEqualTo(Long.toString(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "bench --keys 10          | --keys must be from 1000 to 10000000, was 10",
         "bench --seconds 0        | --seconds must be from 1 to 60, was 0",
