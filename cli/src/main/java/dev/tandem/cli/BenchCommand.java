@@ -125,6 +125,11 @@ final class BenchCommand implements Callable<Integer> {
                 + " %d CPUs, java %s, load average %s", heap, keys, seconds, WARMUP_SECONDS,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), load);
         say("  node logs: %s", logDir);
+        String extra = System.getenv("TANDEM_BENCH_NODE_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            say("  node JVM options added by TANDEM_BENCH_NODE_OPTS: %s", extra.trim());
+            report.put("nodeJvmOptions", extra.trim());
+        }
 
         // 1. The reference, measured now and again right before the throughput figures (the
         // machine may be shared); the higher of the two is the reference of every ratio.
