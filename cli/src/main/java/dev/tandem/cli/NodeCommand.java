@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  * a second one stops at once.
  */
 @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Start a node with a console (store, jobs, members, owners, quit).")
+        description = "Start a node with a console (store, jobs, workers, members, owners, quit).")
 final class NodeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -96,7 +96,7 @@ final class NodeCommand implements Callable<Integer> {
         }
         TandemNode.Builder b = TandemNode.builder().name(name).bind(address.host(), address.port())
                 .cluster(cluster).secret(key).discovery(discovery).placement(placement)
-                .jobScheduler(scheduler).jobHandlersFromServiceLoader();
+                .jobScheduler(scheduler).jobHandlersFromServiceLoader().workersFromServiceLoader();
         if (advertise != null) {
             b.advertisedHost(advertise);
         }
@@ -149,6 +149,7 @@ final class NodeCommand implements Callable<Integer> {
     private boolean console(TandemNode node, PrintWriter out, boolean prompt) throws IOException {
         out.println(HELP);
         JobConsole jobs = new JobConsole(node.jobs(), node::view, out);
+        WorkerConsole workers = new WorkerConsole(node.workers(), out);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (int lines = 0; lines < 10_000_000; lines++) {
             if (prompt) {
@@ -222,6 +223,7 @@ final class NodeCommand implements Callable<Integer> {
                     return true;
                 }
                 case "call", "cast", "status", "spread", "jobs" -> jobs.run(words[0], words.length < 2 ? "" : words[1]);
+                case "workers", "worker", "whereis" -> workers.run(words[0], words.length < 2 ? "" : words[1]);
                 default -> out.println("unknown command '" + words[0] + "'; " + HELP);
             }
         }
@@ -260,7 +262,7 @@ final class NodeCommand implements Callable<Integer> {
     }
 
     private static final String HELP = "commands: put KEY VALUE | get KEY | del KEY | info | load N | members | owners KEY | "
-            + JobConsole.HELP + " | quit";
+            + JobConsole.HELP + " | " + WorkerConsole.HELP + " | quit";
     private static final int LOAD_IN_FLIGHT = 256;
 
     private static byte[] utf8(String s) {
