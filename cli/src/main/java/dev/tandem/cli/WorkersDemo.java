@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -71,6 +72,14 @@ final class WorkersDemo {
         List<WorkerInfo> onVictim = started.values().stream().filter(w -> w.node().equals(victim.id())).toList();
         say(out, "   node %s runs %s; it is killed (no goodbye)", victim.id().name(),
                 onVictim.stream().map(WorkerInfo::name).collect(Collectors.joining(", ")));
+        Map<String, AtomicLong> declaredAt = new LinkedHashMap<>();
+        for (TandemNode n : nodes) {
+            if (n != victim) {
+                AtomicLong at = new AtomicLong();
+                declaredAt.put(n.id().name(), at);
+                n.awaitView(view -> !view.isLive(victim.id())).thenRun(() -> at.set(System.nanoTime()));
+            }
+        }
         long killed = System.nanoTime();
         victim.close();
         nodes.remove(victim);
@@ -90,6 +99,10 @@ final class WorkersDemo {
                     after.name(), WorkerConsole.describe(after), secondsSince(killed), before.node().name(),
                     before.incarnation(), before.epoch(), higher ? "" : ": NOT HIGHER", count);
         }
+        say(out, "   %s declared dead (each survivor's own view) after: %s; a worker restarts once the node holding its"
+                + " backup registration declares it", victim.id().name(), declaredAt.entrySet().stream()
+                .map(e -> String.format("%s %.2f s", e.getKey(), e.getValue().get() == 0 ? Double.NaN
+                        : (e.getValue().get() - killed) / 1e9)).collect(Collectors.joining(", ")));
         say(out, "   (the count lives in the instance: a restart begins again at its start argument, 0)");
         List<WorkerInfo> all = workers.workers().get(30, TimeUnit.SECONDS);
         List<String> liveNames = via.view().liveMembers().stream().map(Member::name).toList();
