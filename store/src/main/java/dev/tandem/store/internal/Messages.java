@@ -12,19 +12,20 @@ import java.util.Objects;
  * types and a stateless encoder/decoder. Every message starts with the same header:
  *
  * <pre>
- *   u8 format version (1) | u8 type | string sender name | varint sender incarnation
- *   | varint receiver incarnation | i64 sender HLC | body
+ *   u8 format version (2) | u8 type | string sender name | varint sender incarnation
+ *   | varint receiver incarnation | i64 sender HLC | i64 sender wall-clock millis | body
  * </pre>
  *
  * A receiver drops messages addressed to another incarnation of itself (a reply meant for its
- * previous life) and merges the sender's HLC into its own. Entries travel as
+ * previous life), merges the sender's HLC into its own (unless it is too far ahead) and takes the
+ * sender's wall clock as a sample for its clock guard ({@link ClockGuard}). Entries travel as
  * {@code i64 hlc | i64 tag | bytes record} where the record is the stored
  * {@link Records} form, so a received entry is stored with one copy and no re-encoding.
  * Decoding validates every length against the configured limits before allocating and rejects
  * trailing bytes.
  */
 final class Messages {
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     static final int WRITE = 1;
     static final int WRITE_ACK = 2;
     static final int READ = 3;
@@ -43,7 +44,7 @@ final class Messages {
         }
     }
 
-    record Header(String from, long fromIncarnation, long toIncarnation, long hlc) {
+    record Header(String from, long fromIncarnation, long toIncarnation, long hlc, long wallMillis) {
         Header {
             Objects.requireNonNull(from, "from");
         }
@@ -66,6 +67,8 @@ final class Messages {
     static final int ACK_APPLIED = 0;
     static final int ACK_SUPERSEDED = 1;
     static final int ACK_REJECTED = 2;
+    /** The replica's clock guard refused the version: it is too far ahead of the replica's clock. */
+    static final int ACK_CLOCK_AHEAD = 3;
 
     /** One answer per write: for version {@code hlc} of request {@code reqId}; if superseded, the newer version held. */
     record Ack(long reqId, long hlc, int status, long heldHlc, long heldTag) {
@@ -121,7 +124,8 @@ final class Messages {
 
     static MessageWriter header(int type, Header h, int sizeHint) {
         MessageWriter w = new MessageWriter(sizeHint + 48);
-        w.u8(FORMAT).u8(type).string(h.from()).varLong(h.fromIncarnation()).varLong(h.toIncarnation()).i64(h.hlc());
+        w.u8(FORMAT).u8(type).string(h.from()).varLong(h.fromIncarnation()).varLong(h.toIncarnation()).i64(h.hlc())
+                .i64(h.wallMillis());
         return w;
     }
 
@@ -215,7 +219,8 @@ final class Messages {
         long fromInc = nonNegative(r.varLong("sender incarnation"), "sender incarnation");
         long toInc = nonNegative(r.varLong("receiver incarnation"), "receiver incarnation");
         long hlc = r.i64("hlc");
-        Header h = new Header(from, fromInc, toInc, hlc);
+        long wall = r.i64("wall millis");
+        Header h = new Header(from, fromInc, toInc, hlc, wall);
         Body body = switch (type) {
             case WRITE -> {
                 int n = r.varInt("write count", Math.min(MAX_ITEMS, r.remaining()));
@@ -234,7 +239,7 @@ final class Messages {
                     long id = r.varLong("request id");
                     long ackHlc = r.i64("acked hlc");
                     int status = r.u8("ack status");
-                    if (status > ACK_REJECTED) {
+                    if (status > ACK_CLOCK_AHEAD) {
                         throw new MalformedMessageException("ack status " + status + " is unknown");
                     }
                     long hh = 0;

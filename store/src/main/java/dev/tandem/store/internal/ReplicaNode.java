@@ -71,6 +71,36 @@ import java.util.concurrent.TimeUnit;
  * version already held is a no-op, so every message may be replayed or duplicated safely. Deletes
  * are writes of a tombstone (the tag's top bit).
  *
+ * <h2>Clock guard (max clock offset)</h2>
+ * HLC versions order writes by their writers' wall clocks, so a node whose clock runs far ahead
+ * would stamp versions that beat every write made elsewhere until real time catches up — including
+ * writes acknowledged after one of its writes failed. Hence a bound {@code M = maxClockOffset}
+ * (default 500 ms, as in CockroachDB; 0 turns the guard off) and three rules ({@link ClockGuard}):
+ * <ol>
+ *   <li>Every message carries its sender's wall clock; each node keeps, per peer, the least
+ *       delayed sample of the last seconds (delay only makes a peer look behind). A node assigns
+ *       write versions only while it <em>vouches</em> for its clock: it is within {@code M} of a
+ *       strict majority of the live nodes of its view (itself included; a peer not heard from
+ *       lately counts against, and is probed with an empty digest). Until then a write waits
+ *       unversioned and fails with {@code CLOCK_SKEW} at {@code operationTimeout} — nothing was
+ *       written. With two nodes whose clocks disagree, neither writes.</li>
+ *   <li>A vouching replica refuses ({@code CLOCK_SKEW} at the coordinator, counted) a write whose
+ *       version is more than {@code M} ahead of its own clock; a coordinator refuses to re-version
+ *       above a held version that far ahead (the key becomes writable again when clocks pass it).
+ *       Transfers, handoff and read repair apply whatever they carry: refusing data would only
+ *       lose it.</li>
+ *   <li>A remote timestamp more than {@code M} ahead of this node's clock is not merged into its
+ *       HLC, so one bad clock does not lift the others' versions.</li>
+ * </ol>
+ * What this buys: as long as a majority of the nodes' clocks stay within {@code M} of each other,
+ * a write issued more than {@code 3M} plus one message delay after another write was issued
+ * carries a higher version (the two coordinators each agreed with a majority, which share a node
+ * {@code X}: the first version is at most {@code X}'s clock + {@code 2M}, the second at least
+ * {@code X}'s clock - {@code M} - delay). So a write that timed out ({@code operationTimeout} = 5 s
+ * &gt; {@code 3M}) can no longer overwrite a write issued after it failed; two writes issued
+ * closer together than that are ordered by the clocks, within {@code M}. The price: a node whose
+ * clock is off refuses writes ({@code tandem.store.clock.refused} counts every refusal by kind).
+ *
  * <h2>Write path</h2>
  * The coordinator (the node the client called) assigns a version and sends the write to the
  * {@code R} owners — applying it locally without a message if it is one, so a coordinator that owns
@@ -148,7 +178,8 @@ import java.util.concurrent.TimeUnit;
  * lost: for every key written on both sides during the split, every write but the one with the
  * highest {@code (hlc, tag)} — acknowledged or not, deletes included — is silently overwritten.
  * HLCs carry wall-clock milliseconds, so the "winner" is roughly the later write by the writers'
- * clocks (clock skew can make the earlier one win). Keys written on one side only are kept.
+ * clocks (clock skew within {@code maxClockOffset} can make the earlier one win). Keys written on one
+ * side only are kept.
  *
  * <p>Not thread-safe by design: everything but the public API methods runs on the node's thread.
  */
@@ -160,6 +191,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private final NodeId self;
     private final long selfTag;
     private final Versions.Hlc hlc = new Versions.Hlc();
+    private final ClockGuard clock;
+    /** Writes waiting, unversioned, for this node to vouch for its clock. */
+    private int parkedWrites;
+    private final Map<String, Long> lastProbeNanos = new HashMap<>();
     private final Messages.Limits limits;
     private final int partitionBits;
     private final int replicas;
@@ -181,6 +216,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private final TreeMap<String, PushStream> streams = new TreeMap<>();
     private final TreeMap<String, Out> outbox = new TreeMap<>();
 
+    /** How long one clock sample counts (estimates age out within two of these). */
+    private static final long CLOCK_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private long lastAntiEntropyNanos;
     private long lastHandoffNanos;
     private Cancellable tickTimer;
@@ -192,6 +230,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private final Counter keysMoved;
     private final Counter bytesMoved;
     private final Counter malformed;
+    private final Counter clockNotVouched;
+    private final Counter clockVersionAhead;
+    private final Counter clockReplicaRefused;
+    private final Counter clockHeldAhead;
+    private final Counter clockHlcNotMerged;
     private volatile long gaugeKeysOwned;
     private volatile long gaugeKeysBelow;
     private volatile long gaugeKeysInTransit;
@@ -227,6 +270,21 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         this.bytesMoved = Counter.builder("tandem.store.moved.bytes").tag("node", node).register(ctx.meters());
         this.malformed = Counter.builder("tandem.store.malformed").description("undecodable messages dropped")
                 .tag("node", node).register(ctx.meters());
+        this.clock = new ClockGuard(cfg.maxClockOffset().toMillis(), CLOCK_WINDOW_NANOS);
+        String refused = "tandem.store.clock.refused";
+        this.clockNotVouched = Counter.builder(refused).tag("node", node).tag("what", "write-clock-not-vouched")
+                .description("writes this node refused to coordinate: its clock is not within maxClockOffset"
+                        + " of a majority of the live nodes").register(ctx.meters());
+        this.clockVersionAhead = Counter.builder(refused).tag("node", node).tag("what", "replica-version-ahead")
+                .description("writes refused as a replica: version too far ahead of this node's clock")
+                .register(ctx.meters());
+        this.clockReplicaRefused = Counter.builder(refused).tag("node", node).tag("what", "write-refused-by-replica")
+                .description("writes failed because a replica found their version too far ahead").register(ctx.meters());
+        this.clockHeldAhead = Counter.builder(refused).tag("node", node).tag("what", "write-held-version-ahead")
+                .description("writes failed because the key holds a version too far ahead of this node's clock")
+                .register(ctx.meters());
+        this.clockHlcNotMerged = Counter.builder(refused).tag("node", node).tag("what", "hlc-not-merged")
+                .description("remote timestamps too far ahead, not merged into this node's HLC").register(ctx.meters());
         Gauge.builder("tandem.store.keys", this, n -> n.gaugeKeysOwned).tag("node", node).tag("role", "owner")
                 .register(ctx.meters());
         Gauge.builder("tandem.store.keys", this, n -> n.gaugeKeysInTransit).tag("node", node).tag("role", "transit")
@@ -394,6 +452,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         NodeId[][] oldOwners = owners;
         view = current;
+        clock.invalidate();
         liveCount = current.liveMembers().size();
         PlacementTable table = placement.assign(PlacementNode.liveNodes(current));
         NodeId[][] next = new NodeId[parts.length][];
@@ -442,7 +501,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         // Acks gathered under the old view do not count: handoff may since have moved those copies
         // (and a node that was an owner in a minority view is no witness for the owners of this one).
         for (PendingWrite w : new ArrayList<>(writes.values())) {
-            if (writes.containsKey(w.reqId)) {
+            if (writes.containsKey(w.reqId) && w.hlc != 0) {
                 w.acked.clear();
                 w.ownerAcked = false;
                 dispatchWrite(w, owners[w.partition]);
@@ -535,9 +594,37 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         long now = now();
         PendingWrite w = new PendingWrite(nextReqId++, rec, kh, partitionOf(kh), tombstone, f, now,
                 now + cfg.operationTimeout().toNanos());
-        version(w);
         writes.put(w.reqId, w);
+        if (!clockVouched()) {
+            parkedWrites++; // unversioned until this node can vouch for its clock (unpark), or times out
+            probeClocks(now);
+            return;
+        }
+        version(w);
         dispatchWrite(w, owners[w.partition]);
+    }
+
+    private void fail(PendingWrite w, StoreException e) {
+        if (writes.remove(w.reqId) != null) {
+            if (w.hlc == 0) {
+                parkedWrites--;
+            }
+            w.future.completeExceptionally(e);
+        }
+    }
+
+    /** Versions and sends the writes parked for the clock guard, if this node can now vouch for its clock. */
+    private void unpark() {
+        if (parkedWrites == 0 || !clockVouched()) {
+            return;
+        }
+        for (PendingWrite w : new ArrayList<>(writes.values())) {
+            if (w.hlc == 0 && writes.containsKey(w.reqId)) {
+                parkedWrites--;
+                version(w);
+                dispatchWrite(w, owners[w.partition]);
+            }
+        }
     }
 
     private void version(PendingWrite w) {
@@ -593,10 +680,17 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private void onSuperseded(PendingWrite w, long heldHlc, long heldTag) {
+        if (clock.tooFarAhead(heldHlc, ctx.clock().wallMillis())) {
+            clockHeldAhead.increment();
+            fail(w, new StoreException(Reason.CLOCK_SKEW, "write superseded by a version "
+                    + (Versions.physicalMillis(heldHlc) - ctx.clock().wallMillis()) + " ms ahead of the clock of "
+                    + self.name() + " (more than maxClockOffset " + clock.maxOffsetMillis() + " ms; written by a node"
+                    + " whose clock was ahead): the key can be overwritten once the clocks pass that version"));
+            return;
+        }
         hlc.observe(heldHlc);
         if (w.reversions >= cfg.maxReversions()) {
-            writes.remove(w.reqId);
-            w.future.completeExceptionally(new StoreException(Reason.CONCURRENT_WRITE, "write superseded "
+            fail(w, new StoreException(Reason.CONCURRENT_WRITE, "write superseded "
                     + (w.reversions + 1) + " times by newer concurrent versions (maxReversions "
                     + cfg.maxReversions() + ")"));
             return;
@@ -607,6 +701,16 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private void retryWrite(PendingWrite w, long now) {
+        if (w.hlc == 0) {
+            if (now - w.deadlineNanos >= 0) {
+                clockNotVouched.increment();
+                fail(w, new StoreException(Reason.CLOCK_SKEW, "write refused: the clock of " + self.name()
+                        + " was not within maxClockOffset " + clock.maxOffsetMillis() + " ms of a majority of the "
+                        + liveCount + " live nodes for " + cfg.operationTimeout().toMillis() + " ms (estimated"
+                        + " offsets of the peers' clocks: " + clockOffsets() + "); nothing was written"));
+            }
+            return;
+        }
         if (now - w.deadlineNanos >= 0) {
             writes.remove(w.reqId);
             Reason reason = w.rejected ? Reason.MINORITY : Reason.TIMEOUT;
@@ -786,12 +890,51 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     // ================================================================== local storage
 
     private int applyLocal(byte[] rec, long keyHash, long entryHlc, long tag) {
-        hlc.observe(entryHlc);
+        observe(entryHlc);
         PartitionTable pt = parts[partitionOf(keyHash)];
         if (sabotage == Sabotage.IGNORE_VERSIONS) {
             return pt.applyIgnoringVersions(rec, keyHash, entryHlc, tag);
         }
         return pt.apply(rec, keyHash, entryHlc, tag);
+    }
+
+    /**
+     * Merges a remote timestamp into the HLC unless it is more than {@code maxClockOffset} ahead of
+     * this node's wall clock (it came from a clock that was ahead: merging it would carry that
+     * clock's lead into this node's versions).
+     */
+    private void observe(long remoteHlc) {
+        if (remoteHlc > hlc.last() && clock.tooFarAhead(remoteHlc, ctx.clock().wallMillis())) {
+            clockHlcNotMerged.increment();
+            return;
+        }
+        hlc.observe(remoteHlc);
+    }
+
+    private boolean clockVouched() {
+        return clock.vouched(self, view, now(), ctx.clock().wallMillis());
+    }
+
+    private String clockOffsets() {
+        return clock.describe(self, view, now(), ctx.clock().wallMillis());
+    }
+
+    /** Asks live peers not heard from lately for a message (an empty digest), to sample their clocks. */
+    private void probeClocks(long now) {
+        if (!clock.enabled()) {
+            return;
+        }
+        for (Member m : view.liveMembers()) {
+            NodeId peer = m.id();
+            if (peer.equals(self) || clock.fresh(peer.name(), now)) {
+                continue;
+            }
+            Long last = lastProbeNanos.get(peer.name());
+            if (last == null || now - last >= CLOCK_WINDOW_NANOS / 4) {
+                lastProbeNanos.put(peer.name(), now);
+                sendDigest(peer, false, 0, List.of());
+            }
+        }
     }
 
     // ================================================================== messages in
@@ -812,7 +955,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         if (h.toIncarnation() != self.incarnation()) {
             return; // meant for another life of this node
         }
-        hlc.observe(h.hlc());
+        clock.sample(h.from(), h.wallMillis(), now());
+        observe(h.hlc());
         NodeId sender = new NodeId(h.from(), h.fromIncarnation());
         Body b = env.body();
         if (b instanceof Write m) {
@@ -820,13 +964,19 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         } else if (b instanceof WriteAck m) {
             for (Ack a : m.acks()) {
                 PendingWrite w = writes.get(a.reqId());
-                if (w == null || w.hlc != a.hlc()) {
+                if (w == null || w.hlc != a.hlc() || w.hlc == 0) {
                     continue;
                 }
                 if (a.status() == Messages.ACK_APPLIED) {
                     onAck(w, sender);
                 } else if (a.status() == Messages.ACK_SUPERSEDED) {
                     onSuperseded(w, a.heldHlc(), a.heldTag());
+                } else if (a.status() == Messages.ACK_CLOCK_AHEAD) {
+                    clockReplicaRefused.increment();
+                    fail(w, new StoreException(Reason.CLOCK_SKEW, "write refused by replica " + sender.name()
+                            + ": its version is more than maxClockOffset " + clock.maxOffsetMillis() + " ms ahead of"
+                            + " that node's clock (clock offsets seen by " + self.name() + ": " + clockOffsets()
+                            + "); the write may have reached one node"));
                 } else {
                     w.rejected = true;
                 }
@@ -842,7 +992,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 PendingRead r = reads.get(a.reqId());
                 if (r != null && r.asked.contains(sender)) {
                     if (a.entry() != null) {
-                        hlc.observe(a.entry().hlc());
+                        observe(a.entry().hlc());
                     }
                     onReadAnswer(r, sender, a.entry());
                 }
@@ -856,6 +1006,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         } else if (b instanceof PushAck m) {
             onPushAck(sender, m);
         }
+        unpark();
         flush();
     }
 
@@ -869,6 +1020,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 if (id != 0) {
                     o.acks.add(new Ack(id, e.hlc(), Messages.ACK_REJECTED, 0, 0));
                 }
+                continue;
+            }
+            if (id != 0 && clock.tooFarAhead(e.hlc(), ctx.clock().wallMillis()) && clockVouched()) {
+                clockVersionAhead.increment();
+                o.acks.add(new Ack(id, e.hlc(), Messages.ACK_CLOCK_AHEAD, 0, 0));
                 continue;
             }
             long kh = Records.keyHash(e.record());
@@ -982,7 +1138,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private Header header(NodeId to) {
-        return new Header(self.name(), self.incarnation(), to.incarnation(), hlc.last());
+        return new Header(self.name(), self.incarnation(), to.incarnation(), hlc.last(), ctx.clock().wallMillis());
     }
 
     private void sendNow(NodeId to, NodeAddress addr, Body body) {
@@ -1330,6 +1486,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             return;
         }
         long now = now();
+        probeClocks(now);
+        unpark();
         for (PendingWrite w : new ArrayList<>(writes.values())) {
             if (writes.containsKey(w.reqId)) {
                 retryWrite(w, now);
