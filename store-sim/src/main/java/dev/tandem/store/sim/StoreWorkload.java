@@ -82,8 +82,11 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         long ackedTag;
         final List<long[]> acked = new ArrayList<>(); // {seq, hlc, tag, delete}
         final TreeMap<Long, Boolean> unknownAfter = new TreeMap<>();
-        /** When (virtual nanos) each write in {@link #unknownAfter} was issued. */
-        final TreeMap<Long, Long> unknownIssuedNanos = new TreeMap<>();
+        /**
+         * When (virtual nanos) each write in {@link #unknownAfter} completed (failed, or was found
+         * with its coordinator crashed): its coordinator assigns it no version after that.
+         */
+        final TreeMap<Long, Long> unknownEndedNanos = new TreeMap<>();
         long pendingIssuedNanos;
         /** Acknowledged before two failures within one repair window: DESIGN.md allows losing it. */
         boolean mayBeLost;
@@ -196,8 +199,15 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
 
     private Duration lastRound = Duration.ZERO;
 
+    private Driver<StoreSimNode> driver;
+
+    private long nowNanos() {
+        return driver == null ? 0 : driver.now().toNanos();
+    }
+
     @Override
     public void drive(Driver<StoreSimNode> driver) {
+        this.driver = driver;
         next(driver, Duration.ofSeconds(2));
         // Nodes may boot late (or all be down at once): restart the client loop if it died.
         for (int sec = 3; sec < 60; sec++) {
@@ -333,7 +343,7 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         if (!ok) {
             unknownCount++;
             k.unknownAfter.put(seq, delete);
-            k.unknownIssuedNanos.put(seq, k.pendingIssuedNanos);
+            k.unknownEndedNanos.put(seq, nowNanos());
             return;
         }
         ackedCount++;
@@ -355,13 +365,13 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         k.ackedHlc = v[0];
         k.ackedTag = v[1];
         k.acked.add(new long[] {seq, v[0], v[1], delete ? 1 : 0});
-        // The store orders a write after every write issued more than its clock-skew bound before it
-        // (ReplicaNode, "Clock guard"); a write whose outcome is unknown and that was issued within
-        // that bound before this one may still carry a higher version and win.
+        // The store versions a write above every write that completed more than its clock-skew bound
+        // before it was issued (ReplicaNode, "Clock guard"); a write whose outcome is unknown and
+        // that ended within that bound before this one was issued may still carry a higher version.
         long bound = 3 * config.maxClockOffset().toNanos() + MESSAGE_DELAY_SLACK_NANOS;
-        k.unknownIssuedNanos.entrySet().removeIf(e -> e.getValue() < k.pendingIssuedNanos - bound
+        k.unknownEndedNanos.entrySet().removeIf(e -> e.getValue() < k.pendingIssuedNanos - bound
                 || config.maxClockOffset().isZero());
-        k.unknownAfter.keySet().retainAll(k.unknownIssuedNanos.keySet());
+        k.unknownAfter.keySet().retainAll(k.unknownEndedNanos.keySet());
         k.mayBeLost = false;
         int holders = 0;
         for (StoreSimNode n : nodes) {
@@ -571,7 +581,7 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
                 }
                 k.inFlight = false; // at convergence a write still pending has an unknown outcome
                 k.unknownAfter.put(k.pendingSeq, k.pendingDelete);
-                k.unknownIssuedNanos.put(k.pendingSeq, k.pendingIssuedNanos);
+                k.unknownEndedNanos.put(k.pendingSeq, c.nowNanos());
             }
             TreeSet<String> owners = new TreeSet<>();
             for (NodeId o : SimAccess.owners(ref.store, k.bytes)) {

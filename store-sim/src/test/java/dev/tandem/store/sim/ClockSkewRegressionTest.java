@@ -27,7 +27,10 @@ class ClockSkewRegressionTest {
     static final List<Arguments> SEEDS = List.of(
             Arguments.of(6276515495176773216L, "store: rolling restart of every node (N=4)"),
             Arguments.of(3727565013978755110L, "store: 5 nodes join one by one while clients write"),
-            Arguments.of(1487135986126029500L, "store: kill one of 3"));
+            Arguments.of(1487135986126029500L, "store: kill one of 3"),
+            // Found after the guard went in: a write parked for the guard was versioned (by a clock
+            // 15 s ahead) after its node's view had shrunk to itself, where it vouched for itself.
+            Arguments.of(-2239043365951799755L, "store: a 3rd node joins 2 holding data"));
 
     static Stream<Arguments> seeds() {
         return SEEDS.stream();
@@ -49,10 +52,10 @@ class ClockSkewRegressionTest {
         SimulationRunner unguarded = new SimulationRunner(ScenarioCatalog.of(new ArrayList<>(StoreScenarios.all("",
                 StoreWorkload.CONFIG.withMaxClockOffset(Duration.ZERO)).values())));
         List<String> outcomes = new ArrayList<>();
-        for (Arguments a : SEEDS) {
+        for (Arguments a : SEEDS.subList(0, 3)) {
             SimulationResult r = unguarded.run(options(a));
             outcomes.add(a.get()[1] + ": " + r.outcome());
         }
-        assertThat(outcomes).as("seed outcomes with maxClockOffset 0").noneMatch(o -> o.endsWith("PASSED"));
+        assertThat(outcomes.subList(0, 3)).as("seed outcomes with maxClockOffset 0").noneMatch(o -> o.endsWith("PASSED"));
     }
 }

@@ -93,12 +93,14 @@ import java.util.concurrent.TimeUnit;
  *       HLC, so one bad clock does not lift the others' versions.</li>
  * </ol>
  * What this buys: as long as a majority of the nodes' clocks stay within {@code M} of each other,
- * a write issued more than {@code 3M} plus one message delay after another write was issued
- * carries a higher version (the two coordinators each agreed with a majority, which share a node
- * {@code X}: the first version is at most {@code X}'s clock + {@code 2M}, the second at least
- * {@code X}'s clock - {@code M} - delay). So a write that timed out ({@code operationTimeout} = 5 s
- * &gt; {@code 3M}) can no longer overwrite a write issued after it failed; two writes issued
- * closer together than that are ordered by the clocks, within {@code M}. The price: a node whose
+ * a write issued more than {@code 3M} plus one message delay after another write <em>completed</em>
+ * (failed or timed out included: a coordinator assigns a write no version after its future
+ * completed) carries a higher version. The two coordinators each agreed with a majority, and the
+ * majorities share a node {@code X}: the first version is at most {@code X}'s clock + {@code 2M}
+ * (its coordinator's clock + its HLC's lead), the second at least {@code X}'s clock - {@code M} -
+ * delay. So a write whose outcome is unknown cannot overwrite a write issued 1.5 s (+ delay, at
+ * the default) after it failed; writes closer together than that are ordered by the clocks,
+ * within {@code M}. The price: a node whose
  * clock is off refuses writes ({@code tandem.store.clock.refused} counts every refusal by kind).
  *
  * <h2>Write path</h2>
@@ -575,14 +577,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             f.completeExceptionally(new StoreException(Reason.CLOSED, "store node " + self + " is closed"));
             return;
         }
-        if (writesRefused()) {
-            f.completeExceptionally(new StoreException(Reason.MINORITY, "write refused: " + self + " sees "
-                    + liveCount + " live nodes, fewer than minClusterSize " + cfg.minClusterSize()));
-            return;
-        }
-        if (liveCount < replicas) {
-            f.completeExceptionally(new StoreException(Reason.TOO_FEW_NODES, "write needs " + replicas
-                    + " live nodes, the view of " + self + " has " + liveCount));
+        StoreException refused = viewRefusesWrites();
+        if (refused != null) {
+            f.completeExceptionally(refused);
             return;
         }
         if (writes.size() + reads.size() >= cfg.maxPendingOperations()) {
@@ -604,6 +601,19 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         dispatchWrite(w, owners[w.partition]);
     }
 
+    /** Why the current view does not allow coordinating a write, or null. */
+    private StoreException viewRefusesWrites() {
+        if (writesRefused()) {
+            return new StoreException(Reason.MINORITY, "write refused: " + self + " sees "
+                    + liveCount + " live nodes, fewer than minClusterSize " + cfg.minClusterSize());
+        }
+        if (liveCount < replicas) {
+            return new StoreException(Reason.TOO_FEW_NODES, "write needs " + replicas
+                    + " live nodes, the view of " + self + " has " + liveCount);
+        }
+        return null;
+    }
+
     private void fail(PendingWrite w, StoreException e) {
         if (writes.remove(w.reqId) != null) {
             if (w.hlc == 0) {
@@ -620,6 +630,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         for (PendingWrite w : new ArrayList<>(writes.values())) {
             if (w.hlc == 0 && writes.containsKey(w.reqId)) {
+                StoreException refused = viewRefusesWrites(); // the view may have changed while it waited
+                if (refused != null) {
+                    fail(w, refused);
+                    continue;
+                }
                 parkedWrites--;
                 version(w);
                 dispatchWrite(w, owners[w.partition]);
@@ -702,7 +717,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private void retryWrite(PendingWrite w, long now) {
         if (w.hlc == 0) {
-            if (now - w.deadlineNanos >= 0) {
+            StoreException refused = viewRefusesWrites();
+            if (now - w.deadlineNanos >= 0 && refused != null) {
+                fail(w, refused);
+            } else if (now - w.deadlineNanos >= 0) {
                 clockNotVouched.increment();
                 fail(w, new StoreException(Reason.CLOCK_SKEW, "write refused: the clock of " + self.name()
                         + " was not within maxClockOffset " + clock.maxOffsetMillis() + " ms of a majority of the "
@@ -911,8 +929,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         hlc.observe(remoteHlc);
     }
 
+    /** Whether this node may assign versions: its clock agrees with a majority of a view that can take writes. */
     private boolean clockVouched() {
-        return clock.vouched(self, view, now(), ctx.clock().wallMillis());
+        return liveCount >= replicas && clock.vouched(self, view, now(), ctx.clock().wallMillis());
     }
 
     private String clockOffsets() {
