@@ -138,7 +138,11 @@ import java.util.concurrent.TimeUnit;
  * it acknowledged the last batch of the push — and only if that owner considers <em>itself</em> an
  * owner of the partition (a non-owner's confirmation is refused, which rules out two non-owners
  * confirming to each other and both dropping). When every owner confirmed a copy taken at the
- * partition's current modification count, the node drops the partition. A late write that reaches
+ * partition's current modification count, the node drops the partition. A handoff with nothing in
+ * progress for {@code 2 handoffInterval} — no stream carrying the partition to an owner that has not
+ * confirmed (its digest, the reply or the confirming ack was lost, or the owner did not yet see
+ * itself as one) — is asked again of the owners that have not confirmed
+ * ({@code tandem.store.handoff.replanned}). A late write that reaches
  * a non-owner is simply accepted and held: it bumps the modification count, so the partition is
  * handed off again before it is dropped. Handoff state is reset on every view change, so a
  * transfer interrupted by another change restarts against the new owners; pushes already under
@@ -151,7 +155,9 @@ import java.util.concurrent.TimeUnit;
  * streams the partition to each new owner. Streams are per peer: a queue of partitions, each sent
  * from a snapshot in batches of {@code transferBatchEntries}/{@code transferBatchBytes} with at
  * most {@code transferWindow} batches unacknowledged, only while the transport reports the peer
- * writable; a batch unacknowledged for {@code transferTimeout} is resent, and after
+ * writable; a batch unacknowledged for {@code transferTimeout} — or at once when a later batch to
+ * the same peer is acknowledged first (one connection delivers in order, so it was dropped) — is
+ * resent ({@code tandem.store.transfer.resent}), and after
  * {@code transferRetries} resends the stream is abandoned (handoff and anti-entropy re-plan it).
  * Reads and writes are served throughout: nothing blocks on a transfer.
  *
@@ -231,6 +237,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private final Timer getTimer;
     private final Counter keysMoved;
     private final Counter bytesMoved;
+    private final Counter batchesResentTimeout;
+    private final Counter batchesResentGap;
+    private final Counter handoffsReplanned;
     private final Counter malformed;
     private final Counter clockNotVouched;
     private final Counter clockVersionAhead;
@@ -267,6 +276,15 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         this.putTimer = Timer.builder("tandem.store.put").description("put latency until R copies acknowledged")
                 .tag("node", node).register(ctx.meters());
         this.getTimer = Timer.builder("tandem.store.get").tag("node", node).register(ctx.meters());
+        this.batchesResentTimeout = Counter.builder("tandem.store.transfer.resent").tag("node", node)
+                .tag("cause", "timeout").description("transfer batches resent after transferTimeout without an ack")
+                .register(ctx.meters());
+        this.batchesResentGap = Counter.builder("tandem.store.transfer.resent").tag("node", node).tag("cause", "gap")
+                .description("transfer batches resent because a later batch to the same peer was acknowledged first")
+                .register(ctx.meters());
+        this.handoffsReplanned = Counter.builder("tandem.store.handoff.replanned").tag("node", node)
+                .description("partition handoffs re-sent because nothing was in progress (a digest, reply or"
+                        + " confirmation lost or refused)").register(ctx.meters());
         this.keysMoved = Counter.builder("tandem.store.moved.keys").description("entries streamed to other nodes")
                 .tag("node", node).register(ctx.meters());
         this.bytesMoved = Counter.builder("tandem.store.moved.bytes").tag("node", node).register(ctx.meters());
@@ -1209,6 +1227,15 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         boolean carries(int p) {
             return queued.get(p) || current == p;
         }
+
+        boolean hasInflight(int p) {
+            for (Batch b : inflight.values()) {
+                if (b.partition == p) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private void enqueuePush(NodeId peer, int p) {
@@ -1291,6 +1318,20 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         Batch b = s.inflight.remove(m.seq());
         if (b != null && b.last && m.owner()) {
             confirmed(sender, b.partition, b.modCount);
+        }
+        if (b != null) {
+            // One connection delivers in order: an ack for this batch while an earlier one, sent
+            // before it, is still unanswered means that batch or its ack was dropped (backpressure,
+            // a reconnect). Resend it now rather than after transferTimeout.
+            NodeAddress addr = addressOf(s.peer);
+            for (Batch e : s.inflight.headMap(m.seq()).values()) {
+                if (addr != null && e.sentNanos <= b.sentNanos && e.tries < cfg.transferRetries()) {
+                    e.tries++;
+                    e.sentNanos = now();
+                    batchesResentGap.increment();
+                    ctx.transport().send(addr, Channels.STORE, e.payload.clone());
+                }
+            }
         }
         pump(s);
     }
@@ -1377,11 +1418,23 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 continue;
             }
             Handoff h = handoffs[p];
-            if (h != null && h.modCount == parts[p].modCount() && now - h.createdNanos < stale) {
-                continue; // under way
+            boolean same = h != null && h.modCount == parts[p].modCount() && h.owners == o;
+            if (same && now - h.createdNanos < stale && underWay(h, p, now)) {
+                continue;
             }
-            handoffs[p] = new Handoff(o, parts[p].modCount(), now);
-            for (NodeId x : o) {
+            Handoff next = new Handoff(o, parts[p].modCount(), now);
+            if (same) {
+                // Nothing moved it on (a digest, a reply or the confirming ack was lost or refused):
+                // ask again the owners that have not confirmed, keeping the confirmations so far.
+                handoffsReplanned.increment();
+                System.arraycopy(h.confirmedAt, 0, next.confirmedAt, 0, o.length);
+            }
+            handoffs[p] = next;
+            for (int i = 0; i < o.length; i++) {
+                if (next.confirmedAt[i] == next.modCount) {
+                    continue;
+                }
+                NodeId x = o[i];
                 perOwner.computeIfAbsent(x.toString(), k -> new ArrayList<>()).add(p);
                 ownerIds.put(x.toString(), x);
             }
@@ -1393,6 +1446,27 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             }
         }
         perOwner.forEach((k, ps) -> sendDigest(ownerIds.get(k), false, 0, ps));
+    }
+
+    /**
+     * Whether handoff {@code h} of {@code p} is making progress: its digests went out less than two
+     * handoff intervals ago (the reply or the push it starts is on its way), or a stream to an owner
+     * that has not confirmed is carrying the partition (that stream resends on its own).
+     */
+    private boolean underWay(Handoff h, int p, long now) {
+        if (now - h.createdNanos < 2 * cfg.handoffInterval().toNanos()) {
+            return true;
+        }
+        for (int i = 0; i < h.owners.length; i++) {
+            if (h.confirmedAt[i] == h.modCount) {
+                continue;
+            }
+            PushStream s = streams.get(h.owners[i].name());
+            if (s != null && s.peer.equals(h.owners[i]) && (s.carries(p) || s.hasInflight(p))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void sendDigest(NodeId peer, boolean bidirectional, long purgeBefore, List<Integer> ps) {
@@ -1531,6 +1605,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                     } else {
                         b.tries++;
                         b.sentNanos = now;
+                        batchesResentTimeout.increment();
                         ctx.transport().send(addr, Channels.STORE, b.payload.clone());
                     }
                 }

@@ -180,6 +180,25 @@ class ReplicaNodeTest {
     }
 
     @Test
+    @DisplayName("handoff: lost handoff digests are asked again after two handoff intervals, not after the 4 s stale limit")
+    void handoff_lostDigests_areReplannedPromptly() {
+        TestCluster c = new TestCluster(7, StoreFiguresTest.CONFIG, Sabotage.NONE);
+        c.start("a", "b");
+        StoreFiguresTest.load(c, 20_000);
+        StoreFiguresTest.untilTwoCopies(c, 20_000);
+        // The first handoff digests to the new node vanish (as when the transport drops a connection).
+        long joinedAt = c.nowNanos;
+        c.drop = (from, to, payload) -> to.equals("c") && payload[1] == Messages.DIGEST
+                && c.nowNanos - joinedAt < Duration.ofMillis(900).toNanos();
+        c.join("c");
+        long millis = StoreFiguresTest.untilTwoCopies(c, 20_000);
+        double replanned = c.upNodes().stream().mapToDouble(n -> n.store.meters().get("tandem.store.handoff.replanned")
+                .counter().count()).sum();
+        assertThat(replanned).as("handoffs asked again").isPositive();
+        assertThat(millis).as("virtual ms from the join to two copies on the owners").isLessThan(2_500);
+    }
+
+    @Test
     @DisplayName("putAll writes every entry; typed views go through codecs")
     void putAll_andTyped() {
         TestCluster c = cluster("a", "b", "c");
