@@ -19,8 +19,9 @@ import java.util.Objects;
  * A receiver drops messages addressed to another incarnation of itself (a reply meant for its
  * previous life), merges the sender's HLC into its own (unless it is too far ahead) and takes the
  * sender's wall clock as a sample for its clock guard ({@link ClockGuard}). Entries travel as
- * {@code i64 hlc | i64 tag | bytes record} where the record is the stored
- * {@link Records} form, so a received entry is stored with one copy and no re-encoding.
+ * {@code bytes record} where the record is the stored {@link Records} form, version header
+ * ({@code i64 hlc | i64 tag}) included, so a received entry is stored with one copy and no
+ * re-encoding.
  * Decoding validates every length against the configured limits before allocating and rejects
  * trailing bytes.
  */
@@ -40,7 +41,7 @@ final class Messages {
     /** Limits a decoder enforces; from the store config. */
     record Limits(int maxKeyBytes, int maxValueBytes, int partitions) {
         int maxRecordBytes() {
-            return maxKeyBytes + maxValueBytes + 3;
+            return Records.VERSION_BYTES + maxKeyBytes + maxValueBytes + 3;
         }
     }
 
@@ -50,8 +51,14 @@ final class Messages {
         }
     }
 
-    /** A versioned entry on the wire. */
+    /**
+     * A versioned entry; {@code record} is the stored {@link Records} form, whose header this
+     * constructor stamps with {@code (hlc, tag)} (a no-op for a record already carrying them).
+     */
     record WireEntry(long hlc, long tag, byte[] record) {
+        WireEntry {
+            Records.stamp(record, hlc, tag);
+        }
     }
 
     sealed interface Body permits Write, WriteAck, Read, ReadReply, Digest, DigestReply, Push, PushAck {
@@ -129,8 +136,8 @@ final class Messages {
         return w;
     }
 
-    static void entry(MessageWriter w, long hlc, long tag, byte[] rec) {
-        w.i64(hlc).i64(tag).bytes(rec);
+    static void entry(MessageWriter w, WireEntry e) {
+        w.bytes(e.record()); // the version travels in the record's header
     }
 
     static byte[] encode(Header h, Body body) {
@@ -141,7 +148,7 @@ final class Messages {
             for (int i = 0; i < m.entries().size(); i++) {
                 WireEntry e = m.entries().get(i);
                 w.varLong(m.reqIds()[i]);
-                entry(w, e.hlc(), e.tag(), e.record());
+                entry(w, e);
             }
         } else if (body instanceof WriteAck m) {
             w = header(WRITE_ACK, h, 16 * m.acks().size());
@@ -164,7 +171,7 @@ final class Messages {
             for (ReadAnswer a : m.answers()) {
                 w.varLong(a.reqId()).bool(a.entry() != null);
                 if (a.entry() != null) {
-                    entry(w, a.entry().hlc(), a.entry().tag(), a.entry().record());
+                    entry(w, a.entry());
                 }
             }
         } else if (body instanceof Digest m) {
@@ -183,7 +190,7 @@ final class Messages {
             w = header(PUSH, h, 64);
             w.varLong(m.stream()).varLong(m.seq()).varInt(m.partition()).bool(m.last()).varInt(m.entries().size());
             for (WireEntry e : m.entries()) {
-                entry(w, e.hlc(), e.tag(), e.record());
+                entry(w, e);
             }
         } else if (body instanceof PushAck m) {
             w = header(PUSH_ACK, h, 16);
@@ -327,13 +334,8 @@ final class Messages {
     }
 
     private static WireEntry entry(MessageReader r, Limits limits, String field) {
-        long hlc = r.i64(field + " hlc");
-        if (hlc < 0) {
-            throw new MalformedMessageException(field + ": hlc is negative");
-        }
-        long tag = r.i64(field + " tag");
         byte[] rec = r.bytes(field + " record", limits.maxRecordBytes());
-        Records.validate(rec, Versions.isTombstone(tag), limits.maxKeyBytes(), limits.maxValueBytes(), field);
-        return new WireEntry(hlc, tag, rec);
+        Records.validate(rec, limits.maxKeyBytes(), limits.maxValueBytes(), field);
+        return new WireEntry(Records.hlc(rec), Records.tag(rec), rec);
     }
 }

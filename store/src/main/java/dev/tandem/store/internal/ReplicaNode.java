@@ -560,7 +560,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private static final class PendingWrite {
         final long reqId;
-        final byte[] rec;
+        /** The record; a new copy for every version after the first (a stored record never changes). */
+        byte[] rec;
         final long keyHash;
         final int partition;
         final boolean tombstone;
@@ -661,8 +662,12 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private void version(PendingWrite w) {
+        if (w.hlc != 0) {
+            w.rec = w.rec.clone(); // the previous version's record may be stored here already
+        }
         w.hlc = hlc.next(ctx.clock().wallMillis());
         w.tag = selfTag | (w.tombstone ? Versions.TOMBSTONE : 0);
+        Records.stamp(w.rec, w.hlc, w.tag);
         w.acked.clear();
         w.ownerAcked = false;
     }
@@ -1277,8 +1282,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             long bytes = 0;
             List<WireEntry> batch = new ArrayList<>(Math.min(snap.size() - from, cfg.transferBatchEntries()));
             while (to < snap.size() && to - from < cfg.transferBatchEntries() && bytes < cfg.transferBatchBytes()) {
-                batch.add(new WireEntry(snap.hlcs()[to], snap.tags()[to], snap.recs()[to]));
-                bytes += snap.recs()[to].length + 20;
+                byte[] rec = snap.recs()[to];
+                batch.add(new WireEntry(Records.hlc(rec), Records.tag(rec), rec));
+                bytes += rec.length + 4;
                 to++;
             }
             s.cursor = to;
