@@ -30,7 +30,10 @@ class ClockSkewRegressionTest {
             Arguments.of(1487135986126029500L, "store: kill one of 3"),
             // Found after the guard went in: a write parked for the guard was versioned (by a clock
             // 15 s ahead) after its node's view had shrunk to itself, where it vouched for itself.
-            Arguments.of(-2239043365951799755L, "store: a 3rd node joins 2 holding data"));
+            Arguments.of(-2239043365951799755L, "store: a 3rd node joins 2 holding data"),
+            // And: a node 70 s ahead proposed the anti-entropy tombstone purge threshold from its
+            // clock, so fresh tombstones were purged and a deleted value came back.
+            Arguments.of(-1866209425209162040L, "store: rolling restart of every node (N=4)"));
 
     static Stream<Arguments> seeds() {
         return SEEDS.stream();

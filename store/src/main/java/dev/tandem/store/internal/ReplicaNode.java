@@ -90,7 +90,9 @@ import java.util.concurrent.TimeUnit;
  *       Transfers, handoff and read repair apply whatever they carry: refusing data would only
  *       lose it.</li>
  *   <li>A remote timestamp more than {@code M} ahead of this node's clock is not merged into its
- *       HLC, so one bad clock does not lift the others' versions.</li>
+ *       HLC, so one bad clock does not lift the others' versions. Likewise a tombstone purge
+ *       threshold (below): only a vouching node proposes one, and a receiver ignores one more than
+ *       {@code M} ahead of its own.</li>
  * </ol>
  * What this buys: as long as a majority of the nodes' clocks stay within {@code M} of each other,
  * a write issued more than {@code 3M} plus one message delay after another write <em>completed</em>
@@ -246,6 +248,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private final Counter clockReplicaRefused;
     private final Counter clockHeldAhead;
     private final Counter clockHlcNotMerged;
+    private final Counter clockPurgeRefused;
     private volatile long gaugeKeysOwned;
     private volatile long gaugeKeysBelow;
     private volatile long gaugeKeysInTransit;
@@ -305,6 +308,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 .register(ctx.meters());
         this.clockHlcNotMerged = Counter.builder(refused).tag("node", node).tag("what", "hlc-not-merged")
                 .description("remote timestamps too far ahead, not merged into this node's HLC").register(ctx.meters());
+        this.clockPurgeRefused = Counter.builder(refused).tag("node", node).tag("what", "tombstone-purge")
+                .description("anti-entropy exchanges whose tombstone purge threshold was too far ahead of this"
+                        + " node's clock (no purge)").register(ctx.meters());
         Gauge.builder("tandem.store.keys", this, n -> n.gaugeKeysOwned).tag("node", node).tag("role", "owner")
                 .register(ctx.meters());
         Gauge.builder("tandem.store.keys", this, n -> n.gaugeKeysInTransit).tag("node", node).tag("role", "transit")
@@ -1492,6 +1498,13 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private void onDigest(NodeId sender, NodeAddress from, Digest m) {
         boolean bidi = (m.flags() & Messages.DIGEST_BIDIRECTIONAL) != 0;
+        // The initiator's purge threshold comes from its clock: one far ahead of this node's would
+        // purge fresh tombstones (and let a deleted value come back). Refuse to purge with it.
+        long purgeBefore = m.purgeBeforeHlc();
+        if (clock.tooFarAhead(purgeBefore, ctx.clock().wallMillis() - cfg.tombstoneGrace().toMillis())) {
+            clockPurgeRefused.increment();
+            purgeBefore = 0;
+        }
         int n = m.digests().size();
         int[] ps = new int[n];
         int[] status = new int[n];
@@ -1509,7 +1522,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                     if (idx >= 0) {
                         syncedMask[p] |= 1 << idx;
                     }
-                    purge(p, m.purgeBeforeHlc());
+                    purge(p, purgeBefore);
                 }
             } else {
                 status[i] = Messages.DIGEST_MISMATCH;
@@ -1558,8 +1571,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private void antiEntropy() {
-        long purgeBefore = Math.max(0, ctx.clock().wallMillis() - cfg.tombstoneGrace().toMillis())
-                << Versions.LOGICAL_BITS;
+        // Only a node that vouches for its clock proposes a purge threshold (it is read off that clock).
+        long purgeBefore = !clockVouched() ? 0
+                : Math.max(0, ctx.clock().wallMillis() - cfg.tombstoneGrace().toMillis()) << Versions.LOGICAL_BITS;
         for (Member m : view.liveMembers()) {
             NodeId peer = m.id();
             if (peer.name().compareTo(self.name()) <= 0) {
