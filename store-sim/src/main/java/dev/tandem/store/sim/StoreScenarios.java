@@ -70,8 +70,13 @@ public final class StoreScenarios implements ScenarioProvider {
 
     /** Every store scenario, by name, with the store nodes running {@code sabotage} ({@code ""}: none). */
     static Map<String, Scenario> all(String sabotage) {
-        Workload<StoreWorkload.StoreSimNode> w = StoreWorkload.workload(sabotage);
-        Workload<StoreWorkload.StoreSimNode> calm = StoreWorkload.failureFree(sabotage);
+        return all(sabotage, StoreWorkload.CONFIG);
+    }
+
+    /** As {@link #all(String)} with the store nodes running {@code config} (tests: e.g. a guard turned off). */
+    static Map<String, Scenario> all(String sabotage, StoreConfig config) {
+        Workload<StoreWorkload.StoreSimNode> w = StoreWorkload.workload(sabotage, config);
+        Workload<StoreWorkload.StoreSimNode> calm = StoreWorkload.failureFree(sabotage, config);
         List<Scenario> all = List.of(
                 base(KILL_ONE_OF_3, w, 3).faults(FaultPlans.crash(1)).restartCrashedForLiveness(false)
                         .description("the survivors re-create the lost copies; every acknowledged write survives").build(),
@@ -91,8 +96,11 @@ public final class StoreScenarios implements ScenarioProvider {
                         .description("longer than SWIM's suspicion: n2 is declared dead, its partitions are "
                                 + "re-replicated, it refutes on waking and rejoins; nothing acknowledged is lost")
                         .build(),
-                base(PREFIX + "clocks skewed by up to 500 ms and drifting (N=4)", w, 4).clockSkew(Duration.ofMillis(500))
-                        .faults(FaultPlans.clockDrift(2_000)).build(),
+                base(PREFIX + "clocks skewed by up to 500 ms and drifting (N=4)", StoreWorkload.workload(sabotage,
+                        config.withMaxClockOffset(Duration.ofMillis(1250))), 4)
+                        .clockSkew(Duration.ofMillis(500)).faults(FaultPlans.clockDrift(2_000))
+                        .description("two clocks may be 1 s apart (plus drift), so the store tolerates 1.25 s"
+                                + " (maxClockOffset): writes must keep completing").build(),
                 base(JOIN_ONE_BY_ONE, calm, 5).bootSpread(Duration.ofSeconds(15))
                         .description("every join rebalances make-before-break: never below two copies").build(),
                 base(PREFIX + "a 3rd node joins 2 holding data", calm, 3).faults(joins(Duration.ofSeconds(8), 2))

@@ -82,6 +82,12 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         long ackedTag;
         final List<long[]> acked = new ArrayList<>(); // {seq, hlc, tag, delete}
         final TreeMap<Long, Boolean> unknownAfter = new TreeMap<>();
+        /**
+         * When (virtual nanos) each write in {@link #unknownAfter} completed (failed, or was found
+         * with its coordinator crashed): its coordinator assigns it no version after that.
+         */
+        final TreeMap<Long, Long> unknownEndedNanos = new TreeMap<>();
+        long pendingIssuedNanos;
         /** Acknowledged before two failures within one repair window: DESIGN.md allows losing it. */
         boolean mayBeLost;
         /**
@@ -112,6 +118,8 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
     private long nextSeq = 1;
 
     private final StoreConfig config;
+    /** Message delay allowed for in the clock-skew bound (the simulated network's latency is milliseconds). */
+    static final long MESSAGE_DELAY_SLACK_NANOS = Duration.ofMillis(500).toNanos();
 
     StoreWorkload(Roster roster, String sabotage, boolean failureFree, StoreConfig config) {
         this.failureFree = failureFree;
@@ -131,7 +139,10 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
 
     /** As {@link #workload(String)} with the store nodes running {@code config}. */
     static Workload<StoreSimNode> workload(String sabotage, StoreConfig config) {
-        String settings = config.equals(CONFIG) ? "" : ", operation timeout " + config.operationTimeout().toMillis() + " ms";
+        String settings = (config.operationTimeout().equals(CONFIG.operationTimeout()) ? ""
+                : ", operation timeout " + config.operationTimeout().toMillis() + " ms")
+                + (config.maxClockOffset().equals(CONFIG.maxClockOffset()) ? ""
+                : ", max clock offset " + config.maxClockOffset().toMillis() + " ms");
         return Workload.of((sabotage.isEmpty() ? "store" : "store (sabotage " + sabotage + ")") + settings,
                 "SWIM membership + a store node on every machine; clients write through random nodes",
                 roster -> new StoreWorkload(roster, sabotage, false, config));
@@ -142,9 +153,14 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
      * {@value #MAKE_BEFORE_BREAK} after every step, until a node crashes (swarm runs add crashes).
      */
     static Workload<StoreSimNode> failureFree(String sabotage) {
+        return failureFree(sabotage, CONFIG);
+    }
+
+    /** As {@link #failureFree(String)} with the store nodes running {@code config}. */
+    static Workload<StoreSimNode> failureFree(String sabotage, StoreConfig config) {
         return Workload.of(sabotage.isEmpty() ? "store (no faults)" : "store (no faults, sabotage " + sabotage + ")",
                 "as store, and with no faults rebalancing must never leave an acknowledged write below two copies",
-                roster -> new StoreWorkload(roster, sabotage, true, CONFIG));
+                roster -> new StoreWorkload(roster, sabotage, true, config));
     }
 
     static final String MAKE_BEFORE_BREAK = "without failures, an acknowledged write never has fewer than two copies";
@@ -183,8 +199,15 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
 
     private Duration lastRound = Duration.ZERO;
 
+    private Driver<StoreSimNode> driver;
+
+    private long nowNanos() {
+        return driver == null ? 0 : driver.now().toNanos();
+    }
+
     @Override
     public void drive(Driver<StoreSimNode> driver) {
+        this.driver = driver;
         next(driver, Duration.ofSeconds(2));
         // Nodes may boot late (or all be down at once): restart the client loop if it died.
         for (int sec = 3; sec < 60; sec++) {
@@ -231,12 +254,12 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
             int node = driver.random().nextInt(driver.size());
             Key k = keys[driver.random().nextInt(KEYS)];
             int kind = driver.random().nextInt(10);
-            driver.at(Duration.ofMillis(driver.random().nextInt(20)), node, s -> operate(s, k, kind));
+            driver.at(Duration.ofMillis(driver.random().nextInt(20)), node, s -> operate(s, k, kind, driver.now().toNanos()));
         }
         next(driver, Duration.ofMillis(25));
     }
 
-    private void operate(StoreSimNode s, Key k, int kind) {
+    private void operate(StoreSimNode s, Key k, int kind, long nowNanos) {
         if (kind >= 7) {
             s.store.getAsync(k.bytes);
             return;
@@ -264,6 +287,7 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         }
         k.pendingSeq = seq;
         k.pendingDelete = delete;
+        k.pendingIssuedNanos = nowNanos;
         k.coordinator = s.id;
         (delete ? s.store.deleteAsync(k.bytes) : s.store.putAsync(k.bytes, value(seq)))
                 .whenComplete((v, t) -> settle(k, seq, delete, t == null));
@@ -319,6 +343,7 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         if (!ok) {
             unknownCount++;
             k.unknownAfter.put(seq, delete);
+            k.unknownEndedNanos.put(seq, nowNanos());
             return;
         }
         ackedCount++;
@@ -340,7 +365,13 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
         k.ackedHlc = v[0];
         k.ackedTag = v[1];
         k.acked.add(new long[] {seq, v[0], v[1], delete ? 1 : 0});
-        k.unknownAfter.clear();
+        // The store versions a write above every write that completed more than its clock-skew bound
+        // before it was issued (ReplicaNode, "Clock guard"); a write whose outcome is unknown and
+        // that ended within that bound before this one was issued may still carry a higher version.
+        long bound = 3 * config.maxClockOffset().toNanos() + MESSAGE_DELAY_SLACK_NANOS;
+        k.unknownEndedNanos.entrySet().removeIf(e -> e.getValue() < k.pendingIssuedNanos - bound
+                || config.maxClockOffset().isZero());
+        k.unknownAfter.keySet().retainAll(k.unknownEndedNanos.keySet());
         k.mayBeLost = false;
         int holders = 0;
         for (StoreSimNode n : nodes) {
@@ -550,6 +581,7 @@ final class StoreWorkload implements WorkloadRun<StoreWorkload.StoreSimNode> {
                 }
                 k.inFlight = false; // at convergence a write still pending has an unknown outcome
                 k.unknownAfter.put(k.pendingSeq, k.pendingDelete);
+                k.unknownEndedNanos.put(k.pendingSeq, c.nowNanos());
             }
             TreeSet<String> owners = new TreeSet<>();
             for (NodeId o : SimAccess.owners(ref.store, k.bytes)) {

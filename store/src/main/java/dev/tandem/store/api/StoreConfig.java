@@ -37,18 +37,25 @@ import java.util.Objects;
  *                                {@code OVERLOADED}; default 262144
  * @param maxReversions           how often a write superseded by a newer version is re-versioned
  *                                before failing with {@code CONCURRENT_WRITE}; default 4
+ * @param maxClockOffset          the largest wall-clock offset between nodes the store tolerates
+ *                                (the clock guard, see {@code ReplicaNode}); a node whose clock is
+ *                                further than this from a majority of the live nodes refuses to
+ *                                coordinate writes ({@code CLOCK_SKEW}), and replicas refuse write
+ *                                versions further than this ahead of their clock; 0 turns the guard
+ *                                off; default 500 ms
  */
 public record StoreConfig(int replicas, int partitions, int maxKeyBytes, int maxValueBytes,
                           Duration writeRetry, Duration operationTimeout, Duration tick,
                           Duration antiEntropyInterval, Duration handoffInterval,
                           int transferBatchEntries, int transferBatchBytes, int transferWindow,
                           Duration transferTimeout, int transferRetries, Duration tombstoneGrace,
-                          int minClusterSize, int maxPendingOperations, int maxReversions) {
+                          int minClusterSize, int maxPendingOperations, int maxReversions,
+                          Duration maxClockOffset) {
 
     private static final StoreConfig DEFAULTS = new StoreConfig(2, 1024, 1024, 1024 * 1024,
             Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofSeconds(2),
             Duration.ofMillis(500), 512, 256 * 1024, 4, Duration.ofSeconds(1), 8, Duration.ofSeconds(60),
-            0, 262_144, 4);
+            0, 262_144, 4, Duration.ofMillis(500));
 
     public StoreConfig {
         range("replicas", replicas, 1, 5);
@@ -72,6 +79,10 @@ public record StoreConfig(int replicas, int partitions, int maxKeyBytes, int max
         range("minClusterSize", minClusterSize, 0, 100_000);
         range("maxPendingOperations", maxPendingOperations, 1, 1 << 24);
         range("maxReversions", maxReversions, 0, 100);
+        Objects.requireNonNull(maxClockOffset, "maxClockOffset");
+        if (maxClockOffset.isNegative() || maxClockOffset.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("maxClockOffset must be from 0 (off) to 10 minutes, was " + maxClockOffset);
+        }
     }
 
     public static StoreConfig defaults() {
@@ -94,60 +105,66 @@ public record StoreConfig(int replicas, int partitions, int maxKeyBytes, int max
     public StoreConfig withReplicas(int v) {
         return new StoreConfig(v, partitions, maxKeyBytes, maxValueBytes, writeRetry, operationTimeout, tick,
                 antiEntropyInterval, handoffInterval, transferBatchEntries, transferBatchBytes, transferWindow,
-                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions);
+                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions, maxClockOffset);
     }
 
     public StoreConfig withPartitions(int v) {
         return new StoreConfig(replicas, v, maxKeyBytes, maxValueBytes, writeRetry, operationTimeout, tick,
                 antiEntropyInterval, handoffInterval, transferBatchEntries, transferBatchBytes, transferWindow,
-                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions);
+                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions, maxClockOffset);
     }
 
     public StoreConfig withMaxKeyBytes(int v) {
         return new StoreConfig(replicas, partitions, v, maxValueBytes, writeRetry, operationTimeout, tick,
                 antiEntropyInterval, handoffInterval, transferBatchEntries, transferBatchBytes, transferWindow,
-                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions);
+                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions, maxClockOffset);
     }
 
     public StoreConfig withMaxValueBytes(int v) {
         return new StoreConfig(replicas, partitions, maxKeyBytes, v, writeRetry, operationTimeout, tick,
                 antiEntropyInterval, handoffInterval, transferBatchEntries, transferBatchBytes, transferWindow,
-                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions);
+                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions, maxClockOffset);
     }
 
     public StoreConfig withAntiEntropyInterval(Duration v) {
         return new StoreConfig(replicas, partitions, maxKeyBytes, maxValueBytes, writeRetry, operationTimeout, tick,
                 v, handoffInterval, transferBatchEntries, transferBatchBytes, transferWindow,
-                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions);
+                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions, maxClockOffset);
     }
 
     public StoreConfig withOperationTimeout(Duration v) {
         return new StoreConfig(replicas, partitions, maxKeyBytes, maxValueBytes, writeRetry, v, tick,
                 antiEntropyInterval, handoffInterval, transferBatchEntries, transferBatchBytes, transferWindow,
-                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions);
+                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions, maxClockOffset);
     }
 
     public StoreConfig withTombstoneGrace(Duration v) {
         return new StoreConfig(replicas, partitions, maxKeyBytes, maxValueBytes, writeRetry, operationTimeout, tick,
                 antiEntropyInterval, handoffInterval, transferBatchEntries, transferBatchBytes, transferWindow,
-                transferTimeout, transferRetries, v, minClusterSize, maxPendingOperations, maxReversions);
+                transferTimeout, transferRetries, v, minClusterSize, maxPendingOperations, maxReversions, maxClockOffset);
     }
 
     public StoreConfig withMinClusterSize(int v) {
         return new StoreConfig(replicas, partitions, maxKeyBytes, maxValueBytes, writeRetry, operationTimeout, tick,
                 antiEntropyInterval, handoffInterval, transferBatchEntries, transferBatchBytes, transferWindow,
-                transferTimeout, transferRetries, tombstoneGrace, v, maxPendingOperations, maxReversions);
+                transferTimeout, transferRetries, tombstoneGrace, v, maxPendingOperations, maxReversions, maxClockOffset);
     }
 
     public StoreConfig withTransfer(int batchEntries, int batchBytes, int window) {
         return new StoreConfig(replicas, partitions, maxKeyBytes, maxValueBytes, writeRetry, operationTimeout, tick,
                 antiEntropyInterval, handoffInterval, batchEntries, batchBytes, window,
-                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions);
+                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions, maxClockOffset);
     }
 
     public StoreConfig withMaxPendingOperations(int v) {
         return new StoreConfig(replicas, partitions, maxKeyBytes, maxValueBytes, writeRetry, operationTimeout, tick,
                 antiEntropyInterval, handoffInterval, transferBatchEntries, transferBatchBytes, transferWindow,
-                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, v, maxReversions);
+                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, v, maxReversions, maxClockOffset);
+    }
+
+    public StoreConfig withMaxClockOffset(Duration v) {
+        return new StoreConfig(replicas, partitions, maxKeyBytes, maxValueBytes, writeRetry, operationTimeout, tick,
+                antiEntropyInterval, handoffInterval, transferBatchEntries, transferBatchBytes, transferWindow,
+                transferTimeout, transferRetries, tombstoneGrace, minClusterSize, maxPendingOperations, maxReversions, v);
     }
 }

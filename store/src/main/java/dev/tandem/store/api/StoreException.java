@@ -23,7 +23,14 @@ public final class StoreException extends RuntimeException {
         /** Newer concurrent writes kept superseding this write's version. */
         CONCURRENT_WRITE,
         /** The store node was closed. */
-        CLOSED
+        CLOSED,
+        /**
+         * The clock guard refused the write: this node's wall clock is not within
+         * {@code StoreConfig.maxClockOffset} of a majority of the live nodes, a replica found the
+         * write's version too far ahead of its own clock, or the key holds a version too far ahead
+         * (written by a node whose clock was ahead). Retry later or fix the clocks (NTP).
+         */
+        CLOCK_SKEW
     }
 
     private final Reason reason;

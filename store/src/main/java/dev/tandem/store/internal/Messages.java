@@ -12,19 +12,21 @@ import java.util.Objects;
  * types and a stateless encoder/decoder. Every message starts with the same header:
  *
  * <pre>
- *   u8 format version (1) | u8 type | string sender name | varint sender incarnation
- *   | varint receiver incarnation | i64 sender HLC | body
+ *   u8 format version (2) | u8 type | string sender name | varint sender incarnation
+ *   | varint receiver incarnation | i64 sender HLC | i64 sender wall-clock millis | body
  * </pre>
  *
  * A receiver drops messages addressed to another incarnation of itself (a reply meant for its
- * previous life) and merges the sender's HLC into its own. Entries travel as
- * {@code i64 hlc | i64 tag | bytes record} where the record is the stored
- * {@link Records} form, so a received entry is stored with one copy and no re-encoding.
+ * previous life), merges the sender's HLC into its own (unless it is too far ahead) and takes the
+ * sender's wall clock as a sample for its clock guard ({@link ClockGuard}). Entries travel as
+ * {@code bytes record} where the record is the stored {@link Records} form, version header
+ * ({@code i64 hlc | i64 tag}) included, so a received entry is stored with one copy and no
+ * re-encoding.
  * Decoding validates every length against the configured limits before allocating and rejects
  * trailing bytes.
  */
 final class Messages {
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     static final int WRITE = 1;
     static final int WRITE_ACK = 2;
     static final int READ = 3;
@@ -39,18 +41,24 @@ final class Messages {
     /** Limits a decoder enforces; from the store config. */
     record Limits(int maxKeyBytes, int maxValueBytes, int partitions) {
         int maxRecordBytes() {
-            return maxKeyBytes + maxValueBytes + 3;
+            return Records.VERSION_BYTES + maxKeyBytes + maxValueBytes + 3;
         }
     }
 
-    record Header(String from, long fromIncarnation, long toIncarnation, long hlc) {
+    record Header(String from, long fromIncarnation, long toIncarnation, long hlc, long wallMillis) {
         Header {
             Objects.requireNonNull(from, "from");
         }
     }
 
-    /** A versioned entry on the wire. */
+    /**
+     * A versioned entry; {@code record} is the stored {@link Records} form, whose header this
+     * constructor stamps with {@code (hlc, tag)} (a no-op for a record already carrying them).
+     */
     record WireEntry(long hlc, long tag, byte[] record) {
+        WireEntry {
+            Records.stamp(record, hlc, tag);
+        }
     }
 
     sealed interface Body permits Write, WriteAck, Read, ReadReply, Digest, DigestReply, Push, PushAck {
@@ -66,6 +74,8 @@ final class Messages {
     static final int ACK_APPLIED = 0;
     static final int ACK_SUPERSEDED = 1;
     static final int ACK_REJECTED = 2;
+    /** The replica's clock guard refused the version: it is too far ahead of the replica's clock. */
+    static final int ACK_CLOCK_AHEAD = 3;
 
     /** One answer per write: for version {@code hlc} of request {@code reqId}; if superseded, the newer version held. */
     record Ack(long reqId, long hlc, int status, long heldHlc, long heldTag) {
@@ -121,12 +131,13 @@ final class Messages {
 
     static MessageWriter header(int type, Header h, int sizeHint) {
         MessageWriter w = new MessageWriter(sizeHint + 48);
-        w.u8(FORMAT).u8(type).string(h.from()).varLong(h.fromIncarnation()).varLong(h.toIncarnation()).i64(h.hlc());
+        w.u8(FORMAT).u8(type).string(h.from()).varLong(h.fromIncarnation()).varLong(h.toIncarnation()).i64(h.hlc())
+                .i64(h.wallMillis());
         return w;
     }
 
-    static void entry(MessageWriter w, long hlc, long tag, byte[] rec) {
-        w.i64(hlc).i64(tag).bytes(rec);
+    static void entry(MessageWriter w, WireEntry e) {
+        w.bytes(e.record()); // the version travels in the record's header
     }
 
     static byte[] encode(Header h, Body body) {
@@ -137,7 +148,7 @@ final class Messages {
             for (int i = 0; i < m.entries().size(); i++) {
                 WireEntry e = m.entries().get(i);
                 w.varLong(m.reqIds()[i]);
-                entry(w, e.hlc(), e.tag(), e.record());
+                entry(w, e);
             }
         } else if (body instanceof WriteAck m) {
             w = header(WRITE_ACK, h, 16 * m.acks().size());
@@ -160,7 +171,7 @@ final class Messages {
             for (ReadAnswer a : m.answers()) {
                 w.varLong(a.reqId()).bool(a.entry() != null);
                 if (a.entry() != null) {
-                    entry(w, a.entry().hlc(), a.entry().tag(), a.entry().record());
+                    entry(w, a.entry());
                 }
             }
         } else if (body instanceof Digest m) {
@@ -179,7 +190,7 @@ final class Messages {
             w = header(PUSH, h, 64);
             w.varLong(m.stream()).varLong(m.seq()).varInt(m.partition()).bool(m.last()).varInt(m.entries().size());
             for (WireEntry e : m.entries()) {
-                entry(w, e.hlc(), e.tag(), e.record());
+                entry(w, e);
             }
         } else if (body instanceof PushAck m) {
             w = header(PUSH_ACK, h, 16);
@@ -215,7 +226,8 @@ final class Messages {
         long fromInc = nonNegative(r.varLong("sender incarnation"), "sender incarnation");
         long toInc = nonNegative(r.varLong("receiver incarnation"), "receiver incarnation");
         long hlc = r.i64("hlc");
-        Header h = new Header(from, fromInc, toInc, hlc);
+        long wall = r.i64("wall millis");
+        Header h = new Header(from, fromInc, toInc, hlc, wall);
         Body body = switch (type) {
             case WRITE -> {
                 int n = r.varInt("write count", Math.min(MAX_ITEMS, r.remaining()));
@@ -234,7 +246,7 @@ final class Messages {
                     long id = r.varLong("request id");
                     long ackHlc = r.i64("acked hlc");
                     int status = r.u8("ack status");
-                    if (status > ACK_REJECTED) {
+                    if (status > ACK_CLOCK_AHEAD) {
                         throw new MalformedMessageException("ack status " + status + " is unknown");
                     }
                     long hh = 0;
@@ -322,13 +334,8 @@ final class Messages {
     }
 
     private static WireEntry entry(MessageReader r, Limits limits, String field) {
-        long hlc = r.i64(field + " hlc");
-        if (hlc < 0) {
-            throw new MalformedMessageException(field + ": hlc is negative");
-        }
-        long tag = r.i64(field + " tag");
         byte[] rec = r.bytes(field + " record", limits.maxRecordBytes());
-        Records.validate(rec, Versions.isTombstone(tag), limits.maxKeyBytes(), limits.maxValueBytes(), field);
-        return new WireEntry(hlc, tag, rec);
+        Records.validate(rec, limits.maxKeyBytes(), limits.maxValueBytes(), field);
+        return new WireEntry(Records.hlc(rec), Records.tag(rec), rec);
     }
 }

@@ -5,10 +5,11 @@ import java.util.Arrays;
 
 /**
  * The entries of one partition on one node: an open-addressing hash table with linear probing
- * over three parallel arrays — the entry's {@link Records record} (key and value in one
- * {@code byte[]}), its HLC and its writer tag (top bit = tombstone). No per-entry object beyond
- * the record, so a small entry (8-byte key, 8-byte value) costs its 40-byte record plus
- * 20 bytes of slots at full load, about 27 at the 0.75 load limit: ≈ 67 bytes per copy.
+ * over one array of {@link Records records} — version (HLC and writer tag, top bit = tombstone),
+ * key and value in one {@code byte[]}. No per-entry object beyond the record and no parallel
+ * version arrays, so a small entry (8-byte key, 8-byte value) costs its 56-byte record plus one
+ * 4-byte slot (compressed references) per 0.375-0.75 of load: 61-67 bytes per copy. (With the
+ * version in two parallel {@code long[]}s, as before, every slot cost 20 bytes: 67-93.)
  *
  * <p>Alongside the entries it keeps, incrementally, what the protocol compares and counts:
  * an order-independent XOR digest of (key hash, version) over all entries including tombstones,
@@ -27,8 +28,6 @@ final class PartitionTable {
     private static final int MIN_CAPACITY = 8;
 
     private byte[][] recs = new byte[MIN_CAPACITY][];
-    private long[] hlcs = new long[MIN_CAPACITY];
-    private long[] tags = new long[MIN_CAPACITY];
     private int size;
     private int tombstones;
     private long digest;
@@ -104,15 +103,17 @@ final class PartitionTable {
     }
 
     long hlcAt(int slot) {
-        return hlcs[slot];
+        return Records.hlc(recs[slot]);
     }
 
     long tagAt(int slot) {
-        return tags[slot];
+        return Records.tag(recs[slot]);
     }
 
     /**
      * Applies a versioned record if its version is newer than the one held (last-writer-wins).
+     * {@code rec}'s header is stamped with {@code (hlc, tag)} (a no-op when it carries them
+     * already); once stored the record must not change.
      *
      * @return {@link #APPLIED}, {@link #UNCHANGED} (the same version is held: an idempotent replay)
      *         or {@link #SUPERSEDED} (a newer version is held; {@link #find} then gives its slot)
@@ -120,19 +121,21 @@ final class PartitionTable {
     int apply(byte[] rec, long keyHash, long hlc, long tag) {
         int i = findRecord(rec, keyHash);
         if (i >= 0) {
-            int c = Versions.compare(hlc, tag, hlcs[i], tags[i]);
+            byte[] held = recs[i];
+            long heldHlc = Records.hlc(held);
+            long heldTag = Records.tag(held);
+            int c = Versions.compare(hlc, tag, heldHlc, heldTag);
             if (c == 0) {
                 return UNCHANGED;
             }
             if (c < 0) {
                 return SUPERSEDED;
             }
-            digest ^= entryDigest(keyHash, hlcs[i], tags[i]) ^ entryDigest(keyHash, hlc, tag);
-            tombstones += (Versions.isTombstone(tag) ? 1 : 0) - (Versions.isTombstone(tags[i]) ? 1 : 0);
-            bytes += rec.length - recs[i].length;
+            Records.stamp(rec, hlc, tag);
+            digest ^= entryDigest(keyHash, heldHlc, heldTag) ^ entryDigest(keyHash, hlc, tag);
+            tombstones += (Versions.isTombstone(tag) ? 1 : 0) - (Versions.isTombstone(heldTag) ? 1 : 0);
+            bytes += rec.length - held.length;
             recs[i] = rec;
-            hlcs[i] = hlc;
-            tags[i] = tag;
             modCount++;
             return APPLIED;
         }
@@ -141,9 +144,7 @@ final class PartitionTable {
             i = findRecord(rec, keyHash);
         }
         int slot = -i - 1;
-        recs[slot] = rec;
-        hlcs[slot] = hlc;
-        tags[slot] = tag;
+        recs[slot] = Records.stamp(rec, hlc, tag);
         size++;
         bytes += rec.length;
         if (Versions.isTombstone(tag)) {
@@ -157,13 +158,11 @@ final class PartitionTable {
     /** Sabotage only: overwrites whatever version is held (last arrival wins). */
     int applyIgnoringVersions(byte[] rec, long keyHash, long hlc, long tag) {
         int i = findRecord(rec, keyHash);
-        if (i >= 0 && (hlcs[i] != hlc || tags[i] != tag)) {
-            digest ^= entryDigest(keyHash, hlcs[i], tags[i]) ^ entryDigest(keyHash, hlc, tag);
-            tombstones += (Versions.isTombstone(tag) ? 1 : 0) - (Versions.isTombstone(tags[i]) ? 1 : 0);
+        if (i >= 0 && (hlcAt(i) != hlc || tagAt(i) != tag)) {
+            digest ^= entryDigest(keyHash, hlcAt(i), tagAt(i)) ^ entryDigest(keyHash, hlc, tag);
+            tombstones += (Versions.isTombstone(tag) ? 1 : 0) - (Versions.isTombstone(tagAt(i)) ? 1 : 0);
             bytes += rec.length - recs[i].length;
-            recs[i] = rec;
-            hlcs[i] = hlc;
-            tags[i] = tag;
+            recs[i] = Records.stamp(rec, hlc, tag);
             modCount++;
             return APPLIED;
         }
@@ -172,11 +171,7 @@ final class PartitionTable {
 
     private void resize(int capacity) {
         byte[][] oldRecs = recs;
-        long[] oldHlcs = hlcs;
-        long[] oldTags = tags;
         recs = new byte[capacity][];
-        hlcs = new long[capacity];
-        tags = new long[capacity];
         int mask = capacity - 1;
         for (int j = 0; j < oldRecs.length; j++) {
             byte[] r = oldRecs[j];
@@ -186,8 +181,6 @@ final class PartitionTable {
                     i = (i + 1) & mask;
                 }
                 recs[i] = r;
-                hlcs[i] = oldHlcs[j];
-                tags[i] = oldTags[j];
             }
         }
     }
@@ -199,7 +192,7 @@ final class PartitionTable {
     int purgeTombstonesBefore(long hlcBefore) {
         int n = 0;
         for (int i = 0; i < recs.length; i++) {
-            if (recs[i] != null && Versions.isTombstone(tags[i]) && hlcs[i] < hlcBefore) {
+            if (recs[i] != null && Versions.isTombstone(tagAt(i)) && hlcAt(i) < hlcBefore) {
                 n++;
             }
         }
@@ -207,16 +200,12 @@ final class PartitionTable {
             return 0;
         }
         byte[][] oldRecs = recs;
-        long[] oldHlcs = hlcs;
-        long[] oldTags = tags;
         int keep = size - n;
         int cap = MIN_CAPACITY;
         while (keep * 4L > cap * 3L) {
             cap *= 2;
         }
         recs = new byte[cap][];
-        hlcs = new long[cap];
-        tags = new long[cap];
         size = 0;
         tombstones = 0;
         digest = 0;
@@ -224,8 +213,8 @@ final class PartitionTable {
         int mod = modCount;
         for (int j = 0; j < oldRecs.length; j++) {
             byte[] r = oldRecs[j];
-            if (r != null && !(Versions.isTombstone(oldTags[j]) && oldHlcs[j] < hlcBefore)) {
-                apply(r, Records.keyHash(r), oldHlcs[j], oldTags[j]);
+            if (r != null && !(Versions.isTombstone(Records.tag(r)) && Records.hlc(r) < hlcBefore)) {
+                apply(r, Records.keyHash(r), Records.hlc(r), Records.tag(r));
             }
         }
         modCount = mod + 1;
@@ -235,8 +224,6 @@ final class PartitionTable {
     /** Drops every entry (after a confirmed handoff). */
     void clear() {
         recs = new byte[MIN_CAPACITY][];
-        hlcs = new long[MIN_CAPACITY];
-        tags = new long[MIN_CAPACITY];
         size = 0;
         tombstones = 0;
         digest = 0;
@@ -245,26 +232,21 @@ final class PartitionTable {
     }
 
     /**
-     * A consistent copy of the entries for streaming: three compact arrays (one allocation each,
-     * no per-entry objects), valid however the table changes afterwards.
+     * A consistent copy of the entries for streaming: one array of the (immutable) records, no
+     * per-entry objects, valid however the table changes afterwards.
      */
     Snapshot snapshot() {
         byte[][] r = new byte[size][];
-        long[] h = new long[size];
-        long[] t = new long[size];
         int n = 0;
         for (int i = 0; i < recs.length; i++) {
             if (recs[i] != null) {
-                r[n] = recs[i];
-                h[n] = hlcs[i];
-                t[n] = tags[i];
-                n++;
+                r[n++] = recs[i];
             }
         }
-        return new Snapshot(r, h, t, modCount);
+        return new Snapshot(r, modCount);
     }
 
-    record Snapshot(byte[][] recs, long[] hlcs, long[] tags, int modCount) {
+    record Snapshot(byte[][] recs, int modCount) {
         int size() {
             return recs.length;
         }

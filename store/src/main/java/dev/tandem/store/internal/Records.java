@@ -2,22 +2,50 @@ package dev.tandem.store.internal;
 
 import dev.tandem.cluster.KeyHash;
 import dev.tandem.cluster.codec.MalformedMessageException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * One stored entry's bytes in a single array: {@code [key length, LEB128 varint][key][value]}.
- * One allocation per entry and no wrapper object is what keeps a small entry near 70 heap bytes
- * (see {@code PartitionTable}). Tombstones store no value.
+ * One stored entry in a single array, version included:
+ * {@code [i64 hlc][i64 tag][key length, LEB128 varint][key][value]} (big-endian, as on the wire).
+ * One allocation per entry and no wrapper object or parallel version arrays is what keeps a small
+ * entry near 65 heap bytes per copy (see {@code PartitionTable}). Tombstones store no value.
+ *
+ * <p>A record is created unversioned by {@link #of} and {@link #stamp stamped} with its version
+ * before it is stored or sent; once stored it is never changed (a new version is a new record).
  */
 final class Records {
+    /** Bytes of the version header in front of the key length. */
+    static final int VERSION_BYTES = 16;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private Records() {
+    }
+
+    /** The record's HLC. */
+    static long hlc(byte[] rec) {
+        return (long) LONGS.get(rec, 0);
+    }
+
+    /** The record's writer tag (top bit: tombstone). */
+    static long tag(byte[] rec) {
+        return (long) LONGS.get(rec, 8);
+    }
+
+    /** Writes the version into {@code rec}'s header; returns {@code rec}. */
+    static byte[] stamp(byte[] rec, long hlc, long tag) {
+        LONGS.set(rec, 0, hlc);
+        LONGS.set(rec, 8, tag);
+        return rec;
     }
 
     static byte[] of(byte[] key, byte[] value) {
         int kl = key.length;
         int hdr = varLen(kl);
-        byte[] rec = new byte[hdr + kl + (value == null ? 0 : value.length)];
-        int p = 0;
+        byte[] rec = new byte[VERSION_BYTES + hdr + kl + (value == null ? 0 : value.length)];
+        int p = VERSION_BYTES;
         int v = kl;
         while ((v & ~0x7F) != 0) {
             rec[p++] = (byte) ((v & 0x7F) | 0x80);
@@ -43,7 +71,7 @@ final class Records {
     static int keyLength(byte[] rec) {
         int v = 0;
         for (int i = 0, shift = 0; i < 5; i++, shift += 7) {
-            int b = rec[i];
+            int b = rec[VERSION_BYTES + i];
             v |= (b & 0x7F) << shift;
             if (b >= 0) {
                 return v;
@@ -53,12 +81,12 @@ final class Records {
     }
 
     static int keyOffset(byte[] rec) {
-        return varLen(keyLength(rec));
+        return VERSION_BYTES + varLen(keyLength(rec));
     }
 
     static int valueOffset(byte[] rec) {
         int kl = keyLength(rec);
-        return varLen(kl) + kl;
+        return VERSION_BYTES + varLen(kl) + kl;
     }
 
     static int valueLength(byte[] rec) {
@@ -83,7 +111,7 @@ final class Records {
         if (kl != key.length) {
             return false;
         }
-        int off = varLen(kl);
+        int off = VERSION_BYTES + varLen(kl);
         return Arrays.equals(rec, off, off + kl, key, 0, kl);
     }
 
@@ -92,19 +120,28 @@ final class Records {
         if (ka != keyLength(b)) {
             return false;
         }
-        int off = varLen(ka);
+        int off = VERSION_BYTES + varLen(ka);
         return Arrays.equals(a, off, off + ka, b, off, off + ka);
     }
 
     /**
-     * Checks a record that arrived from the network: a well-formed key length within
-     * {@code maxKey}, a value within {@code maxValue}, and no value on a tombstone.
+     * Checks a record that arrived from the network: a version header with a non-negative HLC, a
+     * well-formed key length within {@code maxKey}, a value within {@code maxValue}, and no value
+     * on a tombstone.
      */
-    static void validate(byte[] rec, boolean tombstone, int maxKey, int maxValue, String field) {
+    static void validate(byte[] rec, int maxKey, int maxValue, String field) {
+        if (rec.length < VERSION_BYTES + 1) {
+            throw new MalformedMessageException(field + ": record of " + rec.length + " bytes is shorter than its"
+                    + " version header and key length");
+        }
+        if (hlc(rec) < 0) {
+            throw new MalformedMessageException(field + ": hlc is negative");
+        }
+        boolean tombstone = Versions.isTombstone(tag(rec));
         int kl = 0;
-        int i = 0;
+        int i = VERSION_BYTES;
         for (int shift = 0; ; shift += 7) {
-            if (i >= rec.length || i >= 3) {
+            if (i >= rec.length || i >= VERSION_BYTES + 3) {
                 throw new MalformedMessageException(field + ": record key length is truncated or too long");
             }
             int b = rec[i++];
@@ -113,7 +150,7 @@ final class Records {
                 break;
             }
         }
-        if (i != varLen(kl)) {
+        if (i != VERSION_BYTES + varLen(kl)) {
             throw new MalformedMessageException(field + ": record key length is not minimally encoded");
         }
         if (kl > maxKey || kl > rec.length - i) {

@@ -71,6 +71,40 @@ import java.util.concurrent.TimeUnit;
  * version already held is a no-op, so every message may be replayed or duplicated safely. Deletes
  * are writes of a tombstone (the tag's top bit).
  *
+ * <h2>Clock guard (max clock offset)</h2>
+ * HLC versions order writes by their writers' wall clocks, so a node whose clock runs far ahead
+ * would stamp versions that beat every write made elsewhere until real time catches up — including
+ * writes acknowledged after one of its writes failed. Hence a bound {@code M = maxClockOffset}
+ * (default 500 ms, as in CockroachDB; 0 turns the guard off) and three rules ({@link ClockGuard}):
+ * <ol>
+ *   <li>Every message carries its sender's wall clock; each node keeps, per peer, the least
+ *       delayed sample of the last seconds (delay only makes a peer look behind). A node assigns
+ *       write versions only while it <em>vouches</em> for its clock: it is within {@code M} of a
+ *       strict majority of the live nodes of its view (itself included; a peer not heard from
+ *       lately counts against, and is probed with an empty digest). Until then a write waits
+ *       unversioned and fails with {@code CLOCK_SKEW} at {@code operationTimeout} — nothing was
+ *       written. With two nodes whose clocks disagree, neither writes.</li>
+ *   <li>A vouching replica refuses ({@code CLOCK_SKEW} at the coordinator, counted) a write whose
+ *       version is more than {@code M} ahead of its own clock; a coordinator refuses to re-version
+ *       above a held version that far ahead (the key becomes writable again when clocks pass it).
+ *       Transfers, handoff and read repair apply whatever they carry: refusing data would only
+ *       lose it.</li>
+ *   <li>A remote timestamp more than {@code M} ahead of this node's clock is not merged into its
+ *       HLC, so one bad clock does not lift the others' versions. Likewise a tombstone purge
+ *       threshold (below): only a vouching node proposes one, and a receiver ignores one more than
+ *       {@code M} ahead of its own.</li>
+ * </ol>
+ * What this buys: as long as a majority of the nodes' clocks stay within {@code M} of each other,
+ * a write issued more than {@code 3M} plus one message delay after another write <em>completed</em>
+ * (failed or timed out included: a coordinator assigns a write no version after its future
+ * completed) carries a higher version. The two coordinators each agreed with a majority, and the
+ * majorities share a node {@code X}: the first version is at most {@code X}'s clock + {@code 2M}
+ * (its coordinator's clock + its HLC's lead), the second at least {@code X}'s clock - {@code M} -
+ * delay. So a write whose outcome is unknown cannot overwrite a write issued 1.5 s (+ delay, at
+ * the default) after it failed; writes closer together than that are ordered by the clocks,
+ * within {@code M}. The price: a node whose
+ * clock is off refuses writes ({@code tandem.store.clock.refused} counts every refusal by kind).
+ *
  * <h2>Write path</h2>
  * The coordinator (the node the client called) assigns a version and sends the write to the
  * {@code R} owners — applying it locally without a message if it is one, so a coordinator that owns
@@ -106,7 +140,11 @@ import java.util.concurrent.TimeUnit;
  * it acknowledged the last batch of the push — and only if that owner considers <em>itself</em> an
  * owner of the partition (a non-owner's confirmation is refused, which rules out two non-owners
  * confirming to each other and both dropping). When every owner confirmed a copy taken at the
- * partition's current modification count, the node drops the partition. A late write that reaches
+ * partition's current modification count, the node drops the partition. A handoff with nothing in
+ * progress for {@code 2 handoffInterval} — no stream carrying the partition to an owner that has not
+ * confirmed (its digest, the reply or the confirming ack was lost, or the owner did not yet see
+ * itself as one) — is asked again of the owners that have not confirmed
+ * ({@code tandem.store.handoff.replanned}). A late write that reaches
  * a non-owner is simply accepted and held: it bumps the modification count, so the partition is
  * handed off again before it is dropped. Handoff state is reset on every view change, so a
  * transfer interrupted by another change restarts against the new owners; pushes already under
@@ -119,7 +157,9 @@ import java.util.concurrent.TimeUnit;
  * streams the partition to each new owner. Streams are per peer: a queue of partitions, each sent
  * from a snapshot in batches of {@code transferBatchEntries}/{@code transferBatchBytes} with at
  * most {@code transferWindow} batches unacknowledged, only while the transport reports the peer
- * writable; a batch unacknowledged for {@code transferTimeout} is resent, and after
+ * writable; a batch unacknowledged for {@code transferTimeout} — or at once when a later batch to
+ * the same peer is acknowledged first (one connection delivers in order, so it was dropped) — is
+ * resent ({@code tandem.store.transfer.resent}), and after
  * {@code transferRetries} resends the stream is abandoned (handoff and anti-entropy re-plan it).
  * Reads and writes are served throughout: nothing blocks on a transfer.
  *
@@ -148,7 +188,8 @@ import java.util.concurrent.TimeUnit;
  * lost: for every key written on both sides during the split, every write but the one with the
  * highest {@code (hlc, tag)} — acknowledged or not, deletes included — is silently overwritten.
  * HLCs carry wall-clock milliseconds, so the "winner" is roughly the later write by the writers'
- * clocks (clock skew can make the earlier one win). Keys written on one side only are kept.
+ * clocks (clock skew within {@code maxClockOffset} can make the earlier one win). Keys written on one
+ * side only are kept.
  *
  * <p>Not thread-safe by design: everything but the public API methods runs on the node's thread.
  */
@@ -160,6 +201,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private final NodeId self;
     private final long selfTag;
     private final Versions.Hlc hlc = new Versions.Hlc();
+    private final ClockGuard clock;
+    /** Writes waiting, unversioned, for this node to vouch for its clock. */
+    private int parkedWrites;
+    private final Map<String, Long> lastProbeNanos = new HashMap<>();
     private final Messages.Limits limits;
     private final int partitionBits;
     private final int replicas;
@@ -181,6 +226,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private final TreeMap<String, PushStream> streams = new TreeMap<>();
     private final TreeMap<String, Out> outbox = new TreeMap<>();
 
+    /** How long one clock sample counts (estimates age out within two of these). */
+    private static final long CLOCK_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private long lastAntiEntropyNanos;
     private long lastHandoffNanos;
     private Cancellable tickTimer;
@@ -191,7 +239,16 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private final Timer getTimer;
     private final Counter keysMoved;
     private final Counter bytesMoved;
+    private final Counter batchesResentTimeout;
+    private final Counter batchesResentGap;
+    private final Counter handoffsReplanned;
     private final Counter malformed;
+    private final Counter clockNotVouched;
+    private final Counter clockVersionAhead;
+    private final Counter clockReplicaRefused;
+    private final Counter clockHeldAhead;
+    private final Counter clockHlcNotMerged;
+    private final Counter clockPurgeRefused;
     private volatile long gaugeKeysOwned;
     private volatile long gaugeKeysBelow;
     private volatile long gaugeKeysInTransit;
@@ -222,11 +279,38 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         this.putTimer = Timer.builder("tandem.store.put").description("put latency until R copies acknowledged")
                 .tag("node", node).register(ctx.meters());
         this.getTimer = Timer.builder("tandem.store.get").tag("node", node).register(ctx.meters());
+        this.batchesResentTimeout = Counter.builder("tandem.store.transfer.resent").tag("node", node)
+                .tag("cause", "timeout").description("transfer batches resent after transferTimeout without an ack")
+                .register(ctx.meters());
+        this.batchesResentGap = Counter.builder("tandem.store.transfer.resent").tag("node", node).tag("cause", "gap")
+                .description("transfer batches resent because a later batch to the same peer was acknowledged first")
+                .register(ctx.meters());
+        this.handoffsReplanned = Counter.builder("tandem.store.handoff.replanned").tag("node", node)
+                .description("partition handoffs re-sent because nothing was in progress (a digest, reply or"
+                        + " confirmation lost or refused)").register(ctx.meters());
         this.keysMoved = Counter.builder("tandem.store.moved.keys").description("entries streamed to other nodes")
                 .tag("node", node).register(ctx.meters());
         this.bytesMoved = Counter.builder("tandem.store.moved.bytes").tag("node", node).register(ctx.meters());
         this.malformed = Counter.builder("tandem.store.malformed").description("undecodable messages dropped")
                 .tag("node", node).register(ctx.meters());
+        this.clock = new ClockGuard(cfg.maxClockOffset().toMillis(), CLOCK_WINDOW_NANOS);
+        String refused = "tandem.store.clock.refused";
+        this.clockNotVouched = Counter.builder(refused).tag("node", node).tag("what", "write-clock-not-vouched")
+                .description("writes this node refused to coordinate: its clock is not within maxClockOffset"
+                        + " of a majority of the live nodes").register(ctx.meters());
+        this.clockVersionAhead = Counter.builder(refused).tag("node", node).tag("what", "replica-version-ahead")
+                .description("writes refused as a replica: version too far ahead of this node's clock")
+                .register(ctx.meters());
+        this.clockReplicaRefused = Counter.builder(refused).tag("node", node).tag("what", "write-refused-by-replica")
+                .description("writes failed because a replica found their version too far ahead").register(ctx.meters());
+        this.clockHeldAhead = Counter.builder(refused).tag("node", node).tag("what", "write-held-version-ahead")
+                .description("writes failed because the key holds a version too far ahead of this node's clock")
+                .register(ctx.meters());
+        this.clockHlcNotMerged = Counter.builder(refused).tag("node", node).tag("what", "hlc-not-merged")
+                .description("remote timestamps too far ahead, not merged into this node's HLC").register(ctx.meters());
+        this.clockPurgeRefused = Counter.builder(refused).tag("node", node).tag("what", "tombstone-purge")
+                .description("anti-entropy exchanges whose tombstone purge threshold was too far ahead of this"
+                        + " node's clock (no purge)").register(ctx.meters());
         Gauge.builder("tandem.store.keys", this, n -> n.gaugeKeysOwned).tag("node", node).tag("role", "owner")
                 .register(ctx.meters());
         Gauge.builder("tandem.store.keys", this, n -> n.gaugeKeysInTransit).tag("node", node).tag("role", "transit")
@@ -395,6 +479,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         NodeId[][] oldOwners = owners;
         view = current;
+        clock.invalidate();
         liveCount = current.liveMembers().size();
         PlacementTable table = placement.assign(PlacementNode.liveNodes(current));
         NodeId[][] next = new NodeId[parts.length][];
@@ -443,7 +528,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         // Acks gathered under the old view do not count: handoff may since have moved those copies
         // (and a node that was an owner in a minority view is no witness for the owners of this one).
         for (PendingWrite w : new ArrayList<>(writes.values())) {
-            if (writes.containsKey(w.reqId)) {
+            if (writes.containsKey(w.reqId) && w.hlc != 0) {
                 w.acked.clear();
                 w.ownerAcked = false;
                 dispatchWrite(w, owners[w.partition]);
@@ -482,7 +567,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private static final class PendingWrite {
         final long reqId;
-        final byte[] rec;
+        /** The record; a new copy for every version after the first (a stored record never changes). */
+        byte[] rec;
         final long keyHash;
         final int partition;
         final boolean tombstone;
@@ -517,14 +603,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             f.completeExceptionally(new StoreException(Reason.CLOSED, "store node " + self + " is closed"));
             return;
         }
-        if (writesRefused()) {
-            f.completeExceptionally(new StoreException(Reason.MINORITY, "write refused: " + self + " sees "
-                    + liveCount + " live nodes, fewer than minClusterSize " + cfg.minClusterSize()));
-            return;
-        }
-        if (liveCount < replicas) {
-            f.completeExceptionally(new StoreException(Reason.TOO_FEW_NODES, "write needs " + replicas
-                    + " live nodes, the view of " + self + " has " + liveCount));
+        StoreException refused = viewRefusesWrites();
+        if (refused != null) {
+            f.completeExceptionally(refused);
             return;
         }
         if (writes.size() + reads.size() >= cfg.maxPendingOperations()) {
@@ -536,14 +617,64 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         long now = now();
         PendingWrite w = new PendingWrite(nextReqId++, rec, kh, partitionOf(kh), tombstone, f, now,
                 now + cfg.operationTimeout().toNanos());
-        version(w);
         writes.put(w.reqId, w);
+        if (!clockVouched()) {
+            parkedWrites++; // unversioned until this node can vouch for its clock (unpark), or times out
+            probeClocks(now);
+            return;
+        }
+        version(w);
         dispatchWrite(w, owners[w.partition]);
     }
 
+    /** Why the current view does not allow coordinating a write, or null. */
+    private StoreException viewRefusesWrites() {
+        if (writesRefused()) {
+            return new StoreException(Reason.MINORITY, "write refused: " + self + " sees "
+                    + liveCount + " live nodes, fewer than minClusterSize " + cfg.minClusterSize());
+        }
+        if (liveCount < replicas) {
+            return new StoreException(Reason.TOO_FEW_NODES, "write needs " + replicas
+                    + " live nodes, the view of " + self + " has " + liveCount);
+        }
+        return null;
+    }
+
+    private void fail(PendingWrite w, StoreException e) {
+        if (writes.remove(w.reqId) != null) {
+            if (w.hlc == 0) {
+                parkedWrites--;
+            }
+            w.future.completeExceptionally(e);
+        }
+    }
+
+    /** Versions and sends the writes parked for the clock guard, if this node can now vouch for its clock. */
+    private void unpark() {
+        if (parkedWrites == 0 || !clockVouched()) {
+            return;
+        }
+        for (PendingWrite w : new ArrayList<>(writes.values())) {
+            if (w.hlc == 0 && writes.containsKey(w.reqId)) {
+                StoreException refused = viewRefusesWrites(); // the view may have changed while it waited
+                if (refused != null) {
+                    fail(w, refused);
+                    continue;
+                }
+                parkedWrites--;
+                version(w);
+                dispatchWrite(w, owners[w.partition]);
+            }
+        }
+    }
+
     private void version(PendingWrite w) {
+        if (w.hlc != 0) {
+            w.rec = w.rec.clone(); // the previous version's record may be stored here already
+        }
         w.hlc = hlc.next(ctx.clock().wallMillis());
         w.tag = selfTag | (w.tombstone ? Versions.TOMBSTONE : 0);
+        Records.stamp(w.rec, w.hlc, w.tag);
         w.acked.clear();
         w.ownerAcked = false;
     }
@@ -594,10 +725,17 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private void onSuperseded(PendingWrite w, long heldHlc, long heldTag) {
+        if (clock.tooFarAhead(heldHlc, ctx.clock().wallMillis())) {
+            clockHeldAhead.increment();
+            fail(w, new StoreException(Reason.CLOCK_SKEW, "write superseded by a version "
+                    + (Versions.physicalMillis(heldHlc) - ctx.clock().wallMillis()) + " ms ahead of the clock of "
+                    + self.name() + " (more than maxClockOffset " + clock.maxOffsetMillis() + " ms; written by a node"
+                    + " whose clock was ahead): the key can be overwritten once the clocks pass that version"));
+            return;
+        }
         hlc.observe(heldHlc);
         if (w.reversions >= cfg.maxReversions()) {
-            writes.remove(w.reqId);
-            w.future.completeExceptionally(new StoreException(Reason.CONCURRENT_WRITE, "write superseded "
+            fail(w, new StoreException(Reason.CONCURRENT_WRITE, "write superseded "
                     + (w.reversions + 1) + " times by newer concurrent versions (maxReversions "
                     + cfg.maxReversions() + ")"));
             return;
@@ -608,6 +746,19 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private void retryWrite(PendingWrite w, long now) {
+        if (w.hlc == 0) {
+            StoreException refused = viewRefusesWrites();
+            if (now - w.deadlineNanos >= 0 && refused != null) {
+                fail(w, refused);
+            } else if (now - w.deadlineNanos >= 0) {
+                clockNotVouched.increment();
+                fail(w, new StoreException(Reason.CLOCK_SKEW, "write refused: the clock of " + self.name()
+                        + " was not within maxClockOffset " + clock.maxOffsetMillis() + " ms of a majority of the "
+                        + liveCount + " live nodes for " + cfg.operationTimeout().toMillis() + " ms (estimated"
+                        + " offsets of the peers' clocks: " + clockOffsets() + "); nothing was written"));
+            }
+            return;
+        }
         if (now - w.deadlineNanos >= 0) {
             writes.remove(w.reqId);
             Reason reason = w.rejected ? Reason.MINORITY : Reason.TIMEOUT;
@@ -787,12 +938,52 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     // ================================================================== local storage
 
     private int applyLocal(byte[] rec, long keyHash, long entryHlc, long tag) {
-        hlc.observe(entryHlc);
+        observe(entryHlc);
         PartitionTable pt = parts[partitionOf(keyHash)];
         if (sabotage == Sabotage.IGNORE_VERSIONS) {
             return pt.applyIgnoringVersions(rec, keyHash, entryHlc, tag);
         }
         return pt.apply(rec, keyHash, entryHlc, tag);
+    }
+
+    /**
+     * Merges a remote timestamp into the HLC unless it is more than {@code maxClockOffset} ahead of
+     * this node's wall clock (it came from a clock that was ahead: merging it would carry that
+     * clock's lead into this node's versions).
+     */
+    private void observe(long remoteHlc) {
+        if (remoteHlc > hlc.last() && clock.tooFarAhead(remoteHlc, ctx.clock().wallMillis())) {
+            clockHlcNotMerged.increment();
+            return;
+        }
+        hlc.observe(remoteHlc);
+    }
+
+    /** Whether this node may assign versions: its clock agrees with a majority of a view that can take writes. */
+    private boolean clockVouched() {
+        return liveCount >= replicas && clock.vouched(self, view, now(), ctx.clock().wallMillis());
+    }
+
+    private String clockOffsets() {
+        return clock.describe(self, view, now(), ctx.clock().wallMillis());
+    }
+
+    /** Asks live peers not heard from lately for a message (an empty digest), to sample their clocks. */
+    private void probeClocks(long now) {
+        if (!clock.enabled()) {
+            return;
+        }
+        for (Member m : view.liveMembers()) {
+            NodeId peer = m.id();
+            if (peer.equals(self) || clock.fresh(peer.name(), now)) {
+                continue;
+            }
+            Long last = lastProbeNanos.get(peer.name());
+            if (last == null || now - last >= CLOCK_WINDOW_NANOS / 4) {
+                lastProbeNanos.put(peer.name(), now);
+                sendDigest(peer, false, 0, List.of());
+            }
+        }
     }
 
     // ================================================================== messages in
@@ -813,7 +1004,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         if (h.toIncarnation() != self.incarnation()) {
             return; // meant for another life of this node
         }
-        hlc.observe(h.hlc());
+        clock.sample(h.from(), h.wallMillis(), now());
+        observe(h.hlc());
         NodeId sender = lastSender;
         if (sender == null || sender.incarnation() != h.fromIncarnation() || !sender.name().equals(h.from())) {
             sender = new NodeId(h.from(), h.fromIncarnation()); // validates the name: once per peer, not per message
@@ -825,13 +1017,19 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         } else if (b instanceof WriteAck m) {
             for (Ack a : m.acks()) {
                 PendingWrite w = writes.get(a.reqId());
-                if (w == null || w.hlc != a.hlc()) {
+                if (w == null || w.hlc != a.hlc() || w.hlc == 0) {
                     continue;
                 }
                 if (a.status() == Messages.ACK_APPLIED) {
                     onAck(w, sender);
                 } else if (a.status() == Messages.ACK_SUPERSEDED) {
                     onSuperseded(w, a.heldHlc(), a.heldTag());
+                } else if (a.status() == Messages.ACK_CLOCK_AHEAD) {
+                    clockReplicaRefused.increment();
+                    fail(w, new StoreException(Reason.CLOCK_SKEW, "write refused by replica " + sender.name()
+                            + ": its version is more than maxClockOffset " + clock.maxOffsetMillis() + " ms ahead of"
+                            + " that node's clock (clock offsets seen by " + self.name() + ": " + clockOffsets()
+                            + "); the write may have reached one node"));
                 } else {
                     w.rejected = true;
                 }
@@ -847,7 +1045,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 PendingRead r = reads.get(a.reqId());
                 if (r != null && r.asked.contains(sender)) {
                     if (a.entry() != null) {
-                        hlc.observe(a.entry().hlc());
+                        observe(a.entry().hlc());
                     }
                     onReadAnswer(r, sender, a.entry());
                 }
@@ -861,6 +1059,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         } else if (b instanceof PushAck m) {
             onPushAck(sender, m);
         }
+        unpark();
         flushSoon();
     }
 
@@ -874,6 +1073,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 if (id != 0) {
                     o.acks.add(new Ack(id, e.hlc(), Messages.ACK_REJECTED, 0, 0));
                 }
+                continue;
+            }
+            if (id != 0 && clock.tooFarAhead(e.hlc(), ctx.clock().wallMillis()) && clockVouched()) {
+                clockVersionAhead.increment();
+                o.acks.add(new Ack(id, e.hlc(), Messages.ACK_CLOCK_AHEAD, 0, 0));
                 continue;
             }
             long kh = Records.keyHash(e.record());
@@ -1017,7 +1221,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private Header header(NodeId to) {
-        return new Header(self.name(), self.incarnation(), to.incarnation(), hlc.last());
+        return new Header(self.name(), self.incarnation(), to.incarnation(), hlc.last(), ctx.clock().wallMillis());
     }
 
     private void sendNow(NodeId to, NodeAddress addr, Body body) {
@@ -1069,6 +1273,15 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         boolean carries(int p) {
             return queued.get(p) || current == p;
         }
+
+        boolean hasInflight(int p) {
+            for (Batch b : inflight.values()) {
+                if (b.partition == p) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private void enqueuePush(NodeId peer, int p) {
@@ -1110,8 +1323,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             long bytes = 0;
             List<WireEntry> batch = new ArrayList<>(Math.min(snap.size() - from, cfg.transferBatchEntries()));
             while (to < snap.size() && to - from < cfg.transferBatchEntries() && bytes < cfg.transferBatchBytes()) {
-                batch.add(new WireEntry(snap.hlcs()[to], snap.tags()[to], snap.recs()[to]));
-                bytes += snap.recs()[to].length + 20;
+                byte[] rec = snap.recs()[to];
+                batch.add(new WireEntry(Records.hlc(rec), Records.tag(rec), rec));
+                bytes += rec.length + 4;
                 to++;
             }
             s.cursor = to;
@@ -1151,6 +1365,20 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         Batch b = s.inflight.remove(m.seq());
         if (b != null && b.last && m.owner()) {
             confirmed(sender, b.partition, b.modCount);
+        }
+        if (b != null) {
+            // One connection delivers in order: an ack for this batch while an earlier one, sent
+            // before it, is still unanswered means that batch or its ack was dropped (backpressure,
+            // a reconnect). Resend it now rather than after transferTimeout.
+            NodeAddress addr = addressOf(s.peer);
+            for (Batch e : s.inflight.headMap(m.seq()).values()) {
+                if (addr != null && e.sentNanos <= b.sentNanos && e.tries < cfg.transferRetries()) {
+                    e.tries++;
+                    e.sentNanos = now();
+                    batchesResentGap.increment();
+                    ctx.transport().send(addr, Channels.STORE, e.payload.clone());
+                }
+            }
         }
         pump(s);
     }
@@ -1237,11 +1465,23 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 continue;
             }
             Handoff h = handoffs[p];
-            if (h != null && h.modCount == parts[p].modCount() && now - h.createdNanos < stale) {
-                continue; // under way
+            boolean same = h != null && h.modCount == parts[p].modCount() && h.owners == o;
+            if (same && now - h.createdNanos < stale && underWay(h, p, now)) {
+                continue;
             }
-            handoffs[p] = new Handoff(o, parts[p].modCount(), now);
-            for (NodeId x : o) {
+            Handoff next = new Handoff(o, parts[p].modCount(), now);
+            if (same) {
+                // Nothing moved it on (a digest, a reply or the confirming ack was lost or refused):
+                // ask again the owners that have not confirmed, keeping the confirmations so far.
+                handoffsReplanned.increment();
+                System.arraycopy(h.confirmedAt, 0, next.confirmedAt, 0, o.length);
+            }
+            handoffs[p] = next;
+            for (int i = 0; i < o.length; i++) {
+                if (next.confirmedAt[i] == next.modCount) {
+                    continue;
+                }
+                NodeId x = o[i];
                 perOwner.computeIfAbsent(x.toString(), k -> new ArrayList<>()).add(p);
                 ownerIds.put(x.toString(), x);
             }
@@ -1253,6 +1493,27 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             }
         }
         perOwner.forEach((k, ps) -> sendDigest(ownerIds.get(k), false, 0, ps));
+    }
+
+    /**
+     * Whether handoff {@code h} of {@code p} is making progress: its digests went out less than two
+     * handoff intervals ago (the reply or the push it starts is on its way), or a stream to an owner
+     * that has not confirmed is carrying the partition (that stream resends on its own).
+     */
+    private boolean underWay(Handoff h, int p, long now) {
+        if (now - h.createdNanos < 2 * cfg.handoffInterval().toNanos()) {
+            return true;
+        }
+        for (int i = 0; i < h.owners.length; i++) {
+            if (h.confirmedAt[i] == h.modCount) {
+                continue;
+            }
+            PushStream s = streams.get(h.owners[i].name());
+            if (s != null && s.peer.equals(h.owners[i]) && (s.carries(p) || s.hasInflight(p))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void sendDigest(NodeId peer, boolean bidirectional, long purgeBefore, List<Integer> ps) {
@@ -1272,6 +1533,13 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private void onDigest(NodeId sender, NodeAddress from, Digest m) {
         boolean bidi = (m.flags() & Messages.DIGEST_BIDIRECTIONAL) != 0;
+        // The initiator's purge threshold comes from its clock: one far ahead of this node's would
+        // purge fresh tombstones (and let a deleted value come back). Refuse to purge with it.
+        long purgeBefore = m.purgeBeforeHlc();
+        if (clock.tooFarAhead(purgeBefore, ctx.clock().wallMillis() - cfg.tombstoneGrace().toMillis())) {
+            clockPurgeRefused.increment();
+            purgeBefore = 0;
+        }
         int n = m.digests().size();
         int[] ps = new int[n];
         int[] status = new int[n];
@@ -1289,7 +1557,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                     if (idx >= 0) {
                         syncedMask[p] |= 1 << idx;
                     }
-                    purge(p, m.purgeBeforeHlc());
+                    purge(p, purgeBefore);
                 }
             } else {
                 status[i] = Messages.DIGEST_MISMATCH;
@@ -1338,8 +1606,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private void antiEntropy() {
-        long purgeBefore = Math.max(0, ctx.clock().wallMillis() - cfg.tombstoneGrace().toMillis())
-                << Versions.LOGICAL_BITS;
+        // Only a node that vouches for its clock proposes a purge threshold (it is read off that clock).
+        long purgeBefore = !clockVouched() ? 0
+                : Math.max(0, ctx.clock().wallMillis() - cfg.tombstoneGrace().toMillis()) << Versions.LOGICAL_BITS;
         for (Member m : view.liveMembers()) {
             NodeId peer = m.id();
             if (peer.name().compareTo(self.name()) <= 0) {
@@ -1365,6 +1634,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             return;
         }
         long now = now();
+        probeClocks(now);
+        unpark();
         for (PendingWrite w : new ArrayList<>(writes.values())) {
             if (writes.containsKey(w.reqId)) {
                 retryWrite(w, now);
@@ -1389,6 +1660,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                     } else {
                         b.tries++;
                         b.sentNanos = now;
+                        batchesResentTimeout.increment();
                         ctx.transport().send(addr, Channels.STORE, b.payload.clone());
                     }
                 }

@@ -39,7 +39,8 @@ final class MessageGen {
     }
 
     static Header header(SplittableRandom r) {
-        return new Header("node-" + r.nextInt(100), r.nextLong(0, Long.MAX_VALUE), r.nextLong(0, 1000), r.nextLong());
+        return new Header("node-" + r.nextInt(100), r.nextLong(0, Long.MAX_VALUE), r.nextLong(0, 1000), r.nextLong(),
+                r.nextLong());
     }
 
     static Body body(SplittableRandom r, int type) {
@@ -57,7 +58,7 @@ final class MessageGen {
             case Messages.WRITE_ACK -> {
                 List<Ack> acks = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    int st = r.nextInt(3);
+                    int st = r.nextInt(4);
                     acks.add(new Ack(r.nextLong(0, Long.MAX_VALUE), r.nextLong(), st,
                             st == Messages.ACK_SUPERSEDED ? r.nextLong() : 0, st == Messages.ACK_SUPERSEDED ? r.nextLong() : 0));
                 }

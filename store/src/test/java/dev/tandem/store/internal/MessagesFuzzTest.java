@@ -37,7 +37,7 @@ class MessagesFuzzTest {
                 .withMaxKeyBytes(64).withMaxValueBytes(256), Sabotage.NONE);
         c.start("a", "b", "c");
         java.util.SplittableRandom r = new java.util.SplittableRandom(data.consumeLong());
-        Messages.Header h = new Messages.Header(data.pickValue(new String[] {"b", "c", "x"}), 0, 0, r.nextLong());
+        Messages.Header h = new Messages.Header(data.pickValue(new String[] {"b", "c", "x"}), 0, 0, r.nextLong(), r.nextLong());
         byte[] bytes = Messages.encode(h, MessageGen.body(r, data.consumeInt(1, 8)));
         if (data.consumeBoolean() && bytes.length > 0) {
             bytes[data.consumeInt(0, bytes.length - 1)] ^= (byte) data.consumeInt(1, 255);

@@ -125,7 +125,10 @@ class ReplicaNodeTest {
     @Test
     @DisplayName("a write ordered after another by completion wins even from a node whose clock is 5 s behind")
     void laterWriteWins_despiteSkew() {
-        TestCluster c = cluster("a", "b", "c");
+        // Without the clock guard: a write from a node whose clock is behind is superseded at the
+        // replicas and re-versioned above what they hold.
+        TestCluster c = new TestCluster(99, CONFIG.withMaxClockOffset(Duration.ZERO), Sabotage.NONE);
+        c.start("a", "b", "c");
         c.nodes.get("c").skewMillis = -5000;
         byte[] key = "k".getBytes();
         c.await(c.nodes.get("a").store.putAsync(key, "first".getBytes()), Duration.ofSeconds(5));
@@ -134,6 +137,65 @@ class ReplicaNodeTest {
         for (var n : c.upNodes()) {
             assertThat(c.await(n.store.getAsync(key), Duration.ofSeconds(5)).map(String::new)).hasValue("second");
         }
+    }
+
+    @Test
+    @DisplayName("clock guard: a node whose clock is ahead of the majority refuses writes; the others write")
+    void clockGuard_nodeAheadRefusesWrites() {
+        TestCluster c = cluster("a", "b", "c");
+        byte[] key = "k".getBytes();
+        c.await(c.nodes.get("a").store.putAsync(key, "first".getBytes()), Duration.ofSeconds(5));
+        c.nodes.get("c").skewMillis = 20_000;
+        CompletableFuture<Void> ahead = c.nodes.get("c").store.putAsync(key, "from the future".getBytes());
+        c.runUntil(ahead::isDone, Duration.ofSeconds(10), "the write on c to fail");
+        Throwable t = failure(ahead);
+        assertThat(t).isInstanceOf(StoreException.class).hasMessageContaining("maxClockOffset 500 ms")
+                .hasMessageContaining("a -20").hasMessageContaining("nothing was written");
+        assertThat(((StoreException) t).reason()).isEqualTo(StoreException.Reason.CLOCK_SKEW);
+        c.await(c.nodes.get("b").store.putAsync(key, "second".getBytes()), Duration.ofSeconds(5));
+        c.runFor(Duration.ofSeconds(3));
+        for (var n : c.upNodes()) {
+            assertThat(c.await(n.store.getAsync(key), Duration.ofSeconds(5)).map(String::new)).hasValue("second");
+        }
+        assertThat(c.nodes.get("c").store.meters().get("tandem.store.clock.refused")
+                .tag("what", "write-clock-not-vouched").counter().count()).isEqualTo(1.0);
+        // Back within the bound, c writes again.
+        c.nodes.get("c").skewMillis = 100;
+        c.await(c.nodes.get("c").store.putAsync(key, "third".getBytes()), Duration.ofSeconds(5));
+        assertThat(c.await(c.nodes.get("a").store.getAsync(key), Duration.ofSeconds(5)).map(String::new))
+                .hasValue("third");
+    }
+
+    @Test
+    @DisplayName("clock guard: two nodes whose clocks disagree both refuse writes (no majority)")
+    void clockGuard_twoNodesApart_neitherWrites() {
+        TestCluster c = cluster("a", "b");
+        c.nodes.get("b").skewMillis = -3000;
+        CompletableFuture<Void> fa = c.nodes.get("a").store.putAsync("x".getBytes(), "1".getBytes());
+        CompletableFuture<Void> fb = c.nodes.get("b").store.putAsync("y".getBytes(), "2".getBytes());
+        c.runUntil(() -> fa.isDone() && fb.isDone(), Duration.ofSeconds(10), "both writes to fail");
+        assertThat(((StoreException) failure(fa)).reason()).isEqualTo(StoreException.Reason.CLOCK_SKEW);
+        assertThat(((StoreException) failure(fb)).reason()).isEqualTo(StoreException.Reason.CLOCK_SKEW);
+        assertThat(c.await(c.nodes.get("a").store.getAsync("x".getBytes()), Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("handoff: lost handoff digests are asked again after two handoff intervals, not after the 4 s stale limit")
+    void handoff_lostDigests_areReplannedPromptly() {
+        TestCluster c = new TestCluster(7, StoreFiguresTest.CONFIG, Sabotage.NONE);
+        c.start("a", "b");
+        StoreFiguresTest.load(c, 20_000);
+        StoreFiguresTest.untilTwoCopies(c, 20_000);
+        // The first handoff digests to the new node vanish (as when the transport drops a connection).
+        long joinedAt = c.nowNanos;
+        c.drop = (from, to, payload) -> to.equals("c") && payload[1] == Messages.DIGEST
+                && c.nowNanos - joinedAt < Duration.ofMillis(900).toNanos();
+        c.join("c");
+        long millis = StoreFiguresTest.untilTwoCopies(c, 20_000);
+        double replanned = c.upNodes().stream().mapToDouble(n -> n.store.meters().get("tandem.store.handoff.replanned")
+                .counter().count()).sum();
+        assertThat(replanned).as("handoffs asked again").isPositive();
+        assertThat(millis).as("virtual ms from the join to two copies on the owners").isLessThan(2_500);
     }
 
     @Test

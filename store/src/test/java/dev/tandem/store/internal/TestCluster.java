@@ -56,6 +56,13 @@ final class TestCluster {
     final TreeMap<String, Integer> side = new TreeMap<>();
     long messages;
     long eventsRun;
+    /** Drops a message when it answers true for (sender name, receiver name, payload). */
+    Drop drop = (from, to, payload) -> false;
+
+    interface Drop {
+        boolean test(String from, String to, byte[] payload);
+    }
+
     /** Told the name of every node that crashes (the model fails the operations it coordinated). */
     java.util.function.Consumer<String> onCrash = name -> { };
 
@@ -229,7 +236,8 @@ final class TestCluster {
                 target = n;
             }
         }
-        if (target == null || blocked(from.name, target.name) || rnd.nextDouble() < lossRate) {
+        if (target == null || blocked(from.name, target.name) || rnd.nextDouble() < lossRate
+                || drop.test(from.name, target.name, payload)) {
             return;
         }
         int copies = rnd.nextDouble() < duplicateRate ? 2 : 1;

@@ -19,6 +19,7 @@ import java.util.List;
  */
 final class FrameDecoder extends ByteToMessageDecoder {
     private int maxFrameBytes;
+    private boolean raised;
     private boolean failed;
 
     FrameDecoder(int maxFrameBytes) {
@@ -28,6 +29,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     /** Raises the frame limit from the handshake's to the transport's. */
     void authenticated(int maxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
+        this.raised = true;
     }
 
     @Override
@@ -55,6 +57,12 @@ final class FrameDecoder extends ByteToMessageDecoder {
             byte[] payload = new byte[length - 1];
             in.readBytes(payload);
             out.add(new Frame(channel, payload));
+            if (!raised) {
+                // One frame at a time during the handshake: the handshake's last frame must reach
+                // the handler (which raises the limit) before the next frame's length is checked —
+                // the peer may send its first, larger messages in the same TCP segment.
+                return;
+            }
         }
     }
 }

@@ -57,6 +57,30 @@ class FrameCodecTest {
     }
 
     @Test
+    void decoder_aLargeFrameRightBehindTheHandshakesLast_isCheckedAgainstTheRaisedLimit() {
+        // The peer finishes its side of the handshake and sends a large message at once: both
+        // frames can arrive in one read. The limit is raised when the handler sees the first one.
+        FrameDecoder decoder = new FrameDecoder(1024);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                decoder.authenticated(1 << 20);
+                ctx.fireChannelRead(msg);
+            }
+        });
+        ByteBuf wire = Unpooled.buffer();
+        wire.writeInt(1 + 10).writeByte(2).writeBytes(new byte[10]);
+        wire.writeInt(1 + 2494).writeByte(9).writeBytes(new byte[2494]);
+        assertThat(ch.writeInbound(wire)).isTrue();
+        Frame proof = ch.readInbound();
+        Frame big = ch.readInbound();
+        assertThat(proof.payload()).hasSize(10);
+        assertThat(big.channel()).isEqualTo(9);
+        assertThat(big.payload()).hasSize(2494);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void decoder_manyFramesInOneBuffer() {
         ByteBuf wire = Unpooled.buffer();
         for (int i = 0; i < 100; i++) {
