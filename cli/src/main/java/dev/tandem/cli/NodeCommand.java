@@ -71,10 +71,6 @@ final class NodeCommand implements Callable<Integer> {
             description = "Job scheduling strategy: uniform (default), least-loaded or key-affinity.")
     String scheduler;
 
-    @Option(names = "--console", description = "Read console commands from standard input even without a terminal "
-            + "(scripts, containers); at its end the node keeps running.")
-    boolean stdinConsole;
-
     @Option(names = "--cluster", paramLabel = "NAME", defaultValue = "tandem", description = "Cluster name (default ${DEFAULT-VALUE}).")
     String cluster;
 
@@ -153,7 +149,7 @@ final class NodeCommand implements Callable<Integer> {
         emit(out, "started", started);
         printView(out, node.view());
 
-        if (System.console() != null || stdin || stdinConsole) {
+        if (System.console() != null || stdin) {
             console(node, o, System.console() != null && !json);
             stop.quit();
         } else {
@@ -165,7 +161,7 @@ final class NodeCommand implements Callable<Integer> {
     private void console(TandemNode node, Output o, boolean prompt) throws IOException {
         PrintWriter out = o.writer();
         o.text(HELP);
-        JobConsole jobs = new JobConsole(node.jobs(), node::view, out);
+        JobConsole jobs = new JobConsole(node.jobs(), node::view, o);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (int lines = 0; lines < 10_000_000; lines++) {
             if (prompt) {
