@@ -97,6 +97,8 @@ final class NodeCommand implements Callable<Integer> {
             description = "How long a graceful stop waits for this node's data to reach the others (default ${DEFAULT-VALUE}).")
     int handoffTimeoutSeconds;
 
+    private long printedViewVersion = -1; // guarded by this
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -249,7 +251,16 @@ final class NodeCommand implements Callable<Integer> {
         }
     }
 
-    private void printView(PrintWriter out, MembershipView v) {
+    /**
+     * Prints {@code v} unless a view at least as new was printed already: the first view, read on
+     * the main thread, may race with the listener's newer ones, and the output must end on the
+     * latest view.
+     */
+    private synchronized void printView(PrintWriter out, MembershipView v) {
+        if (v.version() <= printedViewVersion) {
+            return;
+        }
+        printedViewVersion = v.version();
         String live = v.liveMembers().stream().map(Member::name).collect(Collectors.joining(" "));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("version", v.version());
