@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Raw Netty vs NettyTransport round trips between two JVMs on loopback. Prints figures, asserts
+# Raw Netty (RoundTripReference, the reference `tandem bench` also uses) vs NettyTransport round
+# trips between two JVMs on loopback. Prints figures, asserts
 # nothing. Usage: transport-netty/bench.sh [seconds-per-figure]   (from the repository root)
 # Prefix with `taskset -c 0` to place both JVMs on one core (the child inherits the affinity).
 set -euo pipefail

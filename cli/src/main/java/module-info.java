@@ -2,7 +2,7 @@
  * The {@code tandem} command line. Strategies are not referenced here: whatever placement,
  * discovery and scheduling modules are on the module path are found by name at run time. The
  * example job handlers ({@code echo}, {@code square}, {@code sleep}, {@code hash}) are services,
- * so every node {@code tandem} starts has them.
+ * so every node {@code tandem} starts has them; so is the example worker type ({@code counter}).
  */
 module dev.tandem.cli {
     requires dev.tandem.cluster.api;
@@ -20,4 +20,6 @@ module dev.tandem.cli {
             dev.tandem.cli.ExampleJobs.Square,
             dev.tandem.cli.ExampleJobs.Sleep,
             dev.tandem.cli.ExampleJobs.Hash;
+    provides dev.tandem.jobs.WorkerHandler with
+            dev.tandem.cli.ExampleWorkers.Counter;
 }

@@ -22,12 +22,13 @@ import picocli.CommandLine.Option;
  * find each other, take a load of keys (two copies each), report per-node counts like
  * {@code Borg.info()}; a fourth node joins and the keys rebalance; one node is killed and every
  * key is read back while the survivors restore two copies; then 100 job calls spread over the
- * nodes (with a chi-square test) and a killed node's jobs finish elsewhere ({@link JobsDemo}).
+ * nodes (with a chi-square test) and a killed node's jobs finish elsewhere ({@link JobsDemo}); then
+ * named workers survive their node's death ({@link WorkersDemo}).
  * Every figure printed is measured in this run (wall clock, real sockets, one JVM, nodes sharing
  * the machine's cores).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run the walkthrough: 3 nodes, load keys, a 4th joins, one is killed; then jobs spread and fail over.")
+        description = "Run the walkthrough: 3 nodes, load keys, a 4th joins, one is killed; then jobs spread and fail over; named workers move.")
 final class DemoCommand implements Callable<Integer> {
     private static final String SECRET = "tandem-demo-secret-not-for-production";
     private static final int IN_FLIGHT = 256;
@@ -64,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int run() throws Exception {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 5; i++) {
             ports.add(freePort());
         }
         say("1. three nodes start on loopback and find each other (SWIM over TCP, static seeds)");
@@ -116,7 +117,8 @@ final class DemoCommand implements Callable<Integer> {
         say("   %,d keys read in %.2f s (%,.0f gets/s): %s", keys, readS, keys / readS,
                 missing == 0 ? "every key has its value" : missing + " KEYS MISSING OR WRONG");
         boolean jobsOk = JobsDemo.run(out, nodes, 6);
-        return missing == 0 && jobsOk ? Tandem.OK : Tandem.FAILED;
+        boolean workersOk = WorkersDemo.run(out, nodes, 8, this::start);
+        return missing == 0 && jobsOk && workersOk ? Tandem.OK : Tandem.FAILED;
     }
 
     private void start(String name) {
@@ -124,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
         TandemNode n = TandemNode.builder().name(name).bind("127.0.0.1", ports.get(i)).secret(SECRET)
                 .discovery("static").seeds("127.0.0.1:" + ports.get(0) + ",127.0.0.1:" + ports.get(1))
                 .discoveryOption("protocol-period-millis", "500").discoveryOption("probe-timeout-millis", "250")
-                .placement(placement).jobHandlersFromServiceLoader().start();
+                .placement(placement).jobHandlersFromServiceLoader().workersFromServiceLoader().start();
         nodes.add(n);
     }
 

@@ -261,7 +261,7 @@ final class JobConsole {
     }
 
     /** Waits for {@code f}; any failure comes back as a {@link JobException} with a one-line message. */
-    private static <T> T await(CompletableFuture<T> f, long seconds) {
+    static <T> T await(CompletableFuture<T> f, long seconds) {
         try {
             return f.get(seconds, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

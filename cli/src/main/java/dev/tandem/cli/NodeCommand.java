@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
  * {@link GracefulStop}); a second Ctrl-C stops at once.
  */
 @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Start a node with a console (store, jobs, members, owners, quit).")
+        description = "Start a node with a console (store, jobs, workers, members, owners, quit).")
 final class NodeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -115,7 +115,7 @@ final class NodeCommand implements Callable<Integer> {
         }
         TandemNode.Builder b = TandemNode.builder().name(name).bind(address.host(), address.port())
                 .cluster(cluster).secret(key).discovery(discovery).placement(placement)
-                .jobScheduler(scheduler).jobHandlersFromServiceLoader();
+                .jobScheduler(scheduler).jobHandlersFromServiceLoader().workersFromServiceLoader();
         if (advertise != null) {
             b.advertisedHost(advertise);
         }
@@ -164,6 +164,7 @@ final class NodeCommand implements Callable<Integer> {
         PrintWriter out = o.writer();
         o.text(HELP);
         JobConsole jobs = new JobConsole(node.jobs(), node::view, o);
+        WorkerConsole workers = new WorkerConsole(node.workers(), o);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (int lines = 0; lines < 10_000_000; lines++) {
             if (prompt) {
@@ -246,6 +247,7 @@ final class NodeCommand implements Callable<Integer> {
                     return;
                 }
                 case "call", "cast", "status", "spread", "jobs" -> jobs.run(words[0], words.length < 2 ? "" : words[1]);
+                case "workers", "worker", "whereis" -> workers.run(words[0], words.length < 2 ? "" : words[1]);
                 default -> o.error(words[0], "unknown command '" + words[0] + "'; " + HELP);
             }
         }
@@ -293,7 +295,7 @@ final class NodeCommand implements Callable<Integer> {
 
     private static final String HELP = "commands: put KEY VALUE | get KEY | del KEY | info [--local] | load N | check N"
             + " | members | owners KEY | "
-            + JobConsole.HELP + " | quit";
+            + JobConsole.HELP + " | " + WorkerConsole.HELP + " | quit";
     private static final Duration INFO_TIMEOUT = Duration.ofSeconds(2);
     private static final int LOAD_IN_FLIGHT = 256;
 

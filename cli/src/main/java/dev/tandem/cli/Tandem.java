@@ -14,8 +14,8 @@ import picocli.CommandLine.ParameterException;
  */
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = Tandem.Version.class,
         description = "Peer-to-peer JVM clusters: placement, simulation, nodes.",
-        subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, PlacementCommand.class, JobsBenchCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, NodeCommand.class, BenchCommand.class, BenchNodeCommand.class, SimCommand.class,
+            PlacementCommand.class, JobsBenchCommand.class, CommandLine.HelpCommand.class})
 public final class Tandem implements Runnable {
     static final int OK = 0;
     static final int FAILED = 1;

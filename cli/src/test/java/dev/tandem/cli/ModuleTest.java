@@ -18,25 +18,31 @@ class ModuleTest {
         assertThat(d.name()).isEqualTo("dev.tandem.cli");
         assertThat(d.exports()).isEmpty();
         assertThat(d.uses()).isEmpty();
-        assertThat(d.provides()).singleElement().satisfies(p -> {
-            assertThat(p.service()).isEqualTo("dev.tandem.jobs.JobHandler");
-            assertThat(p.providers()).containsExactly("dev.tandem.cli.ExampleJobs$Echo", "dev.tandem.cli.ExampleJobs$Square",
-                    "dev.tandem.cli.ExampleJobs$Sleep", "dev.tandem.cli.ExampleJobs$Hash");
-        });
+        assertThat(providers("dev.tandem.jobs.JobHandler")).containsExactly("dev.tandem.cli.ExampleJobs$Echo",
+                "dev.tandem.cli.ExampleJobs$Square", "dev.tandem.cli.ExampleJobs$Sleep", "dev.tandem.cli.ExampleJobs$Hash");
+        assertThat(providers("dev.tandem.jobs.WorkerHandler")).containsExactly("dev.tandem.cli.ExampleWorkers$Counter");
+        assertThat(d.provides()).hasSize(2);
         assertThat(d.opens()).singleElement().satisfies(o -> {
             assertThat(o.source()).isEqualTo("dev.tandem.cli");
             assertThat(o.targets()).containsExactly("info.picocli");
         });
     }
 
-    /** Class-path users see only META-INF/services: it must list what module-info provides. */
+    private List<String> providers(String service) {
+        return d.provides().stream().filter(p -> p.service().equals(service)).findFirst()
+                .map(ModuleDescriptor.Provides::providers).orElse(List.of());
+    }
+
+    /** Class-path users see only META-INF/services: each file must list what module-info provides. */
     @Test
-    void servicesFileMatchesModuleInfo() throws IOException {
-        try (InputStream in = Tandem.class.getModule().getResourceAsStream("META-INF/services/dev.tandem.jobs.JobHandler")) {
-            assertThat(in).isNotNull();
-            List<String> listed = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-            assertThat(listed).containsExactlyElementsOf(d.provides().iterator().next().providers());
+    void servicesFilesMatchModuleInfo() throws IOException {
+        for (ModuleDescriptor.Provides p : d.provides()) {
+            try (InputStream in = Tandem.class.getModule().getResourceAsStream("META-INF/services/" + p.service())) {
+                assertThat(in).as(p.service()).isNotNull();
+                List<String> listed = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                        .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+                assertThat(listed).as(p.service()).containsExactlyElementsOf(p.providers());
+            }
         }
     }
 }

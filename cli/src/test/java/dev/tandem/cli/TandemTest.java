@@ -95,6 +95,8 @@ class TandemTest {
                 .contains("node d joins").contains("is killed")
                 .contains("3,000 keys read").contains("every key has its value")
                 .doesNotContain("EXPECTED").doesNotContain("MISSING");
+        assertThat(r.out()).contains("8. named workers").contains("incarnation 2")
+                .contains("runs once, on a live node").doesNotContain("FAILED").doesNotContain("NOT HIGHER");
     }
 
     @Test

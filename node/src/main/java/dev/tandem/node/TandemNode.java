@@ -17,6 +17,10 @@ import dev.tandem.jobs.JobHandler;
 import dev.tandem.jobs.JobService;
 import dev.tandem.jobs.JobsConfig;
 import dev.tandem.jobs.JobsNode;
+import dev.tandem.jobs.WorkerHandler;
+import dev.tandem.jobs.WorkerListener;
+import dev.tandem.jobs.WorkerService;
+import dev.tandem.jobs.WorkersConfig;
 import dev.tandem.store.api.KeyValueStore;
 import dev.tandem.store.api.NodeInfo;
 import dev.tandem.store.api.StoreConfig;
@@ -176,6 +180,16 @@ public final class TandemNode implements AutoCloseable {
      * once. Handlers are the builder's ({@link Builder#jobHandler}, {@link Builder#jobHandlersFromServiceLoader}).
      */
     public JobService jobs() {
+        return jobs;
+    }
+
+    /**
+     * Named long-lived workers, as seen from this node: {@code startWorker} runs one instance of a
+     * name in the cluster, restarted elsewhere (higher incarnation and epoch) if its node is lost;
+     * {@code whereis}, {@code send}, {@code ask}, {@code stopWorker}, {@code workers} work from any
+     * node. Types are the builder's ({@link Builder#worker}, {@link Builder#workersFromServiceLoader}).
+     */
+    public WorkerService workers() {
         return jobs;
     }
 
@@ -425,6 +439,30 @@ public final class TandemNode implements AutoCloseable {
         /** Also registers every {@link JobHandler} installed as a service on the module path. */
         public Builder jobHandlersFromServiceLoader() {
             jobs.handlersFromServiceLoader();
+            return this;
+        }
+
+        /** Registers a named-worker type on this node (every node that may run such workers needs it). */
+        public Builder worker(WorkerHandler<?, ?, ?> handler) {
+            jobs.worker(handler);
+            return this;
+        }
+
+        /** Also registers every {@link WorkerHandler} installed as a service on the module path. */
+        public Builder workersFromServiceLoader() {
+            jobs.workersFromServiceLoader();
+            return this;
+        }
+
+        /** Worker limits and timings (registrations per node, mailbox, ask timeout). */
+        public Builder workersConfig(WorkersConfig config) {
+            jobs.workersConfig(config);
+            return this;
+        }
+
+        /** Sees this node's worker events (started, restarted, stopped, duplicate stopped, failed) on its thread. */
+        public Builder workerListener(WorkerListener listener) {
+            jobs.workerListener(listener);
             return this;
         }
 

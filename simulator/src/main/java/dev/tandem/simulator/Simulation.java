@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -558,6 +559,9 @@ final class Simulation {
         SimNode d = nodes[dest];
         if (!d.up) {
             droppedUnreachable++;
+            if (!network.isBlocked(from.index, dest)) {
+                hintUnreachable(from, to, dest, 2 * latency);
+            }
             return;
         }
         if (network.isBlocked(from.index, dest)) {
@@ -585,6 +589,35 @@ final class Simulation {
             deliverLater(from.index, d, channel, payload.clone(), departs + dupLatency);
         }
     }
+
+    /**
+     * A real transport learns that a crashed peer is gone when its connection attempt is refused,
+     * one round trip after it sent; further attempts are spaced by its reconnect backoff (here a
+     * fixed 100 ms), and sends in between wait for the next attempt. So: one hint per refused
+     * attempt, at the earliest one round trip after the send and 100 ms after the previous hint
+     * to that peer. No random draws.
+     */
+    private void hintUnreachable(SimNode from, NodeAddress to, int dest, long afterNanos) {
+        Seams s = from.seams;
+        if (s == null || s.unreachable.isEmpty() || s.hintPending[dest]) {
+            return;
+        }
+        long at = now + afterNanos;
+        if (s.lastHintNanos[dest] != Long.MIN_VALUE) {
+            at = Math.max(at, s.lastHintNanos[dest] + HINT_SPACING_NANOS);
+        }
+        s.hintPending[dest] = true;
+        long fireAt = at;
+        enqueue(new Event(Event.TASK, at, from.index, from.life, (Runnable) () -> {
+            s.hintPending[dest] = false;
+            s.lastHintNanos[dest] = fireAt;
+            for (Consumer<NodeAddress> l : s.unreachable) {
+                l.accept(to);
+            }
+        }));
+    }
+
+    private static final long HINT_SPACING_NANOS = 100_000_000L;
 
     private void deliverLater(int from, SimNode to, int channel, byte[] copy, long at) {
         Event e = new Event(Event.DELIVER, at, to.index, to.life, copy);
@@ -899,10 +932,16 @@ final class Simulation {
         private final int life;
         final MessageHandler[] handlers = new MessageHandler[256];
         Consumer<byte[]> beaconReceiver;
+        final List<Consumer<NodeAddress>> unreachable = new ArrayList<>(2);
+        final long[] lastHintNanos;
+        final boolean[] hintPending;
 
         Seams(SimNode node, int life) {
             this.node = node;
             this.life = life;
+            this.lastHintNanos = new long[nodes.length];
+            Arrays.fill(lastHintNanos, Long.MIN_VALUE);
+            this.hintPending = new boolean[nodes.length];
         }
 
         private void enter(String what) {
@@ -967,6 +1006,12 @@ final class Simulation {
                 throw new IllegalStateException("channel " + channel + " already has a handler on " + node.id);
             }
             handlers[channel] = handler;
+        }
+
+        @Override
+        public void onUnreachable(Consumer<NodeAddress> listener) {
+            enter("Transport.onUnreachable");
+            unreachable.add(Objects.requireNonNull(listener, "listener"));
         }
 
         @Override

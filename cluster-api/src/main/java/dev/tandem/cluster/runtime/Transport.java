@@ -1,6 +1,7 @@
 package dev.tandem.cluster.runtime;
 
 import dev.tandem.cluster.NodeAddress;
+import java.util.function.Consumer;
 
 /**
  * Messages between nodes: the only way node logic may talk to another node.
@@ -45,5 +46,16 @@ public interface Transport {
      */
     default boolean isWritable(NodeAddress to) {
         return true;
+    }
+
+    /**
+     * Registers {@code listener} for hints that the process at an address is gone: an established
+     * connection to it was closed or reset by the other end, or a connection attempt was refused
+     * (nothing listens there any more) — what the kernel says right after a {@code kill -9}.
+     * A hint is evidence, not a verdict: the peer may be restarting or behind a broken link, so
+     * protocols use it only to look sooner (e.g. probe at once), never to conclude by itself.
+     * Listeners are called on the node's thread. The default transport gives no hints.
+     */
+    default void onUnreachable(Consumer<NodeAddress> listener) {
     }
 }

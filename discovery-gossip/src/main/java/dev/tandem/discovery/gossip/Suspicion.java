@@ -28,6 +28,8 @@ final class Suspicion {
     private final TreeSet<String> accusers = new TreeSet<>();
     Cancellable timer;
     boolean graced;
+    /** Shortened after a transport hint and a failed probe (see SwimMembership). */
+    boolean hinted;
 
     Suspicion(NodeId id, long version, String accuser, long startNanos, Duration min, Duration max, int k) {
         this.id = id;

@@ -112,6 +112,8 @@ final class SwimMembership implements GossipMembership {
         boolean graced;
         int expectedNacks;
         int nacks;
+        /** Further transport hints about the target while this (hinted) probe ran. */
+        int hints;
         Cancellable timeout;
 
         Probe(long seq, NodeId target, NodeAddress address) {
@@ -144,6 +146,8 @@ final class SwimMembership implements GossipMembership {
     private int probeIndex;
     private long nextSeq = 1;
     private Probe probe;
+    /** Probes started by a transport hint, by member name (at most one per member). */
+    private final TreeMap<String, Probe> hinted = new TreeMap<>();
     private final LinkedHashMap<Long, Relay> relays = new LinkedHashMap<>();
 
     private final LinkedHashMap<String, Boolean> seenBeacons = new LinkedHashMap<>(64, 0.75f, false) {
@@ -191,6 +195,7 @@ final class SwimMembership implements GossipMembership {
     /** Binds the channel, adds this node to the view and starts probing, joining and announcing. */
     SwimMembership start() {
         ctx.transport().bind(Channels.MEMBERSHIP, this::onMessage);
+        ctx.transport().onUnreachable(this::onUnreachable);
         if (beaconCodec != null) {
             ctx.beacons().onBeacon(this::onBeacon);
         }
@@ -281,6 +286,10 @@ final class SwimMembership implements GossipMembership {
             cancel(probe.timeout);
             probe = null;
         }
+        for (Probe h : hinted.values()) {
+            cancel(h.timeout);
+        }
+        hinted.clear();
         for (Relay r : relays.values()) {
             cancel(r.nackTimer());
         }
@@ -385,6 +394,109 @@ final class SwimMembership implements GossipMembership {
         transition(e, suspect, self.name());
     }
 
+    // ------------------------------------------------------------------ transport hints
+
+    /*
+     * A transport hint (a connection to the member closed by its end, or refused: what follows a
+     * kill -9) makes the node look at once instead of at the member's turn in the round-robin:
+     * a direct ping and k ping-reqs together (the hint already says the direct path may be gone).
+     * Nothing is concluded from the hint itself. Only if that probe fails too — no ack directly or
+     * through any helper, by two probe timeouts or once every helper nacked — is the member
+     * suspected; and only if our own probe's connection attempt was refused too (a second hint
+     * while the probe ran: nothing listens there, rather than a slow or paused peer, whose kernel
+     * still accepts) is that suspicion short (one probe timeout instead of several protocol
+     * periods). It can still be refuted: the suspicion is sent to it first (the buddy system), so
+     * a member that is alive after all answers within a round trip. A member that is in fact
+     * fine acks the probe and nothing happens.
+     */
+    private void onUnreachable(NodeAddress address) {
+        if (state != State.RUNNING || address.equals(selfAddress)) {
+            return;
+        }
+        Entry e = null;
+        for (Entry x : members.values()) {
+            if (x.member.address().equals(address) && x.member.status() == MemberStatus.ALIVE
+                    && !x.member.name().equals(self.name())) {
+                e = x;
+                break;
+            }
+        }
+        if (e == null) {
+            return;
+        }
+        Probe running = hinted.get(e.member.name());
+        if (running != null) {
+            running.hints++; // our own probe's connection failed too: the hint is corroborated
+            return;
+        }
+        Member target = e.member;
+        Probe p = new Probe(nextSeq++, target.id(), target.address());
+        hinted.put(target.name(), p);
+        send(p.address, new SwimMessage.Ping(self, p.seq, p.target, takeGossip()));
+        metrics.probes.increment();
+        List<Member> helpers = randomLiveOthers(settings.indirectProbes(), target.name());
+        for (Member h : helpers) {
+            send(h.address(), new SwimMessage.PingReq(self, p.seq, p.target, p.address, takeGossip()));
+            metrics.indirectProbes.increment();
+        }
+        p.expectedNacks = helpers.size();
+        p.timeout = after(health.scale(settings.probeTimeout()).multipliedBy(2), late -> concludeHinted(p));
+        LOG.log(Level.DEBUG, () -> self + ": transport hint about " + target.id() + ": probing it now");
+    }
+
+    private Probe hintedProbe(long seq) {
+        for (Probe h : hinted.values()) {
+            if (h.seq == seq) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private void concludeHinted(Probe p) {
+        if (hinted.get(p.target.name()) != p) {
+            return;
+        }
+        hinted.remove(p.target.name());
+        cancel(p.timeout);
+        p.timeout = null;
+        Entry e = members.get(p.target.name());
+        if (p.acked || state != State.RUNNING || e == null || !e.member.id().equals(p.target) || !e.member.isLive()) {
+            return;
+        }
+        if (settings.sabotage() == GossipSettings.Sabotage.NEVER_SUSPECT) {
+            return;
+        }
+        Member suspect = e.member;
+        if (suspect.status() == MemberStatus.ALIVE) {
+            suspicionsRaised++;
+            metrics.suspicions.increment();
+            suspect = e.member.withStatus(MemberStatus.SUSPECT, e.member.version());
+            Member logged = suspect;
+            LOG.log(Level.DEBUG, () -> self + " suspects " + logged.id() + " after a transport hint (no ack, " + p.nacks
+                    + "/" + p.expectedNacks + " nacks)");
+            transition(e, suspect, self.name());
+        }
+        Suspicion s = e.suspicion;
+        if (s == null || p.hints == 0) {
+            return; // not corroborated (the peer may just be slow): an ordinary suspicion
+        }
+        // Already suspected by another member, or just now by us: our own failed probe after a hint,
+        // whose own connection attempt failed too, shortens the suspicion to one probe timeout from
+        // now (never lengthens it).
+        Duration shortTimeout = health.scale(settings.probeTimeout());
+        long now = ctx.clock().monotonicNanos();
+        if (s.deadlineNanos() - now > shortTimeout.toNanos()) {
+            cancel(s.timer);
+            Suspicion quick = new Suspicion(s.id, s.version, self.name(), now, shortTimeout, shortTimeout, 0);
+            quick.hinted = true;
+            e.suspicion = quick;
+            armSuspicion(e, quick);
+        }
+        send(p.address, new SwimMessage.Ping(self, nextSeq++, p.target,
+                first(new Claim(suspect, self.name()), takeGossip())));
+    }
+
     private Member nextProbeTarget() {
         for (int attempts = 0; attempts < 2 * MAX_MEMBERS + 2; attempts++) {
             if (probeIndex >= probeOrder.size()) {
@@ -448,6 +560,14 @@ final class SwimMembership implements GossipMembership {
     }
 
     private void onAck(SwimMessage.Ack a) {
+        Probe h = hintedProbe(a.seq());
+        if (h != null) {
+            h.acked = true;
+            metrics.acks.increment();
+            cancel(h.timeout);
+            hinted.remove(h.target.name());
+            return;
+        }
         Probe p = probe;
         if (p != null && a.seq() == p.seq) {
             if (!p.acked) {
@@ -466,6 +586,13 @@ final class SwimMembership implements GossipMembership {
     }
 
     private void onNack(SwimMessage.Nack n) {
+        Probe h = hintedProbe(n.seq());
+        if (h != null) {
+            if (h.nacks < h.expectedNacks && ++h.nacks == h.expectedNacks) {
+                concludeHinted(h); // every helper heard nothing either: no need to wait longer
+            }
+            return;
+        }
         Probe p = probe;
         if (p != null && n.seq() == p.seq && p.nacks < p.expectedNacks) {
             p.nacks++;
@@ -679,6 +806,13 @@ final class SwimMembership implements GossipMembership {
                 + (ctx.clock().monotonicNanos() - s.startNanos) / 1_000_000 + " ms of suspicion, "
                 + s.confirmations() + " confirmations");
         transition(e, dead, self.name());
+        if (s.hinted) {
+            // Concluded early on a transport hint: tell the others now rather than at their next
+            // exchange with us, so they stop routing to it at once.
+            for (Member t : randomLiveOthers(ANNOUNCE_FANOUT, null)) {
+                send(t.address(), new SwimMessage.Gossip(self, List.of(new Claim(dead, self.name()))));
+            }
+        }
     }
 
     private void reap(Entry e, Member tombstone) {

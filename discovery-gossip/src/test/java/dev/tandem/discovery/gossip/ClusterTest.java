@@ -136,6 +136,62 @@ class ClusterTest {
         assertThat(agree(survivors)).as("seed %d: survivors agree", seed).isTrue();
     }
 
+    /** Virtual milliseconds until every survivor holds the crashed node DEAD, with or without transport hints. */
+    private static long detectionMillis(long seed, boolean hints) {
+        TestWorld w = new TestWorld(seed);
+        w.refuseCrashed = hints;
+        Invariants inv = new Invariants(w);
+        List<TestWorld.Host> hosts = startCluster(w, inv, 5, seeds(1, 2));
+        TestWorld.Host victim = hosts.get(2);
+        List<TestWorld.Host> survivors = new ArrayList<>(hosts);
+        survivors.remove(victim);
+        w.runFor(Duration.ofSeconds(5), inv);
+        long crashAt = w.nowNanos;
+        w.crash(victim);
+        boolean detected = w.runUntil(() -> survivors.stream().allMatch(h -> h.view().member(victim.id)
+                .map(m -> m.status() == MemberStatus.DEAD).orElse(false)), Duration.ofSeconds(60), inv);
+        assertThat(detected).as("seed %d (hints %s): %s declared dead by all within 60 s; views:%s", seed, hints,
+                victim.id, views(survivors)).isTrue();
+        assertThat(agree(survivors)).as("seed %d: survivors agree", seed).isTrue();
+        return w.elapsedSince(crashAt).toMillis();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void crashedNode_withTransportHints_isDeclaredDeadSooner(long seed) {
+        long without = detectionMillis(seed, false);
+        long with = detectionMillis(seed, true);
+        System.out.printf("seed %d: crash detected everywhere after %d ms with transport hints, %d ms without%n",
+                seed, with, without);
+        // default settings: probe timeout 500 ms; a hint is acted on within one protocol period
+        // (1 s, the next message to the victim), then a probe (<= 1 s) and a suspicion of 500 ms.
+        assertThat(with).as("seed %d", seed).isLessThan(without).isLessThanOrEqualTo(3_000);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void hintAboutALiveMember_isProbed_andNothingIsConcluded(long seed) {
+        TestWorld w = new TestWorld(seed);
+        Invariants inv = new Invariants(w);
+        List<TestWorld.Host> hosts = startCluster(w, inv, 4, seeds(1, 2));
+        TestWorld.Host told = hosts.get(0);
+        TestWorld.Host target = hosts.get(3);
+        // Without loss a regular probe is always acked and never asks others; a hinted one always does.
+        double indirectBefore = told.counter("tandem.membership.indirect.probes");
+        for (int i = 0; i < 5; i++) {
+            w.hint(told, target.address, 0); // e.g. a connection reset by a middlebox: the member is fine
+            w.runFor(Duration.ofMillis(700), inv);
+        }
+        w.runFor(Duration.ofSeconds(10), inv);
+        assertThat(told.counter("tandem.membership.indirect.probes")).as("seed %d: hinted probes sent", seed)
+                .isGreaterThanOrEqualTo(indirectBefore + 5);
+        for (TestWorld.Host h : hosts) {
+            assertThat(h.views).as("seed %d: %s never held %s other than alive", seed, h.id, target.id)
+                    .allMatch(v -> v.member(target.id).map(m -> m.status() == MemberStatus.ALIVE).orElse(true));
+        }
+        assertThat(agree(hosts)).isTrue();
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2})
     void restartedNode_withANewIncarnation_supersedesItsOldLife(long seed) {

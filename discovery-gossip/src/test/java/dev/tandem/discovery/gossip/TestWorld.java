@@ -54,6 +54,8 @@ final class TestWorld {
     final List<byte[]> beaconsSent = new ArrayList<>();
     final TreeSet<String> cutLinks = new TreeSet<>();
     double lossRate;
+    /** Model a real transport's hint: a send to a crashed host is refused one round trip later. */
+    boolean refuseCrashed;
     long minLatencyNanos = 1_000_000;
     long maxLatencyNanos = 5_000_000;
     long eventsRun;
@@ -72,6 +74,7 @@ final class TestWorld {
         final List<MembershipView> views = new ArrayList<>();
         final TreeMap<Integer, MessageHandler> handlers = new TreeMap<>();
         Consumer<byte[]> beaconReceiver;
+        final List<Consumer<NodeAddress>> unreachable = new ArrayList<>();
         GossipMembership membership;
         boolean crashed;
         long pausedUntilNanos;
@@ -125,6 +128,10 @@ final class TestWorld {
         public void send(NodeAddress to, int channel, byte[] payload) {
             sent.add(new Sent(nowNanos, address, to, channel, payload));
             Host target = hosts.get(to);
+            if (target != null && target.crashed && refuseCrashed && !cutLinks.contains(address + ">" + to)) {
+                refused(this, to);
+                return;
+            }
             if (target == null || target.crashed || dropped(address, to)) {
                 return;
             }
@@ -134,6 +141,11 @@ final class TestWorld {
                     h.onMessage(address, payload);
                 }
             });
+        }
+
+        @Override
+        public void onUnreachable(Consumer<NodeAddress> listener) {
+            unreachable.add(listener);
         }
 
         @Override
@@ -204,6 +216,29 @@ final class TestWorld {
     void crash(Host h) {
         h.crashed = true;
         h.membership.close();
+    }
+
+    private final TreeMap<String, Long> lastRefusal = new TreeMap<>();
+    private final TreeSet<String> refusalPending = new TreeSet<>();
+
+    /** A refused connection attempt: hinted one round trip later, attempts at least 100 ms apart. */
+    private void refused(Host at, NodeAddress to) {
+        String link = at.address + ">" + to;
+        if (!refusalPending.add(link)) {
+            return;
+        }
+        Long last = lastRefusal.get(link);
+        long when = Math.max(nowNanos + 2 * minLatencyNanos, last == null ? Long.MIN_VALUE : last + 100_000_000L);
+        enqueue(when, at, () -> {
+            refusalPending.remove(link);
+            lastRefusal.put(link, nowNanos);
+            at.unreachable.forEach(l -> l.accept(to));
+        });
+    }
+
+    /** Tells {@code at}'s transport listeners, {@code afterNanos} from now, that {@code about} is unreachable. */
+    void hint(Host at, NodeAddress about, long afterNanos) {
+        enqueue(nowNanos + afterNanos, at, () -> at.unreachable.forEach(l -> l.accept(about)));
     }
 
     void pause(Host h, Duration d) {

@@ -255,7 +255,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         ctx.scheduler().execute(() -> {
             startWrite(rec, false, f);
-            flush();
+            flushSoon();
         });
         return f;
     }
@@ -272,7 +272,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         ctx.scheduler().execute(() -> {
             startWrite(rec, true, f);
-            flush();
+            flushSoon();
         });
         return f;
     }
@@ -307,7 +307,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 });
                 startWrite(rec, false, one);
             }
-            flush();
+            flushSoon();
         });
         return all;
     }
@@ -323,7 +323,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         byte[] k = key.clone();
         ctx.scheduler().execute(() -> {
             startRead(k, f);
-            flush();
+            flushSoon();
         });
         return f;
     }
@@ -361,6 +361,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         streams.clear();
         sessions.clear();
         outbox.clear();
+        lastOut = null;
     }
 
     private void checkKey(byte[] key) {
@@ -813,7 +814,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             return; // meant for another life of this node
         }
         hlc.observe(h.hlc());
-        NodeId sender = new NodeId(h.from(), h.fromIncarnation());
+        NodeId sender = lastSender;
+        if (sender == null || sender.incarnation() != h.fromIncarnation() || !sender.name().equals(h.from())) {
+            sender = new NodeId(h.from(), h.fromIncarnation()); // validates the name: once per peer, not per message
+            lastSender = sender;
+        }
         Body b = env.body();
         if (b instanceof Write m) {
             onWrite(sender, from, m);
@@ -856,7 +861,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         } else if (b instanceof PushAck m) {
             onPushAck(sender, m);
         }
-        flush();
+        flushSoon();
     }
 
     private void onWrite(NodeId sender, NodeAddress from, Write m) {
@@ -905,19 +910,47 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private Out out(NodeId to, NodeAddress address) {
-        String k = to.toString();
-        Out o = outbox.get(k);
-        if (o == null) {
-            o = new Out(to, address);
-            outbox.put(k, o);
-        } else if (o.address == null) {
+        Out o = lastOut;
+        if (o == null || !o.to.equals(to)) {
+            String k = to.toString();
+            o = outbox.get(k);
+            if (o == null) {
+                o = new Out(to, address);
+                outbox.put(k, o);
+            }
+            lastOut = o;
+        }
+        if (o.address == null) {
             o.address = address;
         }
         return o;
     }
 
+    /** The outbox entry used last (most calls in a row go to one peer); reset with the outbox. */
+    private Out lastOut;
+    /** The sender of the last message, so its id is parsed and validated once per peer. */
+    private NodeId lastSender;
+
     private NodeAddress addressOf(NodeId id) {
         return view.member(id).map(Member::address).orElse(null);
+    }
+
+    private boolean flushQueued;
+    private final Runnable flushTask = () -> {
+        flushQueued = false;
+        flush();
+    };
+
+    /**
+     * Sends the outbox once the tasks already queued on the node's thread have run: the operations
+     * and messages of one burst (a read batch of the transport, a caller's pipelined requests)
+     * leave as one message per peer and kind instead of one each.
+     */
+    private void flushSoon() {
+        if (!flushQueued) {
+            flushQueued = true;
+            ctx.scheduler().execute(flushTask);
+        }
     }
 
     private static final int MAX_MESSAGE_ENTRIES = 4096;
@@ -926,6 +959,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private void flush() {
         if (outbox.isEmpty() || closed) {
             outbox.clear();
+            lastOut = null;
             return;
         }
         for (Out o : outbox.values()) {
@@ -974,6 +1008,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             }
         }
         outbox.clear();
+        lastOut = null;
     }
 
     private void send(NodeId to, NodeAddress addr, Body body) {

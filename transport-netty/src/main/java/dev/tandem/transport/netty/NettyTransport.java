@@ -69,6 +69,12 @@ import javax.net.ssl.SSLException;
  * every connection written to since, so a burst of sends (or the replies to one read batch) costs
  * one system call per connection rather than one per message.
  *
+ * <h2>Hints</h2>
+ * When the active connection to a peer is closed or half-closed by its end, or a connection
+ * attempt is refused (not timed out), the {@link #onUnreachable} listeners hear the peer's address
+ * — what a {@code kill -9} looks like from here. It is a hint for membership to probe sooner, never
+ * a verdict: the same happens when the peer retires a duplicate connection.
+ *
  * <h2>Back-pressure</h2>
  * {@link #isWritable} is Netty's channel writability (water marks from the settings); a send to a
  * connection that is not writable is dropped and counted, so memory per peer stays bounded by the
@@ -135,6 +141,8 @@ final class NettyTransport implements Transport {
     /** Connections retired as duplicates, still draining (event loop only). */
     private final java.util.Set<Channel> retired = new java.util.HashSet<>();
     private final Runnable flushTask = this::flushDirty;
+    private final java.util.List<java.util.function.Consumer<NodeAddress>> unreachableListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Boolean> logged = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -273,6 +281,25 @@ final class NettyTransport implements Transport {
         }
         if (!handlers.compareAndSet(channel, null, handler)) {
             throw new IllegalStateException("channel " + channel + " already has a handler");
+        }
+    }
+
+    @Override
+    public void onUnreachable(java.util.function.Consumer<NodeAddress> listener) {
+        unreachableListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Tells the listeners that {@code peer}'s connection was closed by its end or refused. */
+    private void hintUnreachable(NodeAddress peer) {
+        if (closed) {
+            return;
+        }
+        for (java.util.function.Consumer<NodeAddress> l : unreachableListeners) {
+            try {
+                l.accept(peer);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "node " + self + ": an unreachable-peer listener threw", e);
+            }
         }
     }
 
@@ -450,6 +477,10 @@ final class NettyTransport implements Transport {
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 attemptFailed(peer, ch, String.valueOf(done.cause()));
+                if (done.cause() instanceof java.net.ConnectException
+                        && !(done.cause() instanceof io.netty.channel.ConnectTimeoutException)) {
+                    hintUnreachable(peer.address); // refused: nothing listens there any more
+                }
             }
         });
         ch.closeFuture().addListener(done -> attemptFailed(peer, ch, "connection closed before the handshake completed"));
@@ -626,12 +657,16 @@ final class NettyTransport implements Transport {
             ch.close();
             return;
         }
-        if (peer.active == ch) {
+        boolean wasActive = peer.active == ch;
+        if (wasActive) {
             peer.active = null;
             peer.activeId = null;
             activeConnections--;
         }
         retire(ch, peer.activeDialledByUs);
+        if (wasActive) {
+            hintUnreachable(peer.address); // a peer that was killed closes this way too; a probe will tell
+        }
     }
 
     /**
@@ -657,6 +692,7 @@ final class NettyTransport implements Transport {
             peer.activeId = null;
             activeConnections--;
             LOG.log(System.Logger.Level.DEBUG, () -> "node " + self + ": connection to " + peer.address + " closed");
+            hintUnreachable(peer.address);
         }
     }
 

@@ -72,6 +72,30 @@ class NettyTransportTest {
     }
 
     @Test
+    void aPeerThatGoesAway_isHinted_whenItsConnectionCloses_andWhenAReconnectIsRefused() throws Exception {
+        try (TestNode a = TestNode.start("a")) {
+            java.util.concurrent.BlockingQueue<NodeAddress> hints = new java.util.concurrent.LinkedBlockingQueue<>();
+            a.onLoop(() -> {
+                a.runtime.context().transport().onUnreachable(hints::add);
+                return null;
+            });
+            NodeAddress gone;
+            try (TestNode b = TestNode.start("b")) {
+                gone = b.address();
+                a.send(b.address(), "hello");
+                assertThat(b.receive().text()).isEqualTo("hello");
+                b.send(a.address(), "hi");
+                assertThat(a.receive().text()).isEqualTo("hi");
+                assertThat(hints).as("no hint while the peer is up").isEmpty();
+            }
+            assertThat(hints.poll(10, java.util.concurrent.TimeUnit.SECONDS)).as("hint on close").isEqualTo(gone);
+            hints.clear();
+            a.send(gone, "anyone?"); // nothing listens there now: the connection attempt is refused
+            assertThat(hints.poll(10, java.util.concurrent.TimeUnit.SECONDS)).as("hint on refusal").isEqualTo(gone);
+        }
+    }
+
+    @Test
     void sendToSelf_loopsBack() {
         try (TestNode a = TestNode.start("a")) {
             a.send(a.address(), "me");

@@ -3,25 +3,10 @@ package dev.tandem.transport.netty;
 import dev.tandem.cluster.NodeAddress;
 import dev.tandem.cluster.NodeId;
 import dev.tandem.cluster.runtime.Transport;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The machine's own limit for request/response between two JVMs on loopback, and the same through
+ * The raw Netty reference ({@link RoundTripReference}) between two JVMs on loopback, and the same through
  * {@link NettyTransport}: (a) one synchronous caller on an application thread, (b) 256 requests in
  * flight refilled from the event loop. Prints round trips/s and p50/p99; asserts nothing. Run by
  * hand ({@code transport-netty/bench.sh}), never in the test phase.
@@ -46,7 +31,7 @@ public final class ReferenceBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("raw-server")) {
-            rawServer();
+            RoundTripReference.main(new String[] {"server"});
             return;
         }
         if (args.length > 0 && args[0].equals("transport-server")) {
@@ -61,8 +46,11 @@ public final class ReferenceBench {
         Process raw = spawn("raw-server");
         try {
             int port = readPort(raw);
-            rows.add(rawSync(port, seconds));
-            rows.add(rawPipelined(port, seconds));
+            Duration warm = Duration.ofSeconds(1);
+            Duration measure = Duration.ofSeconds(seconds);
+            rows.add(row("raw Netty, sync (app thread)", RoundTripReference.sync("127.0.0.1", port, warm, measure)));
+            rows.add(row("raw Netty, 256 in flight (loop)",
+                    RoundTripReference.pipelined("127.0.0.1", port, IN_FLIGHT, warm, measure)));
         } finally {
             raw.destroy();
             raw.waitFor(10, TimeUnit.SECONDS);
@@ -105,176 +93,15 @@ public final class ReferenceBench {
         return port.get(30, TimeUnit.SECONDS);
     }
 
-    /** Latencies in microsecond buckets up to 100 ms. */
-    static final class Histogram {
-        final long[] buckets = new long[100_001];
-        long count;
-
-        void record(long nanos) {
-            buckets[(int) Math.min(buckets.length - 1, nanos / 1000)]++;
-            count++;
-        }
-
-        long percentileMicros(double p) {
-            long rank = (long) Math.ceil(p * count);
-            long seen = 0;
-            for (int i = 0; i < buckets.length; i++) {
-                seen += buckets[i];
-                if (seen >= rank && rank > 0) {
-                    return i;
-                }
-            }
-            return buckets.length - 1;
-        }
-
-        String row(String what, double seconds) {
-            return String.format("%-34s %10.0f round trips/s   p50 %5d us   p99 %5d us   (n=%d)", what,
-                    count / seconds, percentileMicros(0.50), percentileMicros(0.99), count);
-        }
-    }
-
-    // ------------------------------------------------------------------ raw Netty
-
-    private static void rawServer() throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4),
-                                new LengthFieldPrepender(4), new ChannelInboundHandlerAdapter() {
-                                    @Override
-                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                        ctx.write(msg);
-                                    }
-
-                                    @Override
-                                    public void channelReadComplete(ChannelHandlerContext ctx) {
-                                        ctx.flush();
-                                    }
-                                });
-                    }
-                }).bind("127.0.0.1", 0).sync().channel();
-        System.out.println("PORT " + ((InetSocketAddress) server.localAddress()).getPort());
-        System.out.flush();
-        waitForParentToGo();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    private static String row(String what, RoundTripReference.Figure f) {
+        return String.format("%-36s %10.0f round trips/s   p50 %5d us   p99 %5d us   (n=%d)", what,
+                f.perSecond(), f.p50Micros(), f.p99Micros(), f.operations());
     }
 
     private static void waitForParentToGo() throws Exception {
         // The parent destroys this process; also stop if stdin closes.
         while (System.in.read() >= 0) {
             Thread.onSpinWait();
-        }
-    }
-
-    private abstract static class RawClient extends ChannelInboundHandlerAdapter {
-    }
-
-    private static Channel rawConnect(EventLoopGroup group, int port, ChannelInboundHandlerAdapter handler)
-            throws Exception {
-        return new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4),
-                                new LengthFieldPrepender(4), handler);
-                    }
-                }).connect("127.0.0.1", port).sync().channel();
-    }
-
-    private static ByteBuf request(Channel ch, long sentNanos) {
-        return ch.alloc().buffer(PAYLOAD_BYTES).writeLong(sentNanos).writeLong(0);
-    }
-
-    private static String rawSync(int port, long seconds) throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        try {
-            BlockingQueue<Long> replies = new ArrayBlockingQueue<>(1);
-            Channel ch = rawConnect(group, port, new RawClient() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ByteBuf b = (ByteBuf) msg;
-                    replies.add(b.readLong());
-                    b.release();
-                }
-            });
-            Histogram h = new Histogram();
-            long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            long start = 0;
-            long end = Long.MAX_VALUE;
-            while (true) {
-                long t0 = System.nanoTime();
-                if (start == 0 && t0 >= warmEnd) {
-                    start = t0;
-                    end = t0 + TimeUnit.SECONDS.toNanos(seconds);
-                }
-                if (t0 >= end) {
-                    break;
-                }
-                ch.writeAndFlush(request(ch, t0));
-                Long sent = replies.poll(5, TimeUnit.SECONDS);
-                if (sent == null) {
-                    throw new IllegalStateException("no reply within 5 s");
-                }
-                if (start != 0) {
-                    h.record(System.nanoTime() - sent);
-                }
-            }
-            ch.close().sync();
-            return h.row("raw Netty, sync (app thread)", seconds);
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-        }
-    }
-
-    private static String rawPipelined(int port, long seconds) throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        try {
-            Histogram h = new Histogram();
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            long end = warmEnd + TimeUnit.SECONDS.toNanos(seconds);
-            rawConnect(group, port, new RawClient() {
-                int outstanding;
-
-                @Override
-                public void channelActive(ChannelHandlerContext ctx) {
-                    for (int i = 0; i < IN_FLIGHT; i++) {
-                        ctx.write(request(ctx.channel(), System.nanoTime()));
-                    }
-                    outstanding = IN_FLIGHT;
-                    ctx.flush();
-                }
-
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ByteBuf b = (ByteBuf) msg;
-                    long now = System.nanoTime();
-                    long sent = b.readLong();
-                    b.release();
-                    outstanding--;
-                    if (now >= warmEnd && now < end) {
-                        h.record(now - sent);
-                    }
-                    if (now < end) {
-                        ctx.write(request(ctx.channel(), now));
-                        outstanding++;
-                    } else if (outstanding == 0) {
-                        done.complete(null);
-                    }
-                }
-
-                @Override
-                public void channelReadComplete(ChannelHandlerContext ctx) {
-                    ctx.flush();
-                }
-            });
-            done.get(seconds + 30, TimeUnit.SECONDS);
-            return h.row("raw Netty, 256 in flight (loop)", seconds);
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 
@@ -304,7 +131,7 @@ public final class ReferenceBench {
             Transport t = node.context().transport();
             BlockingQueue<Long> replies = new ArrayBlockingQueue<>(1);
             t.bind(ECHO, (from, payload) -> replies.add(readLong(payload)));
-            Histogram h = new Histogram();
+            RoundTripReference.Histogram h = new RoundTripReference.Histogram();
             long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             long start = 0;
             long end = Long.MAX_VALUE;
@@ -326,12 +153,12 @@ public final class ReferenceBench {
                     h.record(System.nanoTime() - sent);
                 }
             }
-            rows.add(h.row("NettyTransport, sync (app thread)", seconds));
+            rows.add(row("NettyTransport, sync (app thread)", h.figure(seconds)));
         }
         // Pipelined: 256 in flight, refilled by the handler on the node's loop.
         try (NodeRuntime node = NodeRuntime.builder(new NodeId("client-pipe", 1), settings()).start()) {
             Transport t = node.context().transport();
-            Histogram h = new Histogram();
+            RoundTripReference.Histogram h = new RoundTripReference.Histogram();
             CompletableFuture<Void> connected = new CompletableFuture<>();
             CompletableFuture<Void> done = new CompletableFuture<>();
             long[] window = new long[2];
@@ -371,7 +198,7 @@ public final class ReferenceBench {
                 outstanding[0] = IN_FLIGHT;
             });
             done.get(seconds + 30, TimeUnit.SECONDS);
-            rows.add(h.row("NettyTransport, 256 in flight (loop)", seconds));
+            rows.add(row("NettyTransport, 256 in flight (loop)", h.figure(seconds)));
         }
         return rows;
     }

@@ -1,0 +1,533 @@
+package dev.tandem.cli;
+
+import dev.tandem.transport.netty.RoundTripReference;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tandem bench}: the figures of issue 6 for three node JVMs on loopback, each next to the
+ * machine's own limit measured in the same run — a raw Netty request/response between two JVMs
+ * ({@link RoundTripReference}) — and against its target. It prints figures and asserts nothing:
+ * exit 0 whenever it could run, 1 if it could not.
+ *
+ * <p>The run, in order: (1) the raw reference: a server JVM, the client in this JVM — one
+ * synchronous caller on an application thread, then {@value #IN_FLIGHT} in flight refilled from
+ * the event loop (measured again right before step 4, since the machine may be shared; the
+ * better of the two is the reference of every ratio); (2) node JVMs {@code a} and {@code b} start; heap in use after full GCs is taken
+ * in both, {@code --keys} keys are loaded through {@code a}, and the heap again: the difference
+ * over both JVMs per key is the heap per entry for both copies; (3) node {@code c} starts; once
+ * all three see each other, the nodes are polled until every key has two copies on its new owners
+ * with nothing in transit: the time since c's node started is the rebalance; (4) on the three nodes, timed puts and gets through {@code a} (an application thread
+ * in a's JVM): one synchronous caller, then {@value #IN_FLIGHT} in flight; (5) {@code c} is killed
+ * with SIGKILL: failure detection (a and b see two live members) and restore (two copies of every
+ * key again) are timed from the kill.
+ *
+ * <p>Every wait is bounded; every child process is ended (by its PID) when the run ends.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Benchmark 3 node JVMs on loopback against a raw Netty reference (prints figures).")
+final class BenchCommand implements Callable<Integer> {
+    static final int IN_FLIGHT = 256;
+    private static final String SECRET = "tandem-bench-secret-not-for-production";
+    private static final long WARMUP_SECONDS = 1;
+    private static final long STEP_TIMEOUT_SECONDS = 300;
+    private static final String[] DISCOVERY_OPTIONS = {"protocol-period-millis=500", "probe-timeout-millis=250"};
+
+    // Targets of issue 6 (ratios to the reference of the same run, or absolute).
+    static final double SYNC_PUT_TARGET = 0.80;
+    static final double PIPELINED_PUT_TARGET = 0.40;
+    static final double REBALANCE_TARGET_SECONDS = 1.0;
+    static final double RESTORE_TARGET_SECONDS = 1.0;
+    static final double BYTES_PER_ENTRY_TARGET = 160;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--keys", paramLabel = "N", defaultValue = "1000000",
+            description = "Keys loaded before the rebalance and the kill (1000-10000000, default ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
+            description = "Measuring time of each throughput figure, after 1 s of warm-up (1-60, default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "2g",
+            description = "Maximum heap of each node JVM (-Xmx, default ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    private PrintWriter out;
+    private final List<Child> children = new ArrayList<>();
+    private final Map<String, Object> report = new LinkedHashMap<>();
+    private final List<Map<String, Object>> figures = new ArrayList<>();
+    private Path logDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (keys < 1000 || keys > 10_000_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--keys must be from 1000 to 10000000, was " + keys);
+        }
+        if (seconds < 1 || seconds > 60) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be from 1 to 60, was " + seconds);
+        }
+        if (!heap.matches("[1-9][0-9]*[mMgG]")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--heap must look like 512m or 2g, was " + heap);
+        }
+        out = spec.commandLine().getOut();
+        logDir = Files.createTempDirectory("tandem-bench-");
+        try {
+            run();
+        } finally {
+            for (Child c : children) {
+                c.end();
+            }
+        }
+        if (json) {
+            out.println(Json.write(report));
+            out.flush();
+        }
+        return Tandem.OK;
+    }
+
+    private void run() throws Exception {
+        String load = loadAverage();
+        report.put("keys", keys);
+        report.put("secondsPerFigure", seconds);
+        report.put("inFlight", IN_FLIGHT);
+        report.put("cpus", Runtime.getRuntime().availableProcessors());
+        report.put("java", Runtime.version().toString());
+        report.put("loadAverageAtStart", load);
+        say("tandem bench: 3 node JVMs on loopback (-Xmx%s), %,d keys, %d s per throughput figure after %d s warm-up,"
+                + " %d CPUs, java %s, load average %s", heap, keys, seconds, WARMUP_SECONDS,
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), load);
+        say("  node logs: %s", logDir);
+        String extra = System.getenv("TANDEM_BENCH_NODE_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            say("  node JVM options added by TANDEM_BENCH_NODE_OPTS: %s", extra.trim());
+            report.put("nodeJvmOptions", extra.trim());
+        }
+
+        // 1. The reference, measured now and again right before the throughput figures (the
+        // machine may be shared); the higher of the two is the reference of every ratio.
+        say("reference: raw Netty request/response between two JVMs (RoundTripReference, %d-byte requests)",
+                RoundTripReference.PAYLOAD_BYTES);
+        Child raw = spawnReferenceServer();
+        String portLine = raw.awaitLine("PORT ", 60);
+        int rawPort = Integer.parseInt(portLine.substring(5).trim());
+        RoundTripReference.Figure[] ref = reference(rawPort, "first", null);
+
+        // 2. Two nodes, load, heap per entry.
+        int[] ports = {freePort(), freePort(), freePort()};
+        String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1];
+        long t = System.nanoTime();
+        Child a = spawnNode("a", ports[0], seeds);
+        Child b = spawnNode("b", ports[1], seeds);
+        a.command("live 2 60");
+        b.command("live 2 60");
+        say("cluster: a and b started and see each other after %.2f s", secondsSince(t));
+        long heapBefore = used(a.command("heap")) + used(b.command("heap"));
+        Map<String, String> loaded = a.command("load " + keys);
+        double loadS = Double.parseDouble(loaded.get("seconds"));
+        if (!loaded.get("failed").equals("0")) {
+            throw new IllegalStateException("loading failed on node a (see " + logDir + ")");
+        }
+        say("  %,d keys loaded through a, %d in flight: %.2f s, %,.0f puts/s", keys, IN_FLIGHT, loadS, keys / loadS);
+        long heapAfter = used(a.command("heap")) + used(b.command("heap"));
+        double perEntry = (heapAfter - heapBefore) / (double) keys;
+        absolute("heapBytesPerEntry", "heap per entry, both copies (a + b, after full GCs)", perEntry, "B",
+                BYTES_PER_ENTRY_TARGET, true);
+
+        // 3. A 3rd node joins 2.
+        say("rebalance: c joins a and b, which hold %,d keys (two copies each)", keys);
+        t = System.nanoTime();
+        Child c = spawnNode("c", ports[2], seeds);
+        long cStarted = System.nanoTime();
+        say("  c's JVM started its node %.2f s after launch", (cStarted - t) / 1e9);
+        for (Child n : List.of(a, b, c)) {
+            n.send("live 3 " + STEP_TIMEOUT_SECONDS);
+        }
+        for (Child n : List.of(a, b, c)) {
+            n.reply(STEP_TIMEOUT_SECONDS);
+        }
+        say("  a, b and c see each other %.2f s after c started", secondsSince(cStarted));
+        double[] rebalance = awaitSettled(List.of(a, b, c), cStarted, 3);
+        absolute("rebalanceSeconds", "two copies on the new owners, nothing in transit, after c started",
+                rebalance[0], "s", REBALANCE_TARGET_SECONDS, true);
+        say("  every copy confirmed in sync with its co-owner %.2f s after c started", rebalance[1]);
+        if (System.getenv("TANDEM_BENCH_DEBUG") != null) {
+            say("  swim a: %s; b: %s; c: %s", a.command("swim"), b.command("swim"), c.command("swim"));
+        }
+
+        // 4. Throughput on three nodes, through a.
+        say("reference again, the 3 nodes idle beside it");
+        ref = reference(rawPort, "second", ref);
+        raw.end();
+        RoundTripReference.Figure rawSync = ref[0];
+        RoundTripReference.Figure rawPipe = ref[1];
+        say("throughput on 3 nodes, through node a (an application thread in a's JVM), keys drawn from the %,d loaded",
+                keys);
+        throughput("put.sync", "puts, one synchronous caller", run(a, "put", "sync"), rawSync, SYNC_PUT_TARGET);
+        throughput("put.pipelined", "puts, " + IN_FLIGHT + " in flight", run(a, "put", "pipe"), rawPipe,
+                PIPELINED_PUT_TARGET);
+        if (System.getenv("TANDEM_BENCH_DEBUG") != null) {
+            say("  drops a: %s; b: %s; c: %s", a.command("drops"), b.command("drops"), c.command("drops"));
+        }
+        throughput("get.sync", "gets, one synchronous caller", run(a, "get", "sync"), rawSync, 0);
+        throughput("get.pipelined", "gets, " + IN_FLIGHT + " in flight", run(a, "get", "pipe"), rawPipe, 0);
+
+        // 5. kill -9 of one of three.
+        say("kill -9: node c (one of 3) is killed with SIGKILL");
+        t = System.nanoTime();
+        c.kill();
+        a.send("live 2 " + STEP_TIMEOUT_SECONDS);
+        b.send("live 2 " + STEP_TIMEOUT_SECONDS);
+        a.reply(STEP_TIMEOUT_SECONDS);
+        double detectA = secondsSince(t);
+        b.reply(STEP_TIMEOUT_SECONDS);
+        double detect = secondsSince(t);
+        absolute("failureDetectionSeconds", "declared dead by a and b after the kill (a: " + String.format("%.2f", detectA)
+                + " s)", detect, "s", 0, true);
+        double[] restore = awaitSettled(List.of(a, b), t, 2);
+        absolute("restoreSeconds", "two copies of every key again after the kill", restore[0], "s",
+                RESTORE_TARGET_SECONDS, true);
+        say("  every copy confirmed in sync with its co-owner %.2f s after the kill", restore[1]);
+        report.put("figures", figures);
+    }
+
+    /** Measures the raw reference; returns {sync, pipelined}, each the better of this and {@code best}. */
+    private RoundTripReference.Figure[] reference(int port, String label, RoundTripReference.Figure[] best)
+            throws InterruptedException {
+        Duration warm = Duration.ofSeconds(WARMUP_SECONDS);
+        Duration measure = Duration.ofSeconds(seconds);
+        say("  %s (load average %s):", label, loadAverage());
+        RoundTripReference.Figure sync = RoundTripReference.sync("127.0.0.1", port, warm, measure);
+        throughput(best == null ? "raw.sync" : "raw.sync.again", "round trips, sync (app thread)", sync, null, 0);
+        RoundTripReference.Figure pipe = RoundTripReference.pipelined("127.0.0.1", port, IN_FLIGHT, warm, measure);
+        throughput(best == null ? "raw.pipelined" : "raw.pipelined.again", "round trips, " + IN_FLIGHT
+                + " in flight (loop)", pipe, null, 0);
+        if (best == null) {
+            return new RoundTripReference.Figure[] {sync, pipe};
+        }
+        RoundTripReference.Figure s = sync.perSecond() >= best[0].perSecond() ? sync : best[0];
+        RoundTripReference.Figure p = pipe.perSecond() >= best[1].perSecond() ? pipe : best[1];
+        say("  reference for the ratios below (the better of the two): %,.0f sync, %,.0f pipelined round trips/s",
+                s.perSecond(), p.perSecond());
+        report.put("reference", Map.of("syncPerSecond", s.perSecond(), "pipelinedPerSecond", p.perSecond()));
+        return new RoundTripReference.Figure[] {s, p};
+    }
+
+    private RoundTripReference.Figure run(Child node, String op, String mode) throws IOException {
+        Map<String, String> r = node.command("run " + op + " " + mode + " " + WARMUP_SECONDS + " " + seconds + " " + keys,
+                seconds + WARMUP_SECONDS + 120);
+        if (!r.get("failed").equals("0") || !r.get("wrong").equals("0")) {
+            say("  (%s %s: %s operations failed, %s answers wrong)", op, mode, r.get("failed"), r.get("wrong"));
+        }
+        return new RoundTripReference.Figure(Long.parseLong(r.get("ops")), Double.parseDouble(r.get("seconds")),
+                Long.parseLong(r.get("p50")), Long.parseLong(r.get("p99")));
+    }
+
+    /**
+     * Polls the nodes until they hold {@code 2 * keys} owner copies with nothing in transit;
+     * returns seconds since {@code fromNanos} until then, and until no copy is below two (or NaN
+     * if that did not happen within 30 s of the first).
+     */
+    private double[] awaitSettled(List<Child> nodes, long fromNanos, int live) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_TIMEOUT_SECONDS);
+        double settled = Double.NaN;
+        long confirmDeadline = Long.MAX_VALUE;
+        while (System.nanoTime() - deadline < 0) {
+            long owner = 0;
+            long transit = 0;
+            long below = 0;
+            for (Child n : nodes) {
+                Map<String, String> i = n.command("info");
+                owner += Long.parseLong(i.get("owner"));
+                transit += Long.parseLong(i.get("transit"));
+                below += Long.parseLong(i.get("below"));
+            }
+            long now = System.nanoTime();
+            if (Double.isNaN(settled) && owner == 2L * keys && transit == 0) {
+                settled = (now - fromNanos) / 1e9;
+                confirmDeadline = now + TimeUnit.SECONDS.toNanos(30);
+            }
+            if (!Double.isNaN(settled) && below == 0) {
+                return new double[] {settled, Math.max(settled, (now - fromNanos) / 1e9)};
+            }
+            if (now - confirmDeadline >= 0) {
+                return new double[] {settled, Double.NaN};
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L); // poll interval of a bounded wait
+        }
+        throw new IllegalStateException("the " + live + " nodes did not hold two copies of every key within "
+                + STEP_TIMEOUT_SECONDS + " s (logs: " + logDir + ")");
+    }
+
+    // ---------------------------------------------------------------- output
+
+    private void throughput(String id, String what, RoundTripReference.Figure f, RoundTripReference.Figure ref,
+                            double target) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("figure", id);
+        m.put("perSecond", f.perSecond());
+        m.put("p50Micros", f.p50Micros());
+        m.put("p99Micros", f.p99Micros());
+        m.put("operations", f.operations());
+        StringBuilder line = new StringBuilder(String.format("  %-40s %,11.0f /s   p50 %,6d us   p99 %,6d us", what,
+                f.perSecond(), f.p50Micros(), f.p99Micros()));
+        if (ref != null) {
+            double ratio = f.perSecond() / ref.perSecond();
+            m.put("ratioToReference", ratio);
+            line.append(String.format("   %.2f x raw", ratio));
+            if (target > 0) {
+                m.put("target", target);
+                m.put("meetsTarget", ratio >= target);
+                line.append(String.format(" (target >= %.2f: %s)", target, ratio >= target ? "met" : "MISSED"));
+            }
+        }
+        figures.add(m);
+        say("%s", line);
+    }
+
+    private void absolute(String id, String what, double value, String unit, double target, boolean lowerIsBetter) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("figure", id);
+        m.put("value", value);
+        m.put("unit", unit);
+        String v = unit.equals("B") ? String.format("%.1f B", value) : String.format("%.2f s", value);
+        StringBuilder line = new StringBuilder(String.format("  %-40s %14s", what, v));
+        if (target > 0) {
+            boolean met = lowerIsBetter ? value <= target : value >= target;
+            m.put("target", target);
+            m.put("ratioToTarget", value / target);
+            m.put("meetsTarget", met);
+            line.append(String.format("   %.2f x target (%s %s: %s)", value / target, lowerIsBetter ? "<=" : ">=",
+                    unit.equals("B") ? String.format("%.0f B", target) : String.format("%.1f s", target),
+                    met ? "met" : "MISSED"));
+        }
+        figures.add(m);
+        say("%s", line);
+    }
+
+    private void say(String format, Object... args) {
+        if (!json) {
+            out.println(String.format(format, args));
+            out.flush();
+        }
+    }
+
+    private static long used(Map<String, String> heapReply) {
+        return Long.parseLong(heapReply.get("used"));
+    }
+
+    private static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    // ---------------------------------------------------------------- child JVMs
+
+    /** The command that starts {@code mainClass} of {@code module} in a new JVM like this one. */
+    private List<String> java(String xmx, String module, String mainClass) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
+        cmd.add("-Xmx" + xmx);
+        String modulePath = System.getProperty("jdk.module.path");
+        String classPath = System.getProperty("java.class.path", "");
+        if (modulePath != null && !modulePath.isEmpty()) {
+            cmd.add("--module-path");
+            cmd.add(modulePath);
+            if (!classPath.isEmpty()) {
+                // Under a test runner some automatic modules' dependencies sit on the class path.
+                cmd.add("-cp");
+                cmd.add(classPath);
+            }
+            cmd.add("-m");
+            cmd.add(module + "/" + mainClass);
+        } else {
+            cmd.add("-cp");
+            cmd.add(classPath);
+            cmd.add(mainClass);
+        }
+        return cmd;
+    }
+
+    private Child spawnReferenceServer() throws IOException {
+        List<String> cmd = java("256m", "dev.tandem.transport.netty", RoundTripReference.class.getName());
+        cmd.add("server");
+        return start("reference", cmd);
+    }
+
+    private Child spawnNode(String name, int port, String seeds) throws IOException {
+        List<String> cmd = java(heap, "dev.tandem.cli", Tandem.class.getName());
+        String extra = System.getenv("TANDEM_BENCH_NODE_OPTS"); // e.g. a profiler's flags; {name} = the node's name
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(1, List.of(extra.replace("{name}", name).trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("bench-node", name, "--port", Integer.toString(port), "--seeds", seeds, "--secret", SECRET));
+        for (String o : DISCOVERY_OPTIONS) {
+            cmd.add("-o");
+            cmd.add(o);
+        }
+        Child c = start(name, cmd);
+        c.awaitLine("@ ready", 60);
+        return c;
+    }
+
+    private Child start(String name, List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(false)
+                .redirectError(logDir.resolve(name + ".log").toFile()).start();
+        Child c = new Child(name, p, logDir.resolve(name + ".log"));
+        children.add(c);
+        return c;
+    }
+
+    /** A child JVM: commands on its stdin, answers ({@code @ ...} lines) from its stdout. */
+    private static final class Child {
+        private final String name;
+        private final Process process;
+        private final Path log;
+        private final Writer in;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+        Child(String name, Process process, Path log) {
+            this.name = name;
+            this.process = process;
+            this.log = log;
+            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+                lines.add("@ exited");
+            }, "bench-" + name + "-out");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        String awaitLine(String prefix, long timeoutSeconds) throws IOException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (true) {
+                String line;
+                try {
+                    line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+                if (line == null) {
+                    throw new IllegalStateException(name + " did not answer within " + timeoutSeconds + " s (log: " + log + ")");
+                }
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+                if (line.equals("@ exited")) {
+                    throw new IllegalStateException(name + " exited unexpectedly (log: " + log + ")");
+                }
+                if (line.startsWith("@ err ")) {
+                    throw new IllegalStateException(name + ": " + line.substring(6) + " (log: " + log + ")");
+                }
+            }
+        }
+
+        void send(String command) throws IOException {
+            in.write(command + "\n");
+            in.flush();
+        }
+
+        Map<String, String> reply(long timeoutSeconds) throws IOException {
+            String line = awaitLine("@ ok", timeoutSeconds);
+            Map<String, String> m = new LinkedHashMap<>();
+            for (String w : line.substring(4).trim().split("\\s+")) {
+                int eq = w.indexOf('=');
+                if (eq > 0) {
+                    m.put(w.substring(0, eq), w.substring(eq + 1));
+                }
+            }
+            return m;
+        }
+
+        Map<String, String> command(String command) throws IOException {
+            return command(command, STEP_TIMEOUT_SECONDS);
+        }
+
+        Map<String, String> command(String command, long timeoutSeconds) throws IOException {
+            send(command);
+            return reply(timeoutSeconds);
+        }
+
+        /** SIGKILL: no goodbye, the sockets are reset by the kernel. */
+        void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Closes its input (it stops by itself), then ends it by its PID if it has not within 10 s. */
+        void end() {
+            if (!process.isAlive()) {
+                return;
+            }
+            try {
+                in.close();
+            } catch (IOException e) {
+                // already gone
+            }
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
