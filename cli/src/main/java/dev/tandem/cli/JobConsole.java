@@ -8,8 +8,11 @@ import dev.tandem.jobs.JobResult;
 import dev.tandem.jobs.JobService;
 import dev.tandem.jobs.JobStatus;
 import dev.tandem.jobs.stats.ChiSquare;
+import dev.tandem.cluster.NodeId;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,8 +25,9 @@ import java.util.function.Supplier;
 
 /**
  * The jobs commands of the node console: {@code call}, {@code cast}, {@code status},
- * {@code spread} and {@code jobs}. Parsing is separate from running ({@link #parse}), so usage
- * errors are one line and testable without a cluster.
+ * {@code spread} and {@code jobs}, answering through the console's {@link Output} (text, or one
+ * JSON line per answer with {@code --json}). Parsing is separate from running ({@link #parse}), so
+ * usage errors are one line and testable without a cluster.
  */
 final class JobConsole {
     static final String HELP = "call NAME [INPUT] | cast NAME [INPUT] | status JOBID | spread N [NAME [INPUT]] | jobs";
@@ -32,6 +36,8 @@ final class JobConsole {
     /** Long enough for {@code sleep 600000}, the longest example job. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(ExampleJobs.MAX_SLEEP_MILLIS / 1000 + 60);
     private static final long ANSWER_TIMEOUT_SECONDS = 30;
+    /** Below this p-value a spread is reported as not even. */
+    private static final double EVEN_P = 0.001;
 
     /** A parsed command, or {@link Usage} saying what was wrong. */
     sealed interface Command permits Call, Cast, Status, Spread, Jobs, Usage {
@@ -57,12 +63,12 @@ final class JobConsole {
 
     private final JobService jobs;
     private final Supplier<MembershipView> view;
-    private final PrintWriter out;
+    private final Output o;
 
-    JobConsole(JobService jobs, Supplier<MembershipView> view, PrintWriter out) {
+    JobConsole(JobService jobs, Supplier<MembershipView> view, Output o) {
         this.jobs = jobs;
         this.view = view;
-        this.out = out;
+        this.o = o;
     }
 
     /** Whether {@code word} is one of this console's commands. */
@@ -112,13 +118,18 @@ final class JobConsole {
         return new Spread(n, nameAndInput[0], nameAndInput.length > 1 ? nameAndInput[1] : "");
     }
 
-    /** Parses and runs one command, printing its answer or a one-line error. */
+    /**
+     * Parses and runs one command, answering through {@link Output}: text lines for a person, or
+     * with {@code --json} one JSON line ({@code {"command":"call","job":"square","result":"144",...}});
+     * usage and job errors are {@code {"command":..., "error": "..."}}.
+     */
     void run(String word, String args) {
         Command c = parse(word, args);
         if (c instanceof Usage u) {
-            out.println("  " + u.message());
+            o.error(word, u.message());
         } else if (c instanceof Jobs) {
-            out.println("  jobs on this node: " + String.join(" ", jobs.handlerNames()));
+            List<String> names = jobs.handlerNames();
+            o.answer("jobs", "  jobs on this node: " + String.join(" ", names), Output.fields("names", names));
         } else if (c instanceof Call call) {
             call(call);
         } else if (c instanceof Cast cast) {
@@ -128,7 +139,6 @@ final class JobConsole {
         } else if (c instanceof Spread s) {
             spread(s);
         }
-        out.flush();
     }
 
     private void call(Call c) {
@@ -136,9 +146,12 @@ final class JobConsole {
         try {
             JobResult<Object> r = await(jobs.call(c.name(), c.input(), CallOptions.timeout(CALL_TIMEOUT)),
                     CALL_TIMEOUT.toSeconds() + 5);
-            out.printf("  %s  (ran on %s, attempt %d, %.2f ms)%n", r.value(), r.node().name(), r.attempt(), millisSince(t0));
+            double ms = millisSince(t0);
+            o.answer("call", String.format("  %s  (ran on %s, attempt %d, %.2f ms)", r.value(), r.node().name(),
+                    r.attempt(), ms), Output.fields("job", c.name(), "result", r.value(), "node", r.node().name(),
+                    "attempt", r.attempt(), "millis", ms));
         } catch (JobException e) {
-            out.println("  error: " + e.getMessage());
+            o.error("call", String.valueOf(e.getMessage()));
         }
     }
 
@@ -146,18 +159,28 @@ final class JobConsole {
         long t0 = System.nanoTime();
         try {
             String id = await(jobs.cast(c.name(), c.input()), ANSWER_TIMEOUT_SECONDS);
-            out.printf("  job %s recorded on two nodes (%.2f ms); 'status %s' follows it%n", id, millisSince(t0), id);
+            double ms = millisSince(t0);
+            o.answer("cast", String.format("  job %s recorded on two nodes (%.2f ms); 'status %s' follows it", id, ms, id),
+                    Output.fields("job", c.name(), "jobId", id, "millis", ms));
         } catch (JobException e) {
-            out.println("  error: " + e.getMessage());
+            o.error("cast", String.valueOf(e.getMessage()));
         }
     }
 
     private void status(Status s) {
         try {
-            out.println("  " + describe(await(jobs.status(s.jobId()), ANSWER_TIMEOUT_SECONDS)));
+            JobStatus st = await(jobs.status(s.jobId()), ANSWER_TIMEOUT_SECONDS);
+            o.answer("status", "  " + describe(st), fields(st));
         } catch (JobException e) {
-            out.println("  error: " + e.getMessage());
+            o.error("status", String.valueOf(e.getMessage()));
         }
+    }
+
+    /** {@code status}'s JSON fields; {@code executor} and {@code ranOn} are null when the record has none. */
+    static Map<String, Object> fields(JobStatus s) {
+        return Output.fields("jobId", s.jobId(), "state", s.state().toString(), "attempt", s.attempt(),
+                "epoch", s.epoch(), "executor", s.executor().map(NodeId::name).orElse(null),
+                "ranOn", s.ranOn().map(NodeId::name).orElse(null));
     }
 
     static String describe(JobStatus s) {
@@ -171,18 +194,42 @@ final class JobConsole {
 
     private void spread(Spread s) {
         Map<String, AtomicInteger> ranOn = new ConcurrentHashMap<>();
-        Pipelined.Outcome o = Pipelined.run(s.calls(), SPREAD_IN_FLIGHT, "calls", out,
-                i -> jobs.<String, Object>call(s.name(), s.input()).thenApply(r -> {
-                    ranOn.computeIfAbsent(r.node().name(), k -> new AtomicInteger()).incrementAndGet();
+        // The progress bar is for a person: with --json every line stays one JSON object.
+        PrintWriter progress = o.json() ? new PrintWriter(Writer.nullWriter()) : o.writer();
+        Pipelined.Outcome r = Pipelined.run(s.calls(), SPREAD_IN_FLIGHT, "calls", progress,
+                i -> jobs.<String, Object>call(s.name(), s.input()).thenApply(res -> {
+                    ranOn.computeIfAbsent(res.node().name(), k -> new AtomicInteger()).incrementAndGet();
                     return true;
                 }));
-        if (o.failure() != null) {
-            out.println("  error after " + o.issued() + " calls: " + cause(o.failure()).getMessage());
+        if (r.failure() != null) {
+            String message = String.valueOf(cause(r.failure()).getMessage());
+            o.answer("spread", "  error after " + r.issued() + " calls: " + message,
+                    Output.fields("job", s.name(), "calls", s.calls(), "issued", r.issued(), "error", message));
             return;
         }
-        out.printf("  %,d calls of %s in %.2f s (%,.0f calls/s, %d in flight)%n", s.calls(), s.name(), o.seconds(),
-                o.perSecond(), SPREAD_IN_FLIGHT);
-        out.println("  " + spreadLine(counts(ranOn, view.get())));
+        Map<String, Integer> counts = counts(ranOn, view.get());
+        Map<String, Object> f = Output.fields("job", s.name(), "calls", s.calls(), "seconds", r.seconds(),
+                "rate", r.perSecond(), "inFlight", SPREAD_IN_FLIGHT, "counts", counts);
+        f.putAll(spreadFields(counts));
+        o.answer("spread", List.of(String.format("  %,d calls of %s in %.2f s (%,.0f calls/s, %d in flight)", s.calls(),
+                s.name(), r.seconds(), r.perSecond(), SPREAD_IN_FLIGHT), "  " + spreadLine(counts)), f);
+    }
+
+    /**
+     * The chi-square test of {@code counts} against an even spread: {@code chiSquare}, {@code df},
+     * {@code p} and {@code even} (p >= 0.001); all null with fewer than two nodes.
+     */
+    static Map<String, Object> spreadFields(Map<String, Integer> counts) {
+        if (counts.size() < 2) {
+            return Output.fields("chiSquare", null, "df", null, "p", null, "even", null);
+        }
+        ChiSquare.Result chi = chiSquare(counts);
+        return Output.fields("chiSquare", chi.statistic(), "df", chi.degreesOfFreedom(), "p", chi.pValue(),
+                "even", chi.pValue() >= EVEN_P);
+    }
+
+    private static ChiSquare.Result chiSquare(Map<String, Integer> counts) {
+        return ChiSquare.uniform(counts.values().stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** Per-node counts over the live members (0 for a live node that ran none) and any node that ran one. */
@@ -202,9 +249,9 @@ final class JobConsole {
         if (counts.size() < 2) {
             return b.append("   (one node: no spread to test)").toString();
         }
-        ChiSquare.Result chi = ChiSquare.uniform(counts.values().stream().mapToInt(Integer::intValue).toArray());
+        ChiSquare.Result chi = chiSquare(counts);
         return b.append(String.format("   chi-square %.2f (%d df), p = %.3f: %s", chi.statistic(), chi.degreesOfFreedom(),
-                chi.pValue(), chi.pValue() >= 0.001 ? "consistent with an even spread" : "NOT an even spread (p < 0.001)"))
+                chi.pValue(), chi.pValue() >= EVEN_P ? "consistent with an even spread" : "NOT an even spread (p < 0.001)"))
                 .toString();
     }
 

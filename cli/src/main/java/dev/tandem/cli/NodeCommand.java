@@ -71,10 +71,6 @@ final class NodeCommand implements Callable<Integer> {
             description = "Job scheduling strategy: uniform (default), least-loaded or key-affinity.")
     String scheduler;
 
-    @Option(names = "--console", description = "Read console commands from standard input even without a terminal "
-            + "(scripts, containers); at its end the node keeps running.")
-    boolean stdinConsole;
-
     @Option(names = "--cluster", paramLabel = "NAME", defaultValue = "tandem", description = "Cluster name (default ${DEFAULT-VALUE}).")
     String cluster;
 
@@ -100,6 +96,8 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--handoff-timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long a graceful stop waits for this node's data to reach the others (default ${DEFAULT-VALUE}).")
     int handoffTimeoutSeconds;
+
+    private long printedViewVersion = -1; // guarded by this
 
     @Override
     public Integer call() throws Exception {
@@ -153,7 +151,7 @@ final class NodeCommand implements Callable<Integer> {
         emit(out, "started", started);
         printView(out, node.view());
 
-        if (System.console() != null || stdin || stdinConsole) {
+        if (System.console() != null || stdin) {
             console(node, o, System.console() != null && !json);
             stop.quit();
         } else {
@@ -165,8 +163,8 @@ final class NodeCommand implements Callable<Integer> {
     private void console(TandemNode node, Output o, boolean prompt) throws IOException {
         PrintWriter out = o.writer();
         o.text(HELP);
-        JobConsole jobs = new JobConsole(node.jobs(), node::view, out);
-        WorkerConsole workers = new WorkerConsole(node.workers(), out);
+        JobConsole jobs = new JobConsole(node.jobs(), node::view, o);
+        WorkerConsole workers = new WorkerConsole(node.workers(), o);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (int lines = 0; lines < 10_000_000; lines++) {
             if (prompt) {
@@ -255,7 +253,16 @@ final class NodeCommand implements Callable<Integer> {
         }
     }
 
-    private void printView(PrintWriter out, MembershipView v) {
+    /**
+     * Prints {@code v} unless a view at least as new was printed already: the first view, read on
+     * the main thread, may race with the listener's newer ones, and the output must end on the
+     * latest view.
+     */
+    private synchronized void printView(PrintWriter out, MembershipView v) {
+        if (v.version() <= printedViewVersion) {
+            return;
+        }
+        printedViewVersion = v.version();
         String live = v.liveMembers().stream().map(Member::name).collect(Collectors.joining(" "));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("version", v.version());

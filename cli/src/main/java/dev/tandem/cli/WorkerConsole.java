@@ -3,14 +3,16 @@ package dev.tandem.cli;
 import dev.tandem.jobs.JobException;
 import dev.tandem.jobs.WorkerInfo;
 import dev.tandem.jobs.WorkerService;
-import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The named-worker commands of the node console: {@code workers}, {@code worker start|send|ask|stop}
- * and {@code whereis}. Parsing is separate from running ({@link #parse}), so usage errors are one
- * line and testable without a cluster.
+ * and {@code whereis}, answering through the console's {@link Output} (text, or one JSON line per
+ * answer with {@code --json}). Parsing is separate from running ({@link #parse}), so usage errors
+ * are one line and testable without a cluster.
  */
 final class WorkerConsole {
     static final String HELP = "workers | worker start TYPE NAME [ARG] | worker send NAME MSG | worker ask NAME MSG"
@@ -45,11 +47,11 @@ final class WorkerConsole {
     }
 
     private final WorkerService workers;
-    private final PrintWriter out;
+    private final Output o;
 
-    WorkerConsole(WorkerService workers, PrintWriter out) {
+    WorkerConsole(WorkerService workers, Output o) {
         this.workers = workers;
-        this.out = out;
+        this.o = o;
     }
 
     /** Whether {@code word} is one of this console's commands. */
@@ -99,39 +101,65 @@ final class WorkerConsole {
         };
     }
 
-    /** Parses and runs one command, printing its answer or a one-line error. */
+    /**
+     * Parses and runs one command, answering through {@link Output}: text lines for a person, or
+     * with {@code --json} one JSON line ({@code {"command":"worker","action":"ask","name":"c1","reply":"6",...}});
+     * usage and worker errors are {@code {"command":..., "error": "..."}}.
+     */
     void run(String word, String args) {
         Command c = parse(word, args);
         long t0 = System.nanoTime();
         try {
             if (c instanceof Usage u) {
-                out.println("  " + u.message());
+                o.error(word, u.message());
             } else if (c instanceof ListWorkers) {
-                out.println("  worker types on this node: " + String.join(" ", workers.workerTypes()));
-                table(JobConsole.await(workers.workers(), ANSWER_TIMEOUT_SECONDS)).forEach(l -> out.println("  " + l));
+                List<String> types = workers.workerTypes();
+                List<WorkerInfo> all = JobConsole.await(workers.workers(), ANSWER_TIMEOUT_SECONDS);
+                List<String> lines = new ArrayList<>();
+                lines.add("  worker types on this node: " + String.join(" ", types));
+                table(all).forEach(l -> lines.add("  " + l));
+                o.answer("workers", lines, Output.fields("types", types, "workers", all.stream().map(WorkerConsole::fields)
+                        .toList()));
             } else if (c instanceof Start s) {
                 WorkerInfo w = JobConsole.await(workers.startWorker(s.type(), s.name(), s.arg()), ANSWER_TIMEOUT_SECONDS);
-                out.printf("  %s started: %s  (%.2f ms)%n", w.name(), describe(w), millisSince(t0));
+                double ms = millisSince(t0);
+                Map<String, Object> f = Output.fields("action", "start");
+                f.putAll(fields(w));
+                f.put("millis", ms);
+                o.answer("worker", String.format("  %s started: %s  (%.2f ms)", w.name(), describe(w), ms), f);
             } else if (c instanceof Send s) {
                 JobConsole.await(workers.send(s.name(), s.message()), ANSWER_TIMEOUT_SECONDS);
-                out.printf("  in %s's mailbox  (%.2f ms)%n", s.name(), millisSince(t0));
+                double ms = millisSince(t0);
+                o.answer("worker", String.format("  in %s's mailbox  (%.2f ms)", s.name(), ms),
+                        Output.fields("action", "send", "name", s.name(), "millis", ms));
             } else if (c instanceof Ask a) {
                 Object reply = JobConsole.await(workers.ask(a.name(), a.message()), ANSWER_TIMEOUT_SECONDS);
-                out.printf("  %s  (%s, %.2f ms)%n", reply, a.name(), millisSince(t0));
+                double ms = millisSince(t0);
+                o.answer("worker", String.format("  %s  (%s, %.2f ms)", reply, a.name(), ms),
+                        Output.fields("action", "ask", "name", a.name(), "reply", reply, "millis", ms));
             } else if (c instanceof Stop s) {
                 JobConsole.await(workers.stopWorker(s.name()), ANSWER_TIMEOUT_SECONDS);
-                out.printf("  %s stopped on both of its nodes  (%.2f ms)%n", s.name(), millisSince(t0));
+                double ms = millisSince(t0);
+                o.answer("worker", String.format("  %s stopped on both of its nodes  (%.2f ms)", s.name(), ms),
+                        Output.fields("action", "stop", "name", s.name(), "millis", ms));
             } else if (c instanceof Whereis q) {
                 Optional<WorkerInfo> w = JobConsole.await(workers.whereis(q.name()), ANSWER_TIMEOUT_SECONDS);
-                out.println("  " + w.map(i -> i.name() + ": " + describe(i))
-                        .orElse(q.name() + ": not running (no live node holds a running registration of it)"));
+                Map<String, Object> f = Output.fields("name", q.name(), "running", w.isPresent());
+                w.ifPresent(i -> f.putAll(fields(i)));
+                o.answer("whereis", "  " + w.map(i -> i.name() + ": " + describe(i))
+                        .orElse(q.name() + ": not running (no live node holds a running registration of it)"), f);
             }
         } catch (JobException e) {
-            out.println("  error: " + e.getMessage());
+            o.error(word, String.valueOf(e.getMessage()));
         } catch (IllegalArgumentException e) { // an invalid worker name, before anything is sent
-            out.println("  error: " + e.getMessage());
+            o.error(word, String.valueOf(e.getMessage()));
         }
-        out.flush();
+    }
+
+    /** One worker's JSON fields: {@code name, type, node, incarnation, epoch, state}. */
+    static Map<String, Object> fields(WorkerInfo w) {
+        return Output.fields("name", w.name(), "type", w.type(), "node", w.node().name(), "incarnation", w.incarnation(),
+                "epoch", w.epoch(), "state", w.state().toString());
     }
 
     /** {@code counter on b, incarnation 2, epoch 5, RUNNING}. */
@@ -149,7 +177,7 @@ final class WorkerConsole {
         int typeWidth = Math.max(4, all.stream().mapToInt(w -> w.type().length()).max().orElse(4));
         int nodeWidth = Math.max(4, all.stream().mapToInt(w -> w.node().name().length()).max().orElse(4));
         String format = "%-" + nameWidth + "s  %-" + typeWidth + "s  %-" + nodeWidth + "s  %11s  %5s  %s";
-        java.util.ArrayList<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new ArrayList<>();
         lines.add(String.format(format, "NAME", "TYPE", "NODE", "INCARNATION", "EPOCH", "STATE").stripTrailing());
         for (WorkerInfo w : all) {
             lines.add(String.format(format, w.name(), w.type(), w.node().name(), w.incarnation(), w.epoch(), w.state()));

@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The console's jobs commands: parsing, one-line errors and what they print, against a stand-in JobService. */
+/**
+ * The console's jobs commands: parsing, one-line errors and what they answer (text, and one JSON
+ * line with {@code --json}), against a stand-in JobService.
+ */
 class JobConsoleTest {
     private static final NodeId A = new NodeId("a", 1);
     private static final NodeId B = new NodeId("b", 1);
@@ -102,10 +105,22 @@ class JobConsoleTest {
     }
 
     private static String run(String word, String args) {
+        return run(word, args, false);
+    }
+
+    /** The answer with {@code --json}: checked to be one line, an object starting with its command. */
+    private static String json(String word, String args) {
+        String out = run(word, args, true);
+        assertThat(out.lines()).as("--json: one line per answer: %s", out).hasSize(1);
+        assertThat(out).startsWith("{\"command\":\"" + word + "\",").endsWith("}" + System.lineSeparator());
+        return out.strip();
+    }
+
+    private static String run(String word, String args, boolean json) {
         StringWriter s = new StringWriter();
         MembershipView view = MembershipView.of(3, List.of(new Member(A, NodeAddress.parse("127.0.0.1:1")),
                 new Member(B, NodeAddress.parse("127.0.0.1:2")), new Member(C, NodeAddress.parse("127.0.0.1:3"))));
-        new JobConsole(new FakeJobs(), () -> view, new PrintWriter(s, true)).run(word, args);
+        new JobConsole(new FakeJobs(), () -> view, new Output(new PrintWriter(s, true), json)).run(word, args);
         return s.toString();
     }
 
@@ -118,7 +133,43 @@ class JobConsoleTest {
         assertThat(run("status", "a:1:1")).contains("a:1:1: DONE, attempt 2 (epoch 3), executor c, ran on c");
         assertThat(run("status", "zzz")).contains("zzz: UNKNOWN");
         assertThat(run("jobs", "")).contains("jobs on this node: echo");
-        assertThat(run("spread", "")).contains("usage: spread N");
+        assertThat(run("spread", "")).startsWith("  error: usage: spread N").hasLineCount(1);
+    }
+
+    @Test
+    void json_everyAnswerIsOneLineWithItsFields() {
+        assertThat(json("call", "echo hi"))
+                .matches("\\{\"command\":\"call\",\"job\":\"echo\",\"result\":\"hi\",\"node\":\"a\",\"attempt\":1,"
+                        + "\"millis\":[0-9.E-]+}");
+        assertThat(json("cast", "echo x"))
+                .matches("\\{\"command\":\"cast\",\"job\":\"echo\",\"jobId\":\"a:1:1\",\"millis\":[0-9.E-]+}");
+        assertThat(json("status", "a:1:1")).isEqualTo("{\"command\":\"status\",\"jobId\":\"a:1:1\",\"state\":\"DONE\","
+                + "\"attempt\":2,\"epoch\":3,\"executor\":\"c\",\"ranOn\":\"c\"}");
+        assertThat(json("status", "zzz")).isEqualTo("{\"command\":\"status\",\"jobId\":\"zzz\",\"state\":\"UNKNOWN\","
+                + "\"attempt\":0,\"epoch\":0,\"executor\":null,\"ranOn\":null}");
+        assertThat(json("jobs", "")).isEqualTo("{\"command\":\"jobs\",\"names\":[\"echo\"]}");
+    }
+
+    @ParameterizedTest(name = "{0} [{1}]")
+    @CsvSource(delimiter = '|', value = {
+        "call   | nope 1   | no job named 'nope' is registered on this node; registered: [echo]",
+        "call   |          | usage: call NAME [INPUT]  (e.g. call square 12; 'jobs' lists the names)",
+        "status | a b      | usage: status JOBID  (the id 'cast' printed)",
+        "jobs   | extra    | usage: jobs  (lists the job names this node has)",
+    })
+    void json_errorsAreOneLineWithTheCommandAndTheMessage(String word, String args, String message) {
+        assertThat(json(word, args == null ? "" : args))
+                .isEqualTo("{\"command\":\"" + word + "\",\"error\":\"" + message + "\"}");
+    }
+
+    @Test
+    void json_spread_countsPerNodeAndTheChiSquareTest_withoutAProgressBar() {
+        assertThat(json("spread", "99")).matches("\\{\"command\":\"spread\",\"job\":\"echo\",\"calls\":99,"
+                + "\"seconds\":[0-9.E-]+,\"rate\":[0-9.E-]+,\"inFlight\":64,\"counts\":\\{\"a\":33,\"b\":33,\"c\":33},"
+                + "\"chiSquare\":0,\"df\":2,\"p\":1,\"even\":true}");
+        assertThat(json("spread", "5 nope")).contains("\"calls\":5,\"issued\":")
+                .contains("\"error\":\"no job named 'nope' is registered on this node; registered: [echo]\"");
+        assertThat(run("spread", "5 nope")).contains("  error after ").contains(" calls: no job named 'nope'");
     }
 
     @Test
@@ -132,6 +183,11 @@ class JobConsoleTest {
     void spreadLine_flagsASkewedSpread_andListsLiveNodesThatRanNone() {
         Map<String, Integer> counts = new TreeMap<>(Map.of("a", 100, "b", 0, "c", 0));
         assertThat(JobConsole.spreadLine(counts)).contains("a 100  b 0  c 0").contains("NOT an even spread");
+        Map<String, Object> f = JobConsole.spreadFields(counts);
+        assertThat(f).containsEntry("df", 2).containsEntry("even", false);
+        assertThat((Double) f.get("chiSquare")).isCloseTo(200.0, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat((Double) f.get("p")).isLessThan(1e-40);
+        assertThat(JobConsole.spreadFields(Map.of("a", 3))).containsEntry("p", null).containsEntry("even", null);
         MembershipView view = MembershipView.of(1, List.of(new Member(A, NodeAddress.parse("127.0.0.1:1")),
                 new Member(B, NodeAddress.parse("127.0.0.1:2"))));
         assertThat(JobConsole.counts(Map.of("a", new AtomicInteger(5)), view)).containsExactly(
@@ -145,6 +201,7 @@ class JobConsoleTest {
         "jobs-bench --sync-calls x     | Invalid value for option '--sync-calls': 'x' is not an int",
         "node a --scheduler fastest --secret 0123456789abcdefgh --discovery static --seeds 127.0.0.1:1 "
             + "| no job scheduler strategy named 'fastest'; available: ",
+        "node a --console --secret 0123456789abcdefgh | Unknown option: '--console'",
     })
     void badArguments_exit2_withOneLine(String args, String expected) {
         TandemTest.Run r = TandemTest.run(args.strip().split("\\s+"));

@@ -153,8 +153,20 @@ class WorkerConsoleTest {
     private final FakeWorkers service = new FakeWorkers();
 
     private String run(String word, String args) {
+        return run(word, args, false);
+    }
+
+    /** The answer with {@code --json}: checked to be one line, an object starting with its command. */
+    private String json(String word, String args) {
+        String out = run(word, args, true);
+        assertThat(out.lines()).as("--json: one line per answer: %s", out).hasSize(1);
+        assertThat(out).startsWith("{\"command\":\"" + word + "\",").endsWith("}" + NL);
+        return out.strip();
+    }
+
+    private String run(String word, String args, boolean json) {
         StringWriter s = new StringWriter();
-        new WorkerConsole(service, new PrintWriter(s, true)).run(word, args);
+        new WorkerConsole(service, new Output(new PrintWriter(s, true), json)).run(word, args);
         return s.toString();
     }
 
@@ -181,7 +193,29 @@ class WorkerConsoleTest {
         assertThat(run("worker", "stop c1")).isEqualTo("  error: no worker named 'c1' runs" + NL);
         assertThat(run("whereis", "c1")).isEqualTo("  c1: not running (no live node holds a running registration of it)" + NL);
         assertThat(run("workers", "")).contains("  c1    counter  b               1      3  STOPPED");
-        assertThat(run("worker", "")).startsWith("  usage: worker start TYPE NAME [ARG]").doesNotContain("\n  ");
+        assertThat(run("worker", "")).startsWith("  error: usage: worker start TYPE NAME [ARG]").doesNotContain("\n  ");
+    }
+
+    @Test
+    void json_everyAnswerIsOneLineWithItsFields_andErrorsCarryTheMessage() {
+        assertThat(json("workers", "")).isEqualTo("{\"command\":\"workers\",\"types\":[\"counter\"],\"workers\":[]}");
+        assertThat(json("worker", "start counter c1 100")).matches("\\{\"command\":\"worker\",\"action\":\"start\","
+                + "\"name\":\"c1\",\"type\":\"counter\",\"node\":\"b\",\"incarnation\":1,\"epoch\":2,\"state\":\"RUNNING\","
+                + "\"millis\":[0-9.E-]+}");
+        assertThat(json("worker", "start counter c1")).isEqualTo("{\"command\":\"worker\",\"error\":\"worker 'c1' "
+                + "(type counter) is already running on b#1 (incarnation 1, epoch 2)\"}");
+        assertThat(json("worker", "send c1 inc 5"))
+                .matches("\\{\"command\":\"worker\",\"action\":\"send\",\"name\":\"c1\",\"millis\":[0-9.E-]+}");
+        assertThat(json("worker", "ask c1 get"))
+                .matches("\\{\"command\":\"worker\",\"action\":\"ask\",\"name\":\"c1\",\"reply\":\"105\",\"millis\":[0-9.E-]+}");
+        assertThat(json("whereis", "c1")).isEqualTo("{\"command\":\"whereis\",\"name\":\"c1\",\"running\":true,"
+                + "\"type\":\"counter\",\"node\":\"b\",\"incarnation\":1,\"epoch\":2,\"state\":\"RUNNING\"}");
+        assertThat(json("workers", "")).isEqualTo("{\"command\":\"workers\",\"types\":[\"counter\"],\"workers\":["
+                + "{\"name\":\"c1\",\"type\":\"counter\",\"node\":\"b\",\"incarnation\":1,\"epoch\":2,\"state\":\"RUNNING\"}]}");
+        assertThat(json("worker", "stop c1"))
+                .matches("\\{\"command\":\"worker\",\"action\":\"stop\",\"name\":\"c1\",\"millis\":[0-9.E-]+}");
+        assertThat(json("whereis", "c1")).isEqualTo("{\"command\":\"whereis\",\"name\":\"c1\",\"running\":false}");
+        assertThat(json("whereis", "")).isEqualTo("{\"command\":\"whereis\",\"error\":\"usage: whereis NAME  (e.g. whereis c1)\"}");
     }
 
     @Test

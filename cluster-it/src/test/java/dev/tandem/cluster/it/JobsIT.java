@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +17,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Jobs with real node JVMs in containers, driven through node a's console: long casts are spread
+ * Jobs with real node JVMs in containers, driven through node a's console ({@code --stdin --json},
+ * {@link TandemCluster#command}: one JSON answer per command): long casts are spread
  * over three nodes, the node running most of them is killed mid-job (SIGKILL), and those jobs must
  * finish on a survivor with a higher attempt number.
  */
@@ -30,9 +29,6 @@ class JobsIT {
     private static final long SLEEP_MILLIS = 15_000;
     private static final int CASTS = 9;
     private static final long POLL_NANOS = 250_000_000L;
-    private static final Pattern RECORDED = Pattern.compile("job (\\S+) recorded on two nodes");
-    private static final Pattern STATUS = Pattern.compile(
-            "(\\S+): (PENDING|DONE|FAILED|UNKNOWN)(?:, attempt (\\d+) \\(epoch \\d+\\))?(?:, executor (\\w+))?(?:, ran on (\\w+))?");
 
     private TandemCluster cluster;
 
@@ -54,77 +50,79 @@ class JobsIT {
         }
     }
 
-    private record Status(String state, int attempt, String executor, String ranOn) {
+    private record Status(String state, long attempt, String executor, String ranOn) {
     }
 
-    private static Status status(NodeConsole console, String jobId) throws Exception {
-        Matcher m = console.ask("status " + jobId, Pattern.compile(Pattern.quote(jobId) + ": \\w+.*"), ANSWER);
-        Matcher s = STATUS.matcher(m.group());
-        assertThat(s.find()).as("status line '%s'", m.group()).isTrue();
-        return new Status(s.group(2), s.group(3) == null ? 0 : Integer.parseInt(s.group(3)), s.group(4), s.group(5));
+    /** {@code status ID} typed into node a's console: its JSON answer. */
+    private Status status(String jobId) throws InterruptedException {
+        Map<String, Object> s = cluster.command("a", "status " + jobId, ANSWER);
+        assertThat(s).as("status %s", jobId).doesNotContainKey("error").containsEntry("jobId", jobId);
+        return new Status((String) s.get("state"), JsonLine.num(s, "attempt"), (String) s.get("executor"),
+                (String) s.get("ranOn"));
     }
 
     @Test
     @DisplayName("a node killed while running casts: its jobs finish on a survivor with attempt > 1")
     void killedExecutorsCasts_finishElsewhereWithAHigherAttempt() throws Exception {
         cluster = new TandemCluster(NodeImage.shared());
-        cluster.start("a", "b", "c");
+        cluster.startWithConsoles("a", "b", "c");
         cluster.awaitLive(List.of("a", "b", "c"), Set.of("a", "b", "c"), CONVERGE);
 
-        try (NodeConsole a = new NodeConsole("a", cluster.node("a").id())) {
-            assertThat(a.ask("jobs", Pattern.compile("jobs on this node: .*"), ANSWER).group())
-                    .contains("echo", "sleep", "square", "hash");
-            Matcher unknown = a.ask("call nope 1", Pattern.compile("error: .*"), ANSWER);
-            assertThat(unknown.group()).contains("no job named 'nope'");
+        assertThat(JsonLine.list(cluster.command("a", "jobs", ANSWER), "names"))
+                .contains("echo", "sleep", "square", "hash");
+        assertThat(cluster.command("a", "call square 12", ANSWER)).containsEntry("result", "144")
+                .containsEntry("attempt", 1L).containsKeys("node", "millis");
+        assertThat((String) cluster.command("a", "call nope 1", ANSWER).get("error")).contains("no job named 'nope'");
 
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < CASTS; i++) {
-                ids.add(a.ask("cast sleep " + SLEEP_MILLIS, RECORDED, ANSWER).group(1));
-            }
-            Map<String, List<String>> byExecutor = new TreeMap<>();
-            for (String id : ids) {
-                Status s = status(a, id);
-                assertThat(s.state()).as(id).isEqualTo("PENDING");
-                byExecutor.computeIfAbsent(s.executor(), k -> new ArrayList<>()).add(id);
-            }
-            String victim = byExecutor.getOrDefault("b", List.of()).size() >= byExecutor.getOrDefault("c", List.of()).size()
-                    ? "b" : "c";
-            List<String> mine = byExecutor.getOrDefault(victim, List.of());
-            assertThat(mine).as("casts given to b or c: %s (9 uniform draws over 3 nodes all on a: p = 1/3^9)", byExecutor)
-                    .isNotEmpty();
-            System.out.printf("[cluster-it] executors %s; killing %s%n", byExecutor, victim);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < CASTS; i++) {
+            Map<String, Object> cast = cluster.command("a", "cast sleep " + SLEEP_MILLIS, ANSWER);
+            assertThat(cast).doesNotContainKey("error").containsKey("jobId");
+            ids.add((String) cast.get("jobId"));
+        }
+        Map<String, List<String>> byExecutor = new TreeMap<>();
+        for (String id : ids) {
+            Status s = status(id);
+            assertThat(s.state()).as(id).isEqualTo("PENDING");
+            byExecutor.computeIfAbsent(s.executor(), k -> new ArrayList<>()).add(id);
+        }
+        String victim = byExecutor.getOrDefault("b", List.of()).size() >= byExecutor.getOrDefault("c", List.of()).size()
+                ? "b" : "c";
+        List<String> mine = byExecutor.getOrDefault(victim, List.of());
+        assertThat(mine).as("casts given to b or c: %s (9 uniform draws over 3 nodes all on a: p = 1/3^9)", byExecutor)
+                .isNotEmpty();
+        System.out.printf("[cluster-it] executors %s; killing %s%n", byExecutor, victim);
 
-            long t0 = System.nanoTime();
-            cluster.kill(victim);
-            String survivor = victim.equals("b") ? "c" : "b";
-            cluster.awaitDown(List.of("a", survivor), victim, "DEAD", CONVERGE);
+        long t0 = System.nanoTime();
+        cluster.kill(victim);
+        String survivor = victim.equals("b") ? "c" : "b";
+        cluster.awaitDown(List.of("a", survivor), victim, "DEAD", CONVERGE);
 
-            // Poll a's console, with a deadline, until every one of the victim's jobs is DONE elsewhere.
-            long deadline = System.nanoTime() + CONVERGE.toNanos() + Duration.ofMillis(SLEEP_MILLIS).toNanos();
-            Map<String, Status> done = new LinkedHashMap<>();
-            while (done.size() < mine.size()) {
-                for (String id : mine) {
-                    if (!done.containsKey(id)) {
-                        Status s = status(a, id);
-                        if (s.state().equals("DONE")) {
-                            done.put(id, s);
-                        }
+        // Poll a's console, with a deadline, until every one of the victim's jobs is DONE elsewhere.
+        long deadline = System.nanoTime() + CONVERGE.toNanos() + Duration.ofMillis(SLEEP_MILLIS).toNanos();
+        Map<String, Status> done = new LinkedHashMap<>();
+        while (done.size() < mine.size()) {
+            for (String id : mine) {
+                if (!done.containsKey(id)) {
+                    Status s = status(id);
+                    if (s.state().equals("DONE")) {
+                        done.put(id, s);
                     }
                 }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new AssertionError(cluster.report("jobs of " + victim + " not all DONE: " + done.keySet()
-                            + " of " + mine) + "\n--- console of a:\n" + a.tail(60));
-                }
-                if (done.size() < mine.size()) {
-                    LockSupport.parkNanos(POLL_NANOS); // poll interval of a bounded wait
-                }
             }
-            System.out.printf("[cluster-it] the %d jobs of %s finished elsewhere %d ms after the kill: %s%n", mine.size(),
-                    victim, (System.nanoTime() - t0) / 1_000_000, done);
-            for (Map.Entry<String, Status> e : done.entrySet()) {
-                assertThat(e.getValue().attempt()).as(e.getKey()).isGreaterThan(1);
-                assertThat(e.getValue().ranOn()).as(e.getKey()).isNotNull().isNotEqualTo(victim).isIn("a", survivor);
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(cluster.report("jobs of " + victim + " not all DONE: " + done.keySet()
+                        + " of " + mine));
             }
+            if (done.size() < mine.size()) {
+                LockSupport.parkNanos(POLL_NANOS); // poll interval of a bounded wait
+            }
+        }
+        System.out.printf("[cluster-it] the %d jobs of %s finished elsewhere %d ms after the kill: %s%n", mine.size(),
+                victim, (System.nanoTime() - t0) / 1_000_000, done);
+        for (Map.Entry<String, Status> e : done.entrySet()) {
+            assertThat(e.getValue().attempt()).as(e.getKey()).isGreaterThan(1);
+            assertThat(e.getValue().ranOn()).as(e.getKey()).isNotNull().isNotEqualTo(victim).isIn("a", survivor);
         }
     }
 }

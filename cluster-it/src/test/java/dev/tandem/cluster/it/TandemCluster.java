@@ -85,9 +85,6 @@ final class TandemCluster implements ConsoleCluster, AutoCloseable {
             this.name = name;
             this.console = console;
             List<String> args = new ArrayList<>(List.of("node", name, "--bind", name + ":" + PORT, "--discovery", "gossip"));
-            if (!console) {
-                args.add("--console"); // stdin open without --json: JobsIT types into it through NodeConsole
-            }
             args.addAll(FAST_SWIM);
             if (console) {
                 args.addAll(CONSOLE);
@@ -96,7 +93,7 @@ final class TandemCluster implements ConsoleCluster, AutoCloseable {
                     .withNetwork(network)
                     .withNetworkAliases(name)
                     .withLabel(NodeImage.LABEL, "true")
-                    .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name).withStdinOpen(true))
+                    .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name).withStdinOpen(console))
                     .withEnv("TANDEM_SECRET", SECRET)
                     .withCommand(NodeRootfs.command(JVM_OPTIONS, args).toArray(String[]::new))
                     .withLogConsumer(log)
