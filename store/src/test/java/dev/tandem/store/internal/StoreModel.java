@@ -1,6 +1,7 @@
 package dev.tandem.store.internal;
 
 import dev.tandem.cluster.NodeId;
+import dev.tandem.store.api.StoreConfig;
 import dev.tandem.store.internal.Messages.WireEntry;
 import dev.tandem.store.internal.TestCluster.SimNode;
 import java.nio.ByteBuffer;
@@ -67,6 +68,10 @@ final class StoreModel {
         long pendingSeq;
         boolean pendingDelete;
         String coordinator;
+        /** Highest version seen on the wire for each put of this key: seq → {hlc, tag}. */
+        final java.util.HashMap<Long, long[]> sentPuts = new java.util.HashMap<>();
+        /** Highest tombstone version seen on the wire since the delete in flight began, or null. */
+        long[] sentTombstone;
         /** Writes that failed after the last ack: seq → delete?; any of them may be what survives. */
         final TreeMap<Long, Boolean> failedAfter = new TreeMap<>();
 
@@ -85,6 +90,57 @@ final class StoreModel {
             keys.put(k, new KeyState(k));
         }
         cluster.onCrash = this::coordinatorCrashed;
+        StoreConfig c = cluster.config;
+        Messages.Limits limits = new Messages.Limits(c.maxKeyBytes(), c.maxValueBytes(), c.partitions());
+        keysByBytes = new java.util.HashMap<>();
+        for (KeyState k : keys.values()) {
+            keysByBytes.put(java.nio.ByteBuffer.wrap(k.key), k);
+        }
+        cluster.onSend = payload -> observeSent(payload, limits);
+    }
+
+    private final java.util.HashMap<java.nio.ByteBuffer, KeyState> keysByBytes;
+
+    /**
+     * Remembers the versions writes carry on the wire. A write's version is otherwise read from its
+     * holders when it completes, but all of them may have applied a higher version (from the other
+     * side of a healed split) while the last ack was in flight: the write was held by R nodes when
+     * they acknowledged it and was then overwritten by last-writer-wins, as documented. Only the
+     * wire still shows its version then. Re-versions only go up, and the version a write completes
+     * with was sent to at least one replica (R distinct acks, one at most local), so the highest
+     * version seen for a put is the one it was acknowledged with.
+     */
+    private void observeSent(byte[] payload, Messages.Limits limits) {
+        Messages.Envelope env;
+        try {
+            env = Messages.decode(payload, limits);
+        } catch (RuntimeException e) {
+            return; // the node under test drops it as malformed too
+        }
+        List<Messages.WireEntry> entries;
+        if (env.body() instanceof Messages.Write w) {
+            entries = w.entries();
+        } else if (env.body() instanceof Messages.Push p) {
+            entries = p.entries();
+        } else {
+            return;
+        }
+        for (Messages.WireEntry e : entries) {
+            KeyState k = keysByBytes.get(java.nio.ByteBuffer.wrap(Records.key(e.record())));
+            if (k == null) {
+                continue;
+            }
+            long[] v = {e.hlc(), e.tag()};
+            if (Versions.isTombstone(e.tag())) {
+                if (k.inFlight && k.pendingDelete && (k.sentTombstone == null
+                        || Versions.compare(v[0], v[1], k.sentTombstone[0], k.sentTombstone[1]) > 0)) {
+                    k.sentTombstone = v;
+                }
+            } else {
+                k.sentPuts.merge(seqOf(Records.value(e.record())), v,
+                        (a, b) -> Versions.compare(a[0], a[1], b[0], b[1]) >= 0 ? a : b);
+            }
+        }
     }
 
     /** A crashed coordinator never answers: its writes end with an unknown outcome, like failed ones. */
@@ -101,6 +157,7 @@ final class StoreModel {
         k.pendingSeq = seq;
         k.pendingDelete = delete;
         k.coordinator = at.name;
+        k.sentTombstone = null;
     }
 
     static byte[] value(long seq, String key) {
@@ -281,7 +338,15 @@ final class StoreModel {
                 found = true;
             }
         }
-        return best; // not held anywhere: an impossible version, so the copy checks fail loudly
+        if (!found) {
+            // Held nowhere: overwritten everywhere before its last ack arrived? Then its version was
+            // sent; the copy checks below still demand R holders of it or of a later version.
+            long[] sent = delete ? k.sentTombstone : k.sentPuts.get(seq);
+            if (sent != null) {
+                return sent;
+            }
+        }
+        return best; // never sent either: an impossible version, so the copy checks fail loudly
     }
 
     /** Whether an acknowledged write of this kind has a version above the last acknowledged one. */
