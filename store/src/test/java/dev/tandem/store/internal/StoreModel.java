@@ -118,21 +118,28 @@ final class StoreModel {
             return; // the node under test drops it as malformed too
         }
         List<Messages.WireEntry> entries;
+        long[] reqIds;
         if (env.body() instanceof Messages.Write w) {
             entries = w.entries();
+            reqIds = w.reqIds();
         } else if (env.body() instanceof Messages.Push p) {
             entries = p.entries();
+            reqIds = null;
         } else {
             return;
         }
-        for (Messages.WireEntry e : entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            Messages.WireEntry e = entries.get(i);
             KeyState k = keysByBytes.get(java.nio.ByteBuffer.wrap(Records.key(e.record())));
             if (k == null) {
                 continue;
             }
             long[] v = {e.hlc(), e.tag()};
             if (Versions.isTombstone(e.tag())) {
-                if (k.inFlight && k.pendingDelete && (k.sentTombstone == null
+                // Tombstones carry no seq: only the in-flight delete's coordinator sends one with a
+                // request id (read repair and pushes send none), so that is this delete's version.
+                if (reqIds != null && reqIds[i] != 0 && k.inFlight && k.pendingDelete
+                        && env.header().from().equals(k.coordinator) && (k.sentTombstone == null
                         || Versions.compare(v[0], v[1], k.sentTombstone[0], k.sentTombstone[1]) > 0)) {
                     k.sentTombstone = v;
                 }
@@ -323,8 +330,16 @@ final class StoreModel {
         return n;
     }
 
-    /** The highest version any node (crashed ones included) holds of write {@code seq}. */
+    /**
+     * The version write {@code seq} completed with: for a put, the highest version any node (crashed
+     * ones included) holds of it, else the highest it carried on the wire; for a delete, the
+     * highest its coordinator sent (a tombstone held somewhere may be another delete's, e.g. a
+     * failed one that landed on one node with a higher version), else the highest tombstone held.
+     */
     private long[] versionOf(KeyState k, long seq, boolean delete) {
+        if (delete && k.sentTombstone != null) {
+            return k.sentTombstone;
+        }
         long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
         boolean found = false;
         for (SimNode node : cluster.nodes.values()) {
@@ -341,7 +356,7 @@ final class StoreModel {
         if (!found) {
             // Held nowhere: overwritten everywhere before its last ack arrived? Then its version was
             // sent; the copy checks below still demand R holders of it or of a later version.
-            long[] sent = delete ? k.sentTombstone : k.sentPuts.get(seq);
+            long[] sent = delete ? null : k.sentPuts.get(seq);
             if (sent != null) {
                 return sent;
             }
