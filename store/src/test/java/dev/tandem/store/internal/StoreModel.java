@@ -66,6 +66,10 @@ final class StoreModel {
         final List<long[]> ackedWrites = new ArrayList<>();
         /** The write in flight: its seq, whether it deletes, and the node coordinating it. */
         long pendingSeq;
+        /** When the write in flight was issued (virtual nanos). */
+        long pendingStartNanos;
+        /** When each write in {@link #failedAfter} failed (virtual nanos). */
+        final TreeMap<Long, Long> failedAtNanos = new TreeMap<>();
         boolean pendingDelete;
         String coordinator;
         /** Highest version seen on the wire for each put of this key: seq → {hlc, tag}. */
@@ -100,6 +104,8 @@ final class StoreModel {
     }
 
     private final java.util.HashMap<java.nio.ByteBuffer, KeyState> keysByBytes;
+    /** The "one message delay" of the clock guard's bound: the simulated network's largest latency. */
+    private static final long FAILED_WRITE_DELAY_NANOS = 40_000_000L;
 
     /**
      * Remembers the versions writes carry on the wire. A write's version is otherwise read from its
@@ -162,6 +168,7 @@ final class StoreModel {
     private void begin(KeyState k, long seq, boolean delete, SimNode at) {
         k.inFlight = true;
         k.pendingSeq = seq;
+        k.pendingStartNanos = cluster.nowNanos;
         k.pendingDelete = delete;
         k.coordinator = at.name;
         k.sentTombstone = null;
@@ -293,6 +300,7 @@ final class StoreModel {
         if (t != null) {
             failed++;
             k.failedAfter.put(seq, delete);
+            k.failedAtNanos.put(seq, cluster.nowNanos);
             return;
         }
         acked++;
@@ -301,7 +309,12 @@ final class StoreModel {
         }
         k.ackedSeq = seq;
         k.ackedDelete = delete;
-        k.failedAfter.clear();
+        // The clock guard orders a write after a failed one only if it was issued more than
+        // 3 maxClockOffset plus a message delay after that one failed (ReplicaNode, "Clock guard");
+        // a failed write closer to it than that may carry a higher version and win.
+        long window = 3 * cluster.config.maxClockOffset().toNanos() + FAILED_WRITE_DELAY_NANOS;
+        k.failedAfter.keySet().removeIf(f -> k.failedAtNanos.get(f) < k.pendingStartNanos - window);
+        k.failedAtNanos.keySet().retainAll(k.failedAfter.keySet());
         long[] v = versionOf(k, seq, delete);
         k.ackedHlc = v[0];
         k.ackedTag = v[1];
