@@ -339,7 +339,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         ctx.scheduler().execute(() -> {
             startWrite(rec, false, f);
-            flush();
+            flushSoon();
         });
         return f;
     }
@@ -356,7 +356,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         ctx.scheduler().execute(() -> {
             startWrite(rec, true, f);
-            flush();
+            flushSoon();
         });
         return f;
     }
@@ -391,7 +391,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 });
                 startWrite(rec, false, one);
             }
-            flush();
+            flushSoon();
         });
         return all;
     }
@@ -407,7 +407,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         byte[] k = key.clone();
         ctx.scheduler().execute(() -> {
             startRead(k, f);
-            flush();
+            flushSoon();
         });
         return f;
     }
@@ -1060,7 +1060,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             onPushAck(sender, m);
         }
         unpark();
-        flush();
+        flushSoon();
     }
 
     private void onWrite(NodeId sender, NodeAddress from, Write m) {

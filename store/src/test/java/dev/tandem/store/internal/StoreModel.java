@@ -1,6 +1,7 @@
 package dev.tandem.store.internal;
 
 import dev.tandem.cluster.NodeId;
+import dev.tandem.store.api.StoreConfig;
 import dev.tandem.store.internal.Messages.WireEntry;
 import dev.tandem.store.internal.TestCluster.SimNode;
 import java.nio.ByteBuffer;
@@ -65,8 +66,16 @@ final class StoreModel {
         final List<long[]> ackedWrites = new ArrayList<>();
         /** The write in flight: its seq, whether it deletes, and the node coordinating it. */
         long pendingSeq;
+        /** When the write in flight was issued (virtual nanos). */
+        long pendingStartNanos;
+        /** When each write in {@link #failedAfter} failed (virtual nanos). */
+        final TreeMap<Long, Long> failedAtNanos = new TreeMap<>();
         boolean pendingDelete;
         String coordinator;
+        /** Highest version seen on the wire for each put of this key: seq → {hlc, tag}. */
+        final java.util.HashMap<Long, long[]> sentPuts = new java.util.HashMap<>();
+        /** Highest tombstone version seen on the wire since the delete in flight began, or null. */
+        long[] sentTombstone;
         /** Writes that failed after the last ack: seq → delete?; any of them may be what survives. */
         final TreeMap<Long, Boolean> failedAfter = new TreeMap<>();
 
@@ -85,6 +94,66 @@ final class StoreModel {
             keys.put(k, new KeyState(k));
         }
         cluster.onCrash = this::coordinatorCrashed;
+        StoreConfig c = cluster.config;
+        Messages.Limits limits = new Messages.Limits(c.maxKeyBytes(), c.maxValueBytes(), c.partitions());
+        keysByBytes = new java.util.HashMap<>();
+        for (KeyState k : keys.values()) {
+            keysByBytes.put(java.nio.ByteBuffer.wrap(k.key), k);
+        }
+        cluster.onSend = payload -> observeSent(payload, limits);
+    }
+
+    private final java.util.HashMap<java.nio.ByteBuffer, KeyState> keysByBytes;
+    /** The "one message delay" of the clock guard's bound: the simulated network's largest latency. */
+    private static final long FAILED_WRITE_DELAY_NANOS = 40_000_000L;
+
+    /**
+     * Remembers the versions writes carry on the wire. A write's version is otherwise read from its
+     * holders when it completes, but all of them may have applied a higher version (from the other
+     * side of a healed split) while the last ack was in flight: the write was held by R nodes when
+     * they acknowledged it and was then overwritten by last-writer-wins, as documented. Only the
+     * wire still shows its version then. Re-versions only go up, and the version a write completes
+     * with was sent to at least one replica (R distinct acks, one at most local), so the highest
+     * version seen for a put is the one it was acknowledged with.
+     */
+    private void observeSent(byte[] payload, Messages.Limits limits) {
+        Messages.Envelope env;
+        try {
+            env = Messages.decode(payload, limits);
+        } catch (RuntimeException e) {
+            return; // the node under test drops it as malformed too
+        }
+        List<Messages.WireEntry> entries;
+        long[] reqIds;
+        if (env.body() instanceof Messages.Write w) {
+            entries = w.entries();
+            reqIds = w.reqIds();
+        } else if (env.body() instanceof Messages.Push p) {
+            entries = p.entries();
+            reqIds = null;
+        } else {
+            return;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            Messages.WireEntry e = entries.get(i);
+            KeyState k = keysByBytes.get(java.nio.ByteBuffer.wrap(Records.key(e.record())));
+            if (k == null) {
+                continue;
+            }
+            long[] v = {e.hlc(), e.tag()};
+            if (Versions.isTombstone(e.tag())) {
+                // Tombstones carry no seq: only the in-flight delete's coordinator sends one with a
+                // request id (read repair and pushes send none), so that is this delete's version.
+                if (reqIds != null && reqIds[i] != 0 && k.inFlight && k.pendingDelete
+                        && env.header().from().equals(k.coordinator) && (k.sentTombstone == null
+                        || Versions.compare(v[0], v[1], k.sentTombstone[0], k.sentTombstone[1]) > 0)) {
+                    k.sentTombstone = v;
+                }
+            } else {
+                k.sentPuts.merge(seqOf(Records.value(e.record())), v,
+                        (a, b) -> Versions.compare(a[0], a[1], b[0], b[1]) >= 0 ? a : b);
+            }
+        }
     }
 
     /** A crashed coordinator never answers: its writes end with an unknown outcome, like failed ones. */
@@ -99,8 +168,10 @@ final class StoreModel {
     private void begin(KeyState k, long seq, boolean delete, SimNode at) {
         k.inFlight = true;
         k.pendingSeq = seq;
+        k.pendingStartNanos = cluster.nowNanos;
         k.pendingDelete = delete;
         k.coordinator = at.name;
+        k.sentTombstone = null;
     }
 
     static byte[] value(long seq, String key) {
@@ -229,6 +300,7 @@ final class StoreModel {
         if (t != null) {
             failed++;
             k.failedAfter.put(seq, delete);
+            k.failedAtNanos.put(seq, cluster.nowNanos);
             return;
         }
         acked++;
@@ -237,7 +309,12 @@ final class StoreModel {
         }
         k.ackedSeq = seq;
         k.ackedDelete = delete;
-        k.failedAfter.clear();
+        // The clock guard orders a write after a failed one only if it was issued more than
+        // 3 maxClockOffset plus a message delay after that one failed (ReplicaNode, "Clock guard");
+        // a failed write closer to it than that may carry a higher version and win.
+        long window = 3 * cluster.config.maxClockOffset().toNanos() + FAILED_WRITE_DELAY_NANOS;
+        k.failedAfter.keySet().removeIf(f -> k.failedAtNanos.get(f) < k.pendingStartNanos - window);
+        k.failedAtNanos.keySet().retainAll(k.failedAfter.keySet());
         long[] v = versionOf(k, seq, delete);
         k.ackedHlc = v[0];
         k.ackedTag = v[1];
@@ -266,8 +343,16 @@ final class StoreModel {
         return n;
     }
 
-    /** The highest version any node (crashed ones included) holds of write {@code seq}. */
+    /**
+     * The version write {@code seq} completed with: for a put, the highest version any node (crashed
+     * ones included) holds of it, else the highest it carried on the wire; for a delete, the
+     * highest its coordinator sent (a tombstone held somewhere may be another delete's, e.g. a
+     * failed one that landed on one node with a higher version), else the highest tombstone held.
+     */
     private long[] versionOf(KeyState k, long seq, boolean delete) {
+        if (delete && k.sentTombstone != null) {
+            return k.sentTombstone;
+        }
         long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
         boolean found = false;
         for (SimNode node : cluster.nodes.values()) {
@@ -281,7 +366,15 @@ final class StoreModel {
                 found = true;
             }
         }
-        return best; // not held anywhere: an impossible version, so the copy checks fail loudly
+        if (!found) {
+            // Held nowhere: overwritten everywhere before its last ack arrived? Then its version was
+            // sent; the copy checks below still demand R holders of it or of a later version.
+            long[] sent = delete ? null : k.sentPuts.get(seq);
+            if (sent != null) {
+                return sent;
+            }
+        }
+        return best; // never sent either: an impossible version, so the copy checks fail loudly
     }
 
     /** Whether an acknowledged write of this kind has a version above the last acknowledged one. */
@@ -325,6 +418,12 @@ final class StoreModel {
                 continue;
             }
             int h = holdersAtLeast(k);
+            if (h == 0 && k.failedAfter.containsValue(true)) {
+                // A delete that failed after the ack may have landed with a higher version (a
+                // CLOCK_SKEW refusal or a timeout leaves it on one node), won, and been purged as a
+                // tombstone once both owners held it: no copy at all is then a correct state.
+                continue;
+            }
             if (h == 0) {
                 fail("acknowledged key " + k.name + " (seq " + k.ackedSeq + ") has no copy of its version or a later one on any up node; held: "
                         + copies(k));

@@ -63,6 +63,12 @@ final class TestCluster {
         boolean test(String from, String to, byte[] payload);
     }
 
+    /**
+     * Shown every store message as it is sent (before loss, splits or drops), so an oracle can
+     * learn which versions writes were given even when no node holds them any more.
+     */
+    java.util.function.Consumer<byte[]> onSend = payload -> { };
+
     /** Told the name of every node that crashes (the model fails the operations it coordinated). */
     java.util.function.Consumer<String> onCrash = name -> { };
 
@@ -230,6 +236,7 @@ final class TestCluster {
 
     private void deliver(SimNode from, NodeAddress to, byte[] payload) {
         messages++;
+        onSend.accept(payload);
         SimNode target = null;
         for (SimNode n : nodes.values()) {
             if (n.address.equals(to)) {
