@@ -10,6 +10,8 @@ module dev.tandem.cli {
     requires dev.tandem.simulator;
     requires dev.tandem.jobs;
     requires info.picocli;
+    // tandem demo keeps the nodes' INFO log lines out of its walkthrough (--verbose shows them).
+    requires java.logging;
     // sun.misc.Signal: a second Ctrl-C must be able to cut a graceful stop short.
     requires jdk.unsupported;
 

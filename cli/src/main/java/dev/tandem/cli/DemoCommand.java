@@ -37,6 +37,12 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--verbose", description = "Also print the nodes' INFO log lines (transport started, node stopped, ...).")
+    boolean verbose;
+
+    /** Held so the level set on it stays (loggers are only weakly referenced). */
+    private static final java.util.logging.Logger NODE_LOG = java.util.logging.Logger.getLogger("dev.tandem");
+
     @Option(names = "--keys", paramLabel = "K", defaultValue = "1000000",
             description = "Keys to load (1-10000000, default ${DEFAULT-VALUE}).")
     int keys;
@@ -55,6 +61,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--keys must be from 1 to 10000000, was " + keys);
         }
         out = spec.commandLine().getOut();
+        if (!verbose) {
+            NODE_LOG.setLevel(java.util.logging.Level.WARNING); // the walkthrough's own lines only; warnings still show
+        }
         try {
             return run();
         } finally {
