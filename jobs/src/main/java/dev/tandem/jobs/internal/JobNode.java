@@ -129,7 +129,9 @@ import java.util.random.RandomGenerator;
  *   from an instance older than the newest registration the asker knows is refused.</li>
  *   <li><b>Lookup.</b> {@code whereis}, {@code send}, {@code ask} and {@code stopWorker} use the
  *   local record if this node holds it, else ask every live node (as {@code status} does) and take
- *   the greatest registration; senders cache it until it proves stale.</li>
+ *   the greatest registration; senders cache it until it proves stale. A node that leaves the
+ *   view while a lookup waits for it makes the lookup ask the live nodes again at once (the
+ *   holders may just have restarted the worker), instead of waiting out {@code castAckTimeout}.</li>
  * </ul>
  *
  * <h2>Load and back-pressure</h2>
