@@ -129,7 +129,9 @@ import java.util.random.RandomGenerator;
  *   from an instance older than the newest registration the asker knows is refused.</li>
  *   <li><b>Lookup.</b> {@code whereis}, {@code send}, {@code ask} and {@code stopWorker} use the
  *   local record if this node holds it, else ask every live node (as {@code status} does) and take
- *   the greatest registration; senders cache it until it proves stale.</li>
+ *   the greatest registration; senders cache it until it proves stale. A node that leaves the
+ *   view while a lookup waits for it makes the lookup ask the live nodes again at once (the
+ *   holders may just have restarted the worker), instead of waiting out {@code castAckTimeout}.</li>
  * </ul>
  *
  * <h2>Load and back-pressure</h2>
@@ -529,6 +531,12 @@ final class JobNode implements JobsNode {
         }
         for (Held h : records.subMap(WORKER, WORKER + Character.MAX_VALUE).values()) {
             h.homeConfirmed = false; // the name's home may have changed
+        }
+        for (Long reqId : new ArrayList<>(statuses.keySet())) {
+            PendingStatus ps = statuses.get(reqId);
+            if (ps != null && ps.waitingFor.removeIf(n -> current.member(n).map(mm -> !mm.isLive()).orElse(true))) {
+                reaskStatus(reqId, ps);
+            }
         }
         for (WorkerOp op : new ArrayList<>(ops.values())) {
             if (op.to != null && !isLive(op.to) && !op.future.isDone()) {
@@ -1230,6 +1238,34 @@ final class JobNode implements JobsNode {
         ps.timeout = ctx.scheduler().schedule(config.castAckTimeout(), () -> completeStatus(reqId));
         for (String n : others) {
             send(view.member(n).orElseThrow().id(), new Messages.StatusReq(reqId, jobId));
+        }
+    }
+
+    /**
+     * A node a lookup waits for left the view: its answer will never come (waiting for it cost the
+     * whole {@code castAckTimeout}, e.g. a {@code whereis} issued between a crash and its detection),
+     * and the answers already in may predate the repair this view change starts on the holders (a
+     * backup restarting a worker). So the lookup asks the live nodes again under a new request id
+     * (late answers to the old one are dropped), keeping the greatest record seen so far.
+     */
+    private void reaskStatus(long oldReqId, PendingStatus ps) {
+        statuses.remove(oldReqId);
+        ps.timeout.cancel();
+        ps.waitingFor.clear();
+        for (Member m : view.liveMembers()) {
+            if (!m.id().equals(self)) {
+                ps.waitingFor.add(m.name());
+            }
+        }
+        long reqId = nextReqId.getAndIncrement();
+        statuses.put(reqId, ps);
+        if (ps.waitingFor.isEmpty()) {
+            completeStatus(reqId);
+            return;
+        }
+        ps.timeout = ctx.scheduler().schedule(config.castAckTimeout(), () -> completeStatus(reqId));
+        for (String n : ps.waitingFor) {
+            send(view.member(n).orElseThrow().id(), new Messages.StatusReq(reqId, ps.jobId));
         }
     }
 

@@ -149,6 +149,16 @@ final class TestCluster {
         publishViews();
     }
 
+    /**
+     * Kills {@code name} without anyone noticing yet: it stops at once and traffic to it is lost, but
+     * the views still list it until the test calls {@link #publishViews()} (failure detection).
+     */
+    void kill(String name) {
+        TNode n = nodes.get(name);
+        n.up = false;
+        n.life++;
+    }
+
     /** Restarts {@code name} as a new incarnation with empty state. */
     void restart(String name) {
         TNode n = nodes.get(name);

@@ -236,6 +236,60 @@ class WorkerTest {
                 + " (crash at " + crashedAt + " ms)");
     }
 
+    /**
+     * As in {@code tandem demo} step 8: the executor dies, a node that holds no copy of the
+     * registration polls {@code whereis} from the moment of the kill, and failure detection takes
+     * 500 ms. The backup restarts the worker in its view change; the poll must see the new node
+     * within one protocol round (resendInterval) of that view change, not after a lookup issued
+     * before it waited the whole castAckTimeout (3 s) for the dead node's answer.
+     */
+    @Test
+    void whereisPolledAcrossACrash_namesTheRestartedWorker_withinOneRoundOfTheViewChange() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        WorkerInfo w = start(c, "a", "svc", 5);
+        String x = w.node().name();
+        String caller = c.nodes.keySet().stream()
+                .filter(n -> !JobNodes.records(c.nodes.get(n).jobs).containsKey("worker:svc"))
+                .findFirst().orElseThrow();
+        long killedAt = c.nowMillis();
+        c.kill(x);
+        List<Long> polls = new ArrayList<>();
+        WorkerInfo moved = null;
+        long detectedAt = -1;
+        for (int i = 0; i < 1_000 && moved == null; i++) { // bounded: 1,000 polls
+            if (detectedAt < 0 && c.nowMillis() - killedAt >= 500) {
+                c.publishViews(); // every survivor declares x dead
+                detectedAt = c.nowMillis();
+            }
+            long issued = c.nowMillis();
+            CompletableFuture<Optional<WorkerInfo>> f = on(c, caller, n -> n.jobs.whereis("svc"));
+            while (!f.isDone() && c.nowMillis() - issued < 10_000) {
+                if (detectedAt < 0 && c.nowMillis() - killedAt >= 500) {
+                    c.publishViews();
+                    detectedAt = c.nowMillis();
+                }
+                c.run(Duration.ofMillis(10));
+            }
+            assertThat(f).as("whereis completed within 10 virtual seconds").isDone();
+            polls.add(c.nowMillis() - issued);
+            Optional<WorkerInfo> found = f.join();
+            if (found.isPresent() && !found.get().node().name().equals(x)) {
+                moved = found.get();
+            } else {
+                c.run(Duration.ofMillis(20)); // the demo's poll interval
+            }
+        }
+        assertThat(moved).as("whereis names another node").isNotNull();
+        long afterDetection = c.nowMillis() - detectedAt;
+        System.out.println("whereis across a crash: detection " + (detectedAt - killedAt) + " ms after the kill, new node "
+                + moved.node().name() + " named " + afterDetection + " ms after detection; whereis durations (ms) "
+                + polls);
+        assertThat(moved.incarnation()).isEqualTo(2);
+        assertThat(runningOn(c, "svc")).containsExactly(moved.node().name());
+        assertThat(afterDetection).as("ms from the view change to whereis naming the restarted worker")
+                .isLessThanOrEqualTo(JobsConfig.defaults().resendInterval().toMillis());
+    }
+
     /** Cuts {@code x} off from the others (both views and traffic). */
     static void isolate(TestCluster c, String x) {
         List<String> others = new ArrayList<>(c.nodes.keySet());
