@@ -22,9 +22,9 @@ import java.util.Objects;
  * @param antiEntropyInterval     how often owners compare digests; default 2 s
  * @param handoffInterval         how often a node re-plans handing off partitions it does not own;
  *                                default 500 ms
- * @param transferBatchEntries    entries per transfer batch; default 512
- * @param transferBatchBytes      soft byte limit per transfer batch; default 256 KiB
- * @param transferWindow          transfer batches in flight per peer; default 4
+ * @param transferBatchEntries    entries per transfer batch; default 4096
+ * @param transferBatchBytes      soft byte limit per transfer batch; default 1 MiB
+ * @param transferWindow          transfer batches in flight per peer; default 16
  * @param transferTimeout         a transfer batch unacknowledged this long is resent; default 1 s
  * @param transferRetries         resends of one batch before the stream to that peer is abandoned
  *                                (and re-planned later); default 8
@@ -54,7 +54,7 @@ public record StoreConfig(int replicas, int partitions, int maxKeyBytes, int max
 
     private static final StoreConfig DEFAULTS = new StoreConfig(2, 1024, 1024, 1024 * 1024,
             Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofSeconds(2),
-            Duration.ofMillis(500), 512, 256 * 1024, 4, Duration.ofSeconds(1), 8, Duration.ofSeconds(60),
+            Duration.ofMillis(500), 4096, 1024 * 1024, 16, Duration.ofSeconds(1), 8, Duration.ofSeconds(60),
             0, 262_144, 4, Duration.ofMillis(500));
 
     public StoreConfig {

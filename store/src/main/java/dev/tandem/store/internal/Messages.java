@@ -235,7 +235,7 @@ final class Messages {
                 List<WireEntry> es = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     ids[i] = r.varLong("request id");
-                    es.add(entry(r, limits, "write entry " + i));
+                    es.add(entry(r, limits, "write entry ", i));
                 }
                 yield new Write(ids, es);
             }
@@ -274,7 +274,7 @@ final class Messages {
                 List<ReadAnswer> as = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     long id = r.varLong("request id");
-                    as.add(new ReadAnswer(id, r.bool("found") ? entry(r, limits, "answer " + i) : null));
+                    as.add(new ReadAnswer(id, r.bool("found") ? entry(r, limits, "answer ", i) : null));
                 }
                 yield new ReadReply(as);
             }
@@ -315,7 +315,7 @@ final class Messages {
                 int n = r.varInt("entry count", Math.min(MAX_ITEMS, r.remaining()));
                 List<WireEntry> es = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    es.add(entry(r, limits, "push entry " + i));
+                    es.add(entry(r, limits, "push entry ", i));
                 }
                 yield new Push(stream, seq, p, last, es);
             }
@@ -333,9 +333,19 @@ final class Messages {
         return v;
     }
 
-    private static WireEntry entry(MessageReader r, Limits limits, String field) {
-        byte[] rec = r.bytes(field + " record", limits.maxRecordBytes());
-        Records.validate(rec, limits.maxKeyBytes(), limits.maxValueBytes(), field);
+    /**
+     * Entry {@code index} of a list; the field name ({@code kind + index}) is built only for an
+     * error message — building it for every entry cost two strings per entry on the hot paths.
+     */
+    private static WireEntry entry(MessageReader r, Limits limits, String kind, int index) {
+        byte[] rec;
+        try {
+            rec = r.bytes("record", limits.maxRecordBytes());
+            Records.validate(rec, limits.maxKeyBytes(), limits.maxValueBytes(), "");
+        } catch (MalformedMessageException e) {
+            String m = e.getMessage();
+            throw new MalformedMessageException(kind + index + (m.startsWith(":") ? m : " " + m));
+        }
         return new WireEntry(Records.hlc(rec), Records.tag(rec), rec);
     }
 }

@@ -1346,6 +1346,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private void onPush(NodeId sender, NodeAddress from, Push m) {
+        PartitionTable pt = parts[m.partition()];
+        if (pt.size() == 0) {
+            pt.reserve(m.entries().size()); // a partition arriving whole: size the table once
+        }
         for (WireEntry e : m.entries()) {
             long kh = Records.keyHash(e.record());
             if (partitionOf(kh) != m.partition()) {

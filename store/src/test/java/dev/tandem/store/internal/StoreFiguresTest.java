@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dtandem.figures.keys=1000000}.
  *
  * <p>The simulated network here has latency (0.5-3 ms) but no bandwidth limit, so transfer times
- * are bounded by round trips and the transfer window (4 batches of 512 entries in flight per peer),
+ * are bounded by round trips and the transfer window (16 batches of up to 4096 entries in flight per peer),
  * not by bytes.
  */
 class StoreFiguresTest {
