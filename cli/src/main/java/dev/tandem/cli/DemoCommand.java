@@ -43,6 +43,11 @@ final class DemoCommand implements Callable<Integer> {
     /** Held so the level set on it stays (loggers are only weakly referenced). */
     private static final java.util.logging.Logger NODE_LOG = java.util.logging.Logger.getLogger("dev.tandem");
 
+    /** Keeps the nodes' INFO lines (transport started, node stopped) out of a command's own output. */
+    static void quietNodeLogs() {
+        NODE_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     @Option(names = "--keys", paramLabel = "K", defaultValue = "1000000",
             description = "Keys to load (1-10000000, default ${DEFAULT-VALUE}).")
     int keys;
@@ -62,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         out = spec.commandLine().getOut();
         if (!verbose) {
-            NODE_LOG.setLevel(java.util.logging.Level.WARNING); // the walkthrough's own lines only; warnings still show
+            quietNodeLogs(); // the walkthrough's own lines only; warnings still show
         }
         try {
             return run();

@@ -41,6 +41,9 @@ final class JobsBenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--verbose", description = "Also print this JVM's node INFO log lines.")
+    boolean verbose;
+
     @Option(names = "--sync-calls", paramLabel = "N", defaultValue = "5000",
             description = "Calls made one at a time (1-1000000, default ${DEFAULT-VALUE}).")
     int syncCalls;
@@ -61,6 +64,9 @@ final class JobsBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!verbose) {
+            DemoCommand.quietNodeLogs(); // the figures only; warnings still print
+        }
         if (syncCalls < 1 || syncCalls > 1_000_000) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--sync-calls must be from 1 to 1000000, was " + syncCalls);
         }
