@@ -23,29 +23,16 @@ import java.util.function.Consumer;
  */
 final class GracefulLeave {
     private static final Duration POLL = Duration.ofMillis(100);
-    /**
-     * Polls without progress before the store is asked to re-plan its hand-offs; doubled after each
-     * re-plan (up to {@value #MAX_STALLED_POLLS}), so a large partition still streaming is not
-     * re-offered over and over.
-     */
-    private static final int STALLED_POLLS = 4;
-    private static final int MAX_STALLED_POLLS = 32;
 
     private final NodeContext ctx;
     private final KeyValueStore store;
     private final Consumer<NodeInfo> progress;
-    private final Runnable replan;
-    private long lastHeld = Long.MAX_VALUE;
-    private int stalled;
-    private int stallLimit = STALLED_POLLS;
     private final long deadlineNanos;
     private final CompletableFuture<NodeInfo> done = new CompletableFuture<>();
 
-    private GracefulLeave(NodeContext ctx, KeyValueStore store, Runnable replan, Duration timeout,
-                          Consumer<NodeInfo> progress) {
+    private GracefulLeave(NodeContext ctx, KeyValueStore store, Duration timeout, Consumer<NodeInfo> progress) {
         this.ctx = ctx;
         this.store = store;
-        this.replan = replan;
         this.progress = progress;
         this.deadlineNanos = ctx.clock().monotonicNanos() + timeout.toNanos();
     }
@@ -55,15 +42,10 @@ final class GracefulLeave {
      *
      * @param view the leaving node's view after the announcement: with no other live member there
      *             is nobody to hand off to, and the figures are reported once without waiting
-     * @param replan makes the store re-plan its hand-offs now. The store's first digests go out the
-     *             moment the leave is announced and race the announcement itself: an owner that has
-     *             not heard of the leave yet answers "not an owner", and the store then waits until
-     *             the hand-off counts as stale (8 hand-off intervals, 4 s by default) before trying
-     *             again. Re-planning when nothing moved for {@value #STALLED_POLLS} polls skips that wait.
      */
-    static CompletableFuture<NodeInfo> start(NodeContext ctx, KeyValueStore store, Runnable replan, MembershipView view,
+    static CompletableFuture<NodeInfo> start(NodeContext ctx, KeyValueStore store, MembershipView view,
                                              Duration timeout, Consumer<NodeInfo> progress) {
-        GracefulLeave g = new GracefulLeave(ctx, store, replan, timeout, progress);
+        GracefulLeave g = new GracefulLeave(ctx, store, timeout, progress);
         boolean alone = view.liveMembers().stream().allMatch(m -> m.id().equals(ctx.self()));
         g.poll(alone);
         return g.done;
@@ -87,14 +69,6 @@ final class GracefulLeave {
             if (last || handedOff(info) || ctx.clock().monotonicNanos() - deadlineNanos >= 0) {
                 done.complete(info);
             } else {
-                long held = info.keysAsOwner() + info.keysInTransit() + info.tombstones();
-                stalled = held < lastHeld ? 0 : stalled + 1;
-                lastHeld = Math.min(lastHeld, held);
-                if (stalled >= stallLimit) {
-                    stalled = 0;
-                    stallLimit = Math.min(MAX_STALLED_POLLS, stallLimit * 2);
-                    replan.run();
-                }
                 ctx.scheduler().schedule(POLL, () -> poll(false));
             }
         }));

@@ -274,9 +274,7 @@ public final class TandemNode implements AutoCloseable {
             if (membership != null) {
                 membership.leave();
             }
-            // Re-planning = the store seeing its (unchanged) view again: hand-off state resets on every view change.
-            Runnable replan = () -> store.onViewChange(view, view);
-            GracefulLeave.start(ctx, store, replan, view, handoffTimeout, progress).whenComplete((last, e) -> {
+            GracefulLeave.start(ctx, store, view, handoffTimeout, progress).whenComplete((last, e) -> {
                 long left = leaveGrace.toNanos() - (ctx.clock().monotonicNanos() - start);
                 ctx.scheduler().schedule(Duration.ofNanos(Math.max(0, left)), () -> CompletableFuture.runAsync(() -> {
                     close();

@@ -1428,6 +1428,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         final long createdNanos;
         /** Per owner, the partition's modification count its confirmation covers (-1: none yet). */
         final int[] confirmedAt;
+        /**
+         * An owner answered "not an owner": it had not applied the view change yet (a leaving
+         * node's first digests race its own leave announcement). The next hand-off round asks again.
+         */
+        boolean refused;
 
         Handoff(NodeId[] owners, int modCount, long createdNanos) {
             this.owners = owners;
@@ -1505,6 +1510,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
      * that has not confirmed is carrying the partition (that stream resends on its own).
      */
     private boolean underWay(Handoff h, int p, long now) {
+        if (h.refused) {
+            return false;
+        }
         if (now - h.createdNanos < 2 * cfg.handoffInterval().toNanos()) {
             return true;
         }
@@ -1599,6 +1607,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 }
             } else if (st == Messages.DIGEST_MISMATCH && parts[p].size() > 0) {
                 enqueuePush(sender, p);
+            } else if (st == Messages.DIGEST_NOT_OWNER && !s.bidirectional && handoffs[p] != null
+                    && indexOf(handoffs[p].owners, sender) >= 0) {
+                handoffs[p].refused = true;
             }
         }
     }
