@@ -18,6 +18,11 @@ module dev.tandem.node {
     requires io.netty.common;
     requires io.netty.handler;
     requires micrometer.registry.prometheus;
+    // Micrometer's JVM and process meters on the scrape endpoint read the platform MXBeans;
+    // jdk.management has the GC notifications and the process CPU figures. Required here so a
+    // module-path launch resolves them (Micrometer is an automatic module and pulls in neither).
+    requires java.management;
+    requires jdk.management;
 
     exports dev.tandem.node;
 }

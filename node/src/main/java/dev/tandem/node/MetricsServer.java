@@ -1,5 +1,11 @@
 package dev.tandem.node;
 
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -36,6 +42,12 @@ import java.util.concurrent.TimeUnit;
  * Prometheus text format (0.0.4); every other path is 404, every other method 405. One Netty
  * event-loop thread of its own, so a slow scraper never delays the node's protocol thread.
  * Requests are capped at 8 KiB and idle connections closed after 30 s.
+ *
+ * <p>Besides the node's own meters it serves Micrometer's standard JVM and process meters (memory
+ * pools, garbage collection, threads, class loading, CPU, uptime: {@code jvm_memory_used_bytes},
+ * {@code jvm_gc_pause_seconds}, {@code process_cpu_usage}, ...), bound to the scrape registry only,
+ * so a registry the caller passed to the node does not receive them. They describe the whole JVM:
+ * several nodes in one JVM each report the same figures.
  */
 final class MetricsServer implements AutoCloseable {
     private static final int MAX_REQUEST_BYTES = 8 * 1024;
@@ -43,10 +55,12 @@ final class MetricsServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final JvmGcMetrics gc; // listens for GC notifications until closed
 
-    private MetricsServer(EventLoopGroup group, Channel channel) {
+    private MetricsServer(EventLoopGroup group, Channel channel, JvmGcMetrics gc) {
         this.group = group;
         this.channel = channel;
+        this.gc = gc;
     }
 
     /**
@@ -68,12 +82,23 @@ final class MetricsServer implements AutoCloseable {
                         }
                     })
                     .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
-            return new MetricsServer(group, ch);
+            return new MetricsServer(group, ch, bindJvmMeters(registry));
         } catch (Exception e) { // Netty rethrows the bind's checked exception undeclared
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("cannot serve metrics on " + host + ":" + port + " (" + e.getMessage()
                     + "); is the port in use? choose another metrics port, or 0 for any free one", e);
         }
+    }
+
+    private static JvmGcMetrics bindJvmMeters(PrometheusMeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        return gc;
     }
 
     /** The port it listens on. */
@@ -83,6 +108,7 @@ final class MetricsServer implements AutoCloseable {
 
     @Override
     public void close() {
+        gc.close();
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -28,6 +28,7 @@ import dev.tandem.store.api.StoreNode;
 import dev.tandem.store.api.Stores;
 import dev.tandem.transport.netty.BeaconSettings;
 import dev.tandem.transport.netty.NodeRuntime;
+import dev.tandem.transport.netty.TlsSettings;
 import dev.tandem.transport.netty.TransportSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -424,6 +425,7 @@ public final class TandemNode implements AutoCloseable {
         private final NodeJobs jobs = new NodeJobs();
         private int metricsPort = -1;
         private String metricsHost;
+        private TlsSettings tls;
 
         private Builder() {
         }
@@ -569,6 +571,20 @@ public final class TandemNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs every transport connection over mutual TLS ({@link TlsSettings#fromPem},
+         * {@link TlsSettings#fromKeyStore}). Every node of the cluster must use TLS with
+         * certificates the others trust: a plain node and a TLS node, or two nodes that do not
+         * trust each other's certificates, refuse each other's connections and never see each
+         * other as live. The cluster secret is still required and still checked inside TLS.
+         * Multicast beacons ({@code gossip} discovery) are not encrypted; they carry the cluster
+         * name and a node's name and address, authenticated by the secret. Default: plain TCP.
+         */
+        public Builder tls(TlsSettings tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
         /** Multicast beacon settings; default: on (defaults) with {@code gossip}, off otherwise. */
         public Builder beacons(BeaconSettings beacons) {
             this.beacons = Objects.requireNonNull(beacons, "beacons");
@@ -652,6 +668,9 @@ public final class TandemNode implements AutoCloseable {
             TransportSettings.Builder transport = TransportSettings.builder(cluster, secret).bind(host, port);
             if (advertisedHost != null) {
                 transport.advertisedHost(advertisedHost);
+            }
+            if (tls != null) {
+                transport.tls(tls);
             }
             PrometheusMeterRegistry prometheus = metricsPort >= 0 ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
             MeterRegistry registry = meters != null ? meters : new SimpleMeterRegistry();

@@ -214,7 +214,7 @@ class NodeOpsTest {
     }
 
     @Test
-    @DisplayName("metrics: GET /metrics serves the node's meters in the Prometheus text format; other paths are 404")
+    @DisplayName("metrics: GET /metrics serves the node's meters and the JVM's in the Prometheus text format; other paths are 404")
     void metricsEndpoint_servesPrometheusText() throws Exception {
         List<TandemNode> nodes = three();
         int port = freeTcpPort();
@@ -232,6 +232,10 @@ class NodeOpsTest {
         assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(r.body()).contains("# TYPE tandem_transport_messages_sent", "tandem_membership_members_live",
                 "tandem_store_put_seconds_count", "tandem_store_keys");
+        // Micrometer's JVM and process binders, on the scrape registry.
+        assertThat(r.body()).contains("# TYPE jvm_memory_used_bytes gauge", "jvm_memory_used_bytes{area=\"heap\"",
+                "jvm_threads_live_threads", "jvm_classes_loaded_classes", "jvm_gc_max_data_size_bytes",
+                "# TYPE process_cpu_usage gauge", "system_cpu_count", "process_uptime_seconds");
 
         HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/other"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
