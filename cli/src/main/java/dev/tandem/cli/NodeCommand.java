@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,17 @@ final class NodeCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics at http://BIND-HOST:PORT/metrics (0: any free port).")
     Integer metricsPort;
 
+    @Option(names = TlsFiles.CERT, paramLabel = "FILE", description = "This node's certificate chain (PEM). With"
+            + " --tls-key and --tls-trust (all three or none): mutual TLS on every transport connection.")
+    Path tlsCert;
+
+    @Option(names = TlsFiles.KEY, paramLabel = "FILE", description = "The certificate's private key (PEM, unencrypted PKCS#8).")
+    Path tlsKey;
+
+    @Option(names = TlsFiles.TRUST, paramLabel = "FILE",
+            description = "The certificates this node trusts (PEM), e.g. the cluster's CA; peers must present one they signed.")
+    Path tlsTrust;
+
     @Option(names = "--handoff-timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long a graceful stop waits for this node's data to reach the others (default ${DEFAULT-VALUE}).")
     int handoffTimeoutSeconds;
@@ -130,6 +142,11 @@ final class NodeCommand implements Callable<Integer> {
             }
             b.metricsPort(metricsPort);
         }
+        try {
+            TlsFiles.settings(tlsCert, tlsKey, tlsTrust).ifPresent(b::tls);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (handoffTimeoutSeconds < 0 || handoffTimeoutSeconds > 3600) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--handoff-timeout must be from 0 to 3600 seconds, was " + handoffTimeoutSeconds);
@@ -148,6 +165,9 @@ final class NodeCommand implements Callable<Integer> {
         Map<String, Object> started = Output.fields("node", node.id().toString(), "address",
                 node.address().toString(), "discovery", discovery, "placement", placement);
         node.metricsPort().ifPresent(p -> started.put("metrics", "http://" + address.host() + ":" + p + "/metrics"));
+        if (tlsCert != null) {
+            started.put("tls", "mutual");
+        }
         emit(out, "started", started);
         printView(out, node.view());
 

@@ -1,0 +1,64 @@
+package dev.tandem.cli;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Self-signed EC certificates for tests (a copy of the node module's test helper), made by the
+ * JDK's {@code keytool} in a separate process (as transport-netty's {@code TlsTest} does; no
+ * BouncyCastle) and written out as the PEM files
+ * {@code tandem node --tls-*} takes: the certificate, its unencrypted PKCS#8 key, and the
+ * certificate again as the only trusted one.
+ */
+final class TestCertificates {
+    private static final char[] PASSWORD = "changeit".toCharArray();
+
+    /** PEM files for one identity; {@code trust} holds only its own certificate. */
+    record Pem(Path chain, Path key, Path trust) {
+    }
+
+    private TestCertificates() {
+    }
+
+    /** A new key pair and self-signed certificate {@code CN=name} in {@code dir}. */
+    static Pem selfSigned(Path dir, String name) throws Exception {
+        Path p12 = dir.resolve(name + ".p12");
+        Path log = dir.resolve(name + "-keytool.log");
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Process p = new ProcessBuilder(List.of(java.resolveSibling("keytool").toString(), "-genkeypair", "-alias", "node",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name, "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", new String(PASSWORD),
+                "-keypass", new String(PASSWORD)))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("keytool did not finish within 60 s");
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError("keytool failed (" + p.exitValue() + "): " + Files.readString(log));
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            ks.load(in, PASSWORD);
+        }
+        PrivateKey key = (PrivateKey) ks.getKey("node", PASSWORD);
+        Path cert = dir.resolve(name + "-cert.pem");
+        Path keyFile = dir.resolve(name + "-key.pem");
+        Files.writeString(cert, pem("CERTIFICATE", ks.getCertificate("node").getEncoded()));
+        Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded())); // PKCS#8, as getFormat() says
+        return new Pem(cert, keyFile, cert);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+}
