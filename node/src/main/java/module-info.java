@@ -19,8 +19,9 @@ module dev.tandem.node {
     requires io.netty.handler;
     requires micrometer.registry.prometheus;
     // Micrometer's JVM and process meters on the scrape endpoint read the platform MXBeans;
-    // jdk.management has the GC notifications and the process CPU figures. Required here so a
-    // module-path launch resolves them (Micrometer is an automatic module and pulls in neither).
+    // jdk.management has the GC notifications and the process CPU figures. Micrometer is an
+    // automatic module and requires neither; today service binding from java.base happens to
+    // resolve both, this says so instead of relying on it.
     requires java.management;
     requires jdk.management;
 
