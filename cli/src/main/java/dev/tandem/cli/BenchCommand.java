@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
     static final int IN_FLIGHT = 256;
     private static final String SECRET = "tandem-bench-secret-not-for-production";
-    private static final long WARMUP_SECONDS = 1;
+    private static final long WARMUP_SECONDS = 3;
     private static final long STEP_TIMEOUT_SECONDS = 300;
     private static final String[] DISCOVERY_OPTIONS = {"protocol-period-millis=500", "probe-timeout-millis=250"};
 

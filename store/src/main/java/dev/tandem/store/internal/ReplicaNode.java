@@ -35,7 +35,7 @@ import dev.tandem.store.internal.Messages.Write;
 import dev.tandem.store.internal.Messages.WriteAck;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionTimer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +47,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One node of the replicated store: a single-threaded, sans-IO state machine driven by three
@@ -235,8 +237,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private boolean closed;
 
     // metrics
-    private final Timer putTimer;
-    private final Timer getTimer;
+    private volatile long putsCompleted;
+    private volatile long putNanos;
+    private volatile long getsCompleted;
+    private volatile long getNanos;
     private final Counter keysMoved;
     private final Counter bytesMoved;
     private final Counter batchesResentTimeout;
@@ -276,9 +280,14 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         this.syncedMask = new int[cfg.partitions()];
         this.handoffs = new Handoff[cfg.partitions()];
         String node = self.name();
-        this.putTimer = Timer.builder("tandem.store.put").description("put latency until R copies acknowledged")
-                .tag("node", node).register(ctx.meters());
-        this.getTimer = Timer.builder("tandem.store.get").tag("node", node).register(ctx.meters());
+        // Count and total time, kept in two fields each: a Micrometer Timer per operation read the
+        // clock and updated its atomics for every put and get (a tenth of the node's thread at
+        // 400k puts/s). Scrapes still see rates and mean latency.
+        FunctionTimer.builder("tandem.store.put", this, n -> n.putsCompleted, n -> n.putNanos, TimeUnit.NANOSECONDS)
+                .description("puts completed (R copies acknowledged) and their total latency").tag("node", node)
+                .register(ctx.meters());
+        FunctionTimer.builder("tandem.store.get", this, n -> n.getsCompleted, n -> n.getNanos, TimeUnit.NANOSECONDS)
+                .description("gets completed and their total latency").tag("node", node).register(ctx.meters());
         this.batchesResentTimeout = Counter.builder("tandem.store.transfer.resent").tag("node", node)
                 .tag("cause", "timeout").description("transfer batches resent after transferTimeout without an ack")
                 .register(ctx.meters());
@@ -337,10 +346,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        ctx.scheduler().execute(() -> {
-            startWrite(rec, false, f);
-            flushSoon();
-        });
+        submit(new Submitted(Submitted.PUT, rec, f));
         return f;
     }
 
@@ -354,10 +360,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        ctx.scheduler().execute(() -> {
-            startWrite(rec, true, f);
-            flushSoon();
-        });
+        submit(new Submitted(Submitted.DELETE, rec, f));
         return f;
     }
 
@@ -375,8 +378,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         CompletableFuture<Void> all = new CompletableFuture<>();
         ctx.scheduler().execute(() -> {
+            beginTurn();
             int[] remaining = {recs.size()};
             if (recs.isEmpty()) {
+                endTurn();
                 all.complete(null);
                 return;
             }
@@ -391,6 +396,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 });
                 startWrite(rec, false, one);
             }
+            endTurn();
             flushSoon();
         });
         return all;
@@ -404,12 +410,107 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        byte[] k = key.clone();
-        ctx.scheduler().execute(() -> {
-            startRead(k, f);
-            flushSoon();
-        });
+        submit(new Submitted(Submitted.GET, key.clone(), f));
         return f;
+    }
+
+    /** An operation handed over by {@link #putAsync}, {@link #deleteAsync} or {@link #getAsync}. */
+    private static final class Submitted {
+        static final int PUT = 0;
+        static final int DELETE = 1;
+        static final int GET = 2;
+        final int kind;
+        /** The unversioned record (writes) or the key (reads). */
+        final byte[] bytes;
+        final CompletableFuture<?> future;
+
+        Submitted(int kind, byte[] bytes, CompletableFuture<?> future) {
+            this.kind = kind;
+            this.bytes = bytes;
+            this.future = future;
+        }
+    }
+
+    /** Most operations started per drain before the node's thread turns to other work (IO, timers). */
+    private static final int MAX_DRAIN = 4096;
+    private final ConcurrentLinkedQueue<Submitted> submitted = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final Runnable drainTask = this::drainSubmitted;
+
+    /**
+     * Hands an operation to the node's thread. Operations submitted before that thread gets to
+     * them start in one task (one clock reading, one outbox flush for the lot) instead of a task
+     * each: a caller with many in flight, or completions that start the next operation, pay for
+     * the hop once per burst.
+     */
+    private void submit(Submitted op) {
+        submitted.add(op);
+        if (!drainQueued.get() && drainQueued.compareAndSet(false, true)) {
+            ctx.scheduler().execute(drainTask);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void drainSubmitted() {
+        drainQueued.set(false); // before polling: an operation added after the last poll queues a new drain
+        beginTurn();
+        try {
+            Submitted op;
+            for (int n = 0; n < MAX_DRAIN && (op = submitted.poll()) != null; n++) {
+                try {
+                    switch (op.kind) {
+                        case Submitted.PUT -> startWrite(op.bytes, false, (CompletableFuture<Void>) op.future);
+                        case Submitted.DELETE -> startWrite(op.bytes, true, (CompletableFuture<Void>) op.future);
+                        default -> startRead(op.bytes, (CompletableFuture<Optional<byte[]>>) op.future);
+                    }
+                } catch (RuntimeException e) {
+                    op.future.completeExceptionally(e); // a bug, surfaced to the caller instead of lost
+                }
+            }
+        } finally {
+            endTurn();
+        }
+        if (!submitted.isEmpty() && !drainQueued.get() && drainQueued.compareAndSet(false, true)) {
+            ctx.scheduler().execute(drainTask);
+        }
+        flushSoon();
+    }
+
+    // ------------------------------------------------------------------ the clock, read once per turn
+
+    /** Nesting depth of entry points (a message, a drain, a tick, a view change) on the node's thread. */
+    private int turnDepth;
+    private boolean turnNanosRead;
+    private boolean turnWallRead;
+    private long turnNanos;
+    private long turnWall;
+
+    /**
+     * Starts a turn: until the matching {@link #endTurn}, {@link #now} and {@link #wallMillis}
+     * read the clock at most once each. Everything one message or one burst of operations does
+     * happens at one instant; reading the clock per operation cost a sixth of the node's thread
+     * under load. Outside a turn both read the clock every time.
+     */
+    private void beginTurn() {
+        if (turnDepth++ == 0) {
+            turnNanosRead = false;
+            turnWallRead = false;
+        }
+    }
+
+    private void endTurn() {
+        turnDepth--;
+    }
+
+    private long wallMillis() {
+        if (turnDepth == 0) {
+            return ctx.clock().wallMillis();
+        }
+        if (!turnWallRead) {
+            turnWall = ctx.clock().wallMillis();
+            turnWallRead = true;
+        }
+        return turnWall;
     }
 
     @Override
@@ -439,6 +540,9 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         for (PendingRead r : new ArrayList<>(reads.values())) {
             r.future.completeExceptionally(e);
+        }
+        for (Submitted op; (op = submitted.poll()) != null; ) {
+            op.future.completeExceptionally(e);
         }
         writes.clear();
         reads.clear();
@@ -477,6 +581,15 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         if (closed) {
             return;
         }
+        beginTurn();
+        try {
+            applyView(current);
+        } finally {
+            endTurn();
+        }
+    }
+
+    private void applyView(MembershipView current) {
         NodeId[][] oldOwners = owners;
         view = current;
         clock.invalidate();
@@ -560,7 +673,14 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private long now() {
-        return ctx.clock().monotonicNanos();
+        if (turnDepth == 0) {
+            return ctx.clock().monotonicNanos();
+        }
+        if (!turnNanosRead) {
+            turnNanos = ctx.clock().monotonicNanos();
+            turnNanosRead = true;
+        }
+        return turnNanos;
     }
 
     // ================================================================== writes (coordinator)
@@ -672,7 +792,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         if (w.hlc != 0) {
             w.rec = w.rec.clone(); // the previous version's record may be stored here already
         }
-        w.hlc = hlc.next(ctx.clock().wallMillis());
+        w.hlc = hlc.next(wallMillis());
         w.tag = selfTag | (w.tombstone ? Versions.TOMBSTONE : 0);
         Records.stamp(w.rec, w.hlc, w.tag);
         w.acked.clear();
@@ -719,16 +839,17 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         boolean sabotaged = sabotage == Sabotage.ACK_AFTER_ONE_COPY;
         if (sabotaged || w.acked.size() >= replicas && w.ownerAcked) {
             writes.remove(w.reqId);
-            putTimer.record(now() - w.startNanos, TimeUnit.NANOSECONDS);
+            putsCompleted++; // node thread only: plain increments of volatile fields, read by scrapes
+            putNanos += now() - w.startNanos;
             w.future.complete(null);
         }
     }
 
     private void onSuperseded(PendingWrite w, long heldHlc, long heldTag) {
-        if (clock.tooFarAhead(heldHlc, ctx.clock().wallMillis())) {
+        if (clock.tooFarAhead(heldHlc, wallMillis())) {
             clockHeldAhead.increment();
             fail(w, new StoreException(Reason.CLOCK_SKEW, "write superseded by a version "
-                    + (Versions.physicalMillis(heldHlc) - ctx.clock().wallMillis()) + " ms ahead of the clock of "
+                    + (Versions.physicalMillis(heldHlc) - wallMillis()) + " ms ahead of the clock of "
                     + self.name() + " (more than maxClockOffset " + clock.maxOffsetMillis() + " ms; written by a node"
                     + " whose clock was ahead): the key can be overwritten once the clocks pass that version"));
             return;
@@ -889,7 +1010,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private void completeRead(PendingRead r) {
         reads.remove(r.reqId);
-        getTimer.record(now() - r.startNanos, TimeUnit.NANOSECONDS);
+        getsCompleted++;
+        getNanos += now() - r.startNanos;
         WireEntry b = r.best;
         if (b != null) {
             // Read repair: bring stale answerers up to the best version (fire and forget).
@@ -952,7 +1074,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
      * clock's lead into this node's versions).
      */
     private void observe(long remoteHlc) {
-        if (remoteHlc > hlc.last() && clock.tooFarAhead(remoteHlc, ctx.clock().wallMillis())) {
+        if (remoteHlc > hlc.last() && clock.tooFarAhead(remoteHlc, wallMillis())) {
             clockHlcNotMerged.increment();
             return;
         }
@@ -961,11 +1083,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     /** Whether this node may assign versions: its clock agrees with a majority of a view that can take writes. */
     private boolean clockVouched() {
-        return liveCount >= replicas && clock.vouched(self, view, now(), ctx.clock().wallMillis());
+        return liveCount >= replicas && clock.vouched(self, view, now(), wallMillis());
     }
 
     private String clockOffsets() {
-        return clock.describe(self, view, now(), ctx.clock().wallMillis());
+        return clock.describe(self, view, now(), wallMillis());
     }
 
     /** Asks live peers not heard from lately for a message (an empty digest), to sample their clocks. */
@@ -993,6 +1115,15 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         if (closed) {
             return;
         }
+        beginTurn();
+        try {
+            handle(from, payload);
+        } finally {
+            endTurn();
+        }
+    }
+
+    private void handle(NodeAddress from, byte[] payload) {
         Envelope env;
         try {
             env = Messages.decode(payload, limits);
@@ -1075,7 +1206,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 }
                 continue;
             }
-            if (id != 0 && clock.tooFarAhead(e.hlc(), ctx.clock().wallMillis()) && clockVouched()) {
+            if (id != 0 && clock.tooFarAhead(e.hlc(), wallMillis()) && clockVouched()) {
                 clockVersionAhead.increment();
                 o.acks.add(new Ack(id, e.hlc(), Messages.ACK_CLOCK_AHEAD, 0, 0));
                 continue;
@@ -1142,7 +1273,12 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private boolean flushQueued;
     private final Runnable flushTask = () -> {
         flushQueued = false;
-        flush();
+        beginTurn();
+        try {
+            flush();
+        } finally {
+            endTurn();
+        }
     };
 
     /**
@@ -1221,7 +1357,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private Header header(NodeId to) {
-        return new Header(self.name(), self.incarnation(), to.incarnation(), hlc.last(), ctx.clock().wallMillis());
+        return new Header(self.name(), self.incarnation(), to.incarnation(), hlc.last(), wallMillis());
     }
 
     private void sendNow(NodeId to, NodeAddress addr, Body body) {
@@ -1548,7 +1684,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         // The initiator's purge threshold comes from its clock: one far ahead of this node's would
         // purge fresh tombstones (and let a deleted value come back). Refuse to purge with it.
         long purgeBefore = m.purgeBeforeHlc();
-        if (clock.tooFarAhead(purgeBefore, ctx.clock().wallMillis() - cfg.tombstoneGrace().toMillis())) {
+        if (clock.tooFarAhead(purgeBefore, wallMillis() - cfg.tombstoneGrace().toMillis())) {
             clockPurgeRefused.increment();
             purgeBefore = 0;
         }
@@ -1623,7 +1759,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private void antiEntropy() {
         // Only a node that vouches for its clock proposes a purge threshold (it is read off that clock).
         long purgeBefore = !clockVouched() ? 0
-                : Math.max(0, ctx.clock().wallMillis() - cfg.tombstoneGrace().toMillis()) << Versions.LOGICAL_BITS;
+                : Math.max(0, wallMillis() - cfg.tombstoneGrace().toMillis()) << Versions.LOGICAL_BITS;
         for (Member m : view.liveMembers()) {
             NodeId peer = m.id();
             if (peer.name().compareTo(self.name()) <= 0) {
@@ -1648,6 +1784,16 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         if (closed) {
             return;
         }
+        beginTurn();
+        try {
+            housekeeping();
+        } finally {
+            endTurn();
+        }
+        tickTimer = ctx.scheduler().schedule(cfg.tick(), this::tick);
+    }
+
+    private void housekeeping() {
         long now = now();
         probeClocks(now);
         unpark();
@@ -1702,7 +1848,6 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             gaugeKeysInTransit = info.keysInTransit();
         }
         flush();
-        tickTimer = ctx.scheduler().schedule(cfg.tick(), this::tick);
     }
 
     // ================================================================== introspection

@@ -235,8 +235,8 @@ class ReplicaNodeTest {
         }
         c.await(a.getAsync("k1".getBytes()), Duration.ofSeconds(5));
         var meters = a.meters();
-        assertThat(meters.get("tandem.store.put").timer().count()).isEqualTo(20);
-        assertThat(meters.get("tandem.store.get").timer().count()).isEqualTo(1);
+        assertThat(meters.get("tandem.store.put").functionTimer().count()).isEqualTo(20);
+        assertThat(meters.get("tandem.store.get").functionTimer().count()).isEqualTo(1);
         c.join("c");
         c.runFor(Duration.ofSeconds(3));
         double moved = c.upNodes().stream().mapToDouble(n -> n.store.meters().get("tandem.store.moved.keys")
