@@ -641,8 +641,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         // Acks gathered under the old view do not count: handoff may since have moved those copies
         // (and a node that was an owner in a minority view is no witness for the owners of this one).
         for (PendingWrite w : new ArrayList<>(writes.values())) {
-            if (writes.containsKey(w.reqId) && w.hlc != 0) {
-                w.acked.clear();
+            if (!w.finished && w.hlc != 0) {
+                w.ackCount = 0;
                 w.ownerAcked = false;
                 dispatchWrite(w, owners[w.partition]);
             }
@@ -687,6 +687,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private static final class PendingWrite {
         final long reqId;
+        /** {@link #reqId} boxed once, for the map of pending writes. */
+        final Long key;
         /** The record; a new copy for every version after the first (a stored record never changes). */
         byte[] rec;
         final long keyHash;
@@ -703,11 +705,36 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         boolean rejected;
         /** Whether an owner (in this node's view when it answered) holds this version. */
         boolean ownerAcked;
-        final List<String> acked = new ArrayList<>(3);
+        /** Names of the nodes that hold this version ({@link #ackCount} of them). */
+        String[] acked = new String[2];
+        int ackCount;
+        /** Set once the write left {@code writes} (completed or failed). */
+        boolean finished;
+
+        boolean ackedBy(String name) {
+            for (int i = 0; i < ackCount; i++) {
+                if (acked[i].equals(name)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void addAck(String name) {
+            if (ackCount == acked.length) {
+                acked = Arrays.copyOf(acked, ackCount * 2);
+            }
+            acked[ackCount++] = name;
+        }
+
+        String ackedList() {
+            return Arrays.toString(Arrays.copyOf(acked, ackCount));
+        }
 
         PendingWrite(long reqId, byte[] rec, long keyHash, int partition, boolean tombstone,
                      CompletableFuture<Void> future, long startNanos, long deadlineNanos) {
             this.reqId = reqId;
+            this.key = reqId;
             this.rec = rec;
             this.keyHash = keyHash;
             this.partition = partition;
@@ -737,7 +764,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         long now = now();
         PendingWrite w = new PendingWrite(nextReqId++, rec, kh, partitionOf(kh), tombstone, f, now,
                 now + cfg.operationTimeout().toNanos());
-        writes.put(w.reqId, w);
+        writes.put(w.key, w);
         if (!clockVouched()) {
             parkedWrites++; // unversioned until this node can vouch for its clock (unpark), or times out
             probeClocks(now);
@@ -761,7 +788,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     }
 
     private void fail(PendingWrite w, StoreException e) {
-        if (writes.remove(w.reqId) != null) {
+        if (!w.finished) {
+            removeWrite(w);
             if (w.hlc == 0) {
                 parkedWrites--;
             }
@@ -775,7 +803,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             return;
         }
         for (PendingWrite w : new ArrayList<>(writes.values())) {
-            if (w.hlc == 0 && writes.containsKey(w.reqId)) {
+            if (w.hlc == 0 && !w.finished) {
                 StoreException refused = viewRefusesWrites(); // the view may have changed while it waited
                 if (refused != null) {
                     fail(w, refused);
@@ -795,7 +823,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         w.hlc = hlc.next(wallMillis());
         w.tag = selfTag | (w.tombstone ? Versions.TOMBSTONE : 0);
         Records.stamp(w.rec, w.hlc, w.tag);
-        w.acked.clear();
+        w.ackCount = 0;
         w.ownerAcked = false;
     }
 
@@ -803,10 +831,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         w.nextRetryNanos = now() + cfg.writeRetry().toNanos();
         long version = w.hlc;
         for (NodeId t : targets) {
-            if (w.hlc != version || !writes.containsKey(w.reqId)) {
+            if (w.hlc != version || w.finished) {
                 return; // completed or re-versioned (and re-dispatched) meanwhile
             }
-            if (w.acked.contains(t.name())) {
+            if (w.ackedBy(t.name())) {
                 continue;
             }
             if (t.equals(self)) {
@@ -822,23 +850,29 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                     onAck(w, self);
                 }
             } else {
-                out(t, null).writeIds.add(w.reqId);
-                out(t, null).writes.add(new WireEntry(w.hlc, w.tag, w.rec));
+                Out o = out(t, null);
+                o.writeIds.add(w.reqId);
+                o.writes.add(new WireEntry(w.hlc, w.tag, w.rec));
             }
         }
     }
 
+    private void removeWrite(PendingWrite w) {
+        w.finished = true;
+        writes.remove(w.key);
+    }
+
     private void onAck(PendingWrite w, NodeId from) {
-        if (w.acked.contains(from.name())) {
+        if (w.ackedBy(from.name())) {
             return;
         }
-        w.acked.add(from.name());
+        w.addAck(from.name());
         if (indexOf(owners[w.partition], from) >= 0) {
             w.ownerAcked = true;
         }
         boolean sabotaged = sabotage == Sabotage.ACK_AFTER_ONE_COPY;
-        if (sabotaged || w.acked.size() >= replicas && w.ownerAcked) {
-            writes.remove(w.reqId);
+        if (sabotaged || w.ackCount >= replicas && w.ownerAcked) {
+            removeWrite(w);
             putsCompleted++; // node thread only: plain increments of volatile fields, read by scrapes
             putNanos += now() - w.startNanos;
             w.future.complete(null);
@@ -881,10 +915,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             return;
         }
         if (now - w.deadlineNanos >= 0) {
-            writes.remove(w.reqId);
+            removeWrite(w);
             Reason reason = w.rejected ? Reason.MINORITY : Reason.TIMEOUT;
             w.future.completeExceptionally(new StoreException(reason, "write not held by " + replicas
-                    + " nodes within " + cfg.operationTimeout().toMillis() + " ms: acknowledged by " + w.acked
+                    + " nodes within " + cfg.operationTimeout().toMillis() + " ms: acknowledged by " + w.ackedList()
                     + ", owners " + Arrays.toString(owners[w.partition])
                     + (w.rejected ? "; a replica refused it (minClusterSize)" : "")));
             return;
@@ -1231,16 +1265,37 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private static final class Out {
         final NodeId to;
         NodeAddress address;
-        final List<Long> writeIds = new ArrayList<>();
+        final LongList writeIds = new LongList();
         final List<WireEntry> writes = new ArrayList<>();
         final List<Ack> acks = new ArrayList<>();
-        final List<Long> readIds = new ArrayList<>();
+        final LongList readIds = new LongList();
         final List<byte[]> readKeys = new ArrayList<>();
         final List<ReadAnswer> answers = new ArrayList<>();
 
         Out(NodeId to, NodeAddress address) {
             this.to = to;
             this.address = address;
+        }
+    }
+
+    /** A growable list of request ids without boxing. */
+    private static final class LongList {
+        private long[] values = new long[16];
+        private int size;
+
+        void add(long v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        long get(int i) {
+            return values[i];
+        }
+
+        long[] copy(int from, int to) {
+            return Arrays.copyOfRange(values, from, to);
         }
     }
 
@@ -1319,12 +1374,13 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 for (int k = i; k < j; k++) {
                     ids[k - i] = o.writeIds.get(k);
                 }
-                send(o.to, addr, new Write(ids, new ArrayList<>(o.writes.subList(i, j))));
+                send(o.to, addr, new Write(ids, i == 0 && j == o.writes.size() ? o.writes // the outbox is dropped below
+                        : new ArrayList<>(o.writes.subList(i, j))));
                 i = j;
             }
             for (int s = 0; s < o.acks.size(); s += MAX_MESSAGE_ENTRIES) {
-                send(o.to, addr, new WriteAck(new ArrayList<>(o.acks.subList(s,
-                        Math.min(o.acks.size(), s + MAX_MESSAGE_ENTRIES)))));
+                send(o.to, addr, new WriteAck(s == 0 && o.acks.size() <= MAX_MESSAGE_ENTRIES ? o.acks
+                        : new ArrayList<>(o.acks.subList(s, Math.min(o.acks.size(), s + MAX_MESSAGE_ENTRIES)))));
             }
             for (int s = 0; s < o.readKeys.size(); s += MAX_MESSAGE_ENTRIES) {
                 int e = Math.min(o.readKeys.size(), s + MAX_MESSAGE_ENTRIES);
@@ -1798,7 +1854,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         probeClocks(now);
         unpark();
         for (PendingWrite w : new ArrayList<>(writes.values())) {
-            if (writes.containsKey(w.reqId)) {
+            if (!w.finished) {
                 retryWrite(w, now);
             }
         }
