@@ -44,6 +44,11 @@ import picocli.CommandLine.Option;
  * with SIGKILL: failure detection (a and b see two live members) and restore (two copies of every
  * key again) are timed from the kill.
  *
+ * <p>Each throughput figure is taken after {@value #WARMUP_SECONDS} s of the same load (with 1 s, C2
+ * was still recompiling the nodes' hot paths through the measured seconds: a third of a core of
+ * node a, and 0.50 x raw instead of 0.8-0.9 for synchronous puts). The node JVMs run with
+ * {@link NodeJvmFlags#DEFAULT}, as {@code tandem node} does.
+ *
  * <p>Every wait is bounded; every child process is ended (by its PID) when the run ends.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -70,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
     int keys;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
-            description = "Measuring time of each throughput figure, after 1 s of warm-up (1-60, default ${DEFAULT-VALUE}).")
+            description = "Measuring time of each throughput figure, after 3 s of warm-up (1-60, default ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "2g",
@@ -121,8 +126,10 @@ final class BenchCommand implements Callable<Integer> {
         report.put("cpus", Runtime.getRuntime().availableProcessors());
         report.put("java", Runtime.version().toString());
         report.put("loadAverageAtStart", load);
-        say("tandem bench: 3 node JVMs on loopback (-Xmx%s), %,d keys, %d s per throughput figure after %d s warm-up,"
-                + " %d CPUs, java %s, load average %s", heap, keys, seconds, WARMUP_SECONDS,
+        report.put("nodeJvmFlags", String.join(" ", NodeJvmFlags.DEFAULT));
+        say("tandem bench: 3 node JVMs on loopback (-Xmx%s %s), %,d keys, %d s per throughput figure after %d s"
+                + " warm-up, %d CPUs, java %s, load average %s", heap, String.join(" ", NodeJvmFlags.DEFAULT), keys,
+                seconds, WARMUP_SECONDS,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), load);
         say("  node logs: %s", logDir);
         String extra = System.getenv("TANDEM_BENCH_NODE_OPTS");
@@ -370,6 +377,7 @@ final class BenchCommand implements Callable<Integer> {
         cmd.add(ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
         cmd.add("-Xmx" + xmx);
+        cmd.addAll(NodeJvmFlags.DEFAULT);
         String modulePath = System.getProperty("jdk.module.path");
         String classPath = System.getProperty("java.class.path", "");
         if (modulePath != null && !modulePath.isEmpty()) {
