@@ -34,6 +34,15 @@ public interface Transport {
     void send(NodeAddress to, int channel, byte[] payload);
 
     /**
+     * Asks for what {@link #send} queued so far to leave now rather than when the current task of
+     * the node's thread ends (where a transport may coalesce the sends of one task into one
+     * write per peer). A hint for a node that has more work in this task and wants its peers to
+     * start on theirs meanwhile; it changes no guarantee. The default does nothing.
+     */
+    default void flush() {
+    }
+
+    /**
      * Routes messages arriving on {@code channel} to {@code handler}.
      *
      * @throws IllegalStateException if the channel already has a handler

@@ -454,6 +454,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private void drainSubmitted() {
         drainQueued.set(false); // before polling: an operation added after the last poll queues a new drain
         beginTurn();
+        deferOwnCopies = true;
         try {
             Submitted op;
             for (int n = 0; n < MAX_DRAIN && (op = submitted.poll()) != null; n++) {
@@ -467,7 +468,14 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                     op.future.completeExceptionally(e); // a bug, surfaced to the caller instead of lost
                 }
             }
+            deferOwnCopies = false;
+            if (!deferredOwn.isEmpty()) {
+                flush(); // the remote copies leave now ...
+                ctx.transport().flush();
+            }
+            applyDeferredOwnCopies(); // ... while this node stores its own
         } finally {
+            deferOwnCopies = false;
             endTurn();
         }
         if (!submitted.isEmpty() && !drainQueued.get() && drainQueued.compareAndSet(false, true)) {
@@ -838,16 +846,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 continue;
             }
             if (t.equals(self)) {
-                if (writesRefused()) {
-                    continue;
-                }
-                int r = applyLocal(w.rec, w.keyHash, w.hlc, w.tag);
-                if (r == PartitionTable.SUPERSEDED) {
-                    PartitionTable pt = parts[w.partition];
-                    int slot = pt.find(Records.key(w.rec), w.keyHash);
-                    onSuperseded(w, pt.hlcAt(slot), pt.tagAt(slot));
+                if (deferOwnCopies) {
+                    deferredOwn.add(w);
+                    deferredOwnVersions.add(version);
                 } else {
-                    onAck(w, self);
+                    applyOwnCopy(w);
                 }
             } else {
                 Out o = out(t, null);
@@ -855,6 +858,43 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 o.writes.add(new WireEntry(w.hlc, w.tag, w.rec));
             }
         }
+    }
+
+    /** Stores this node's copy of a write it coordinates (this node is one of the targets). */
+    private void applyOwnCopy(PendingWrite w) {
+        if (writesRefused()) {
+            return;
+        }
+        int r = applyLocal(w.rec, w.keyHash, w.hlc, w.tag);
+        if (r == PartitionTable.SUPERSEDED) {
+            PartitionTable pt = parts[w.partition];
+            int slot = pt.find(Records.key(w.rec), w.keyHash);
+            onSuperseded(w, pt.hlcAt(slot), pt.tagAt(slot));
+        } else {
+            onAck(w, self);
+        }
+    }
+
+    /**
+     * While set (during a drain of submitted operations), {@link #dispatchWrite} leaves this
+     * node's own copies for after the remote copies went out: the other owners start on their
+     * copies while this node stores its own, instead of after. The remote acknowledgement cannot
+     * arrive before the same drain stored the local copy, so when a write completes is unchanged.
+     */
+    private boolean deferOwnCopies;
+    private final List<PendingWrite> deferredOwn = new ArrayList<>();
+    private final LongList deferredOwnVersions = new LongList();
+
+    private void applyDeferredOwnCopies() {
+        deferOwnCopies = false;
+        for (int i = 0; i < deferredOwn.size(); i++) {
+            PendingWrite w = deferredOwn.get(i);
+            if (!w.finished && w.hlc == deferredOwnVersions.get(i) && !w.ackedBy(self.name())) {
+                applyOwnCopy(w);
+            }
+        }
+        deferredOwn.clear();
+        deferredOwnVersions.clear();
     }
 
     private void removeWrite(PendingWrite w) {
@@ -1296,6 +1336,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
         long[] copy(int from, int to) {
             return Arrays.copyOfRange(values, from, to);
+        }
+
+        void clear() {
+            size = 0;
         }
     }
 

@@ -364,6 +364,14 @@ final class NettyTransport implements Transport {
         }
     }
 
+    /** Flushes the connections written to in this task now (the queued flush task then finds none). */
+    @Override
+    public void flush() {
+        if (!dirty.isEmpty()) {
+            flushDirty();
+        }
+    }
+
     private void flushDirty() {
         flushScheduled = false;
         Peer peer;
