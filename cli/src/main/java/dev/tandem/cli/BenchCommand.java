@@ -44,10 +44,10 @@ import picocli.CommandLine.Option;
  * with SIGKILL: failure detection (a and b see two live members) and restore (two copies of every
  * key again) are timed from the kill.
  *
- * <p>Each throughput figure is taken after {@value #WARMUP_SECONDS} s of the same load (with 1 s, C2
- * was still recompiling the nodes' hot paths through the measured seconds: a third of a core of
- * node a, and 0.50 x raw instead of 0.8-0.9 for synchronous puts). The node JVMs run with
- * {@link NodeJvmFlags#DEFAULT}, as {@code tandem node} does.
+ * <p>Each throughput figure is taken after {@code --warmup} ({@value #DEFAULT_WARMUP_SECONDS} s by
+ * default) of the same load: with 1 s, C2 was still recompiling the nodes' hot paths through the
+ * measured seconds (a third of a core of node a, and 0.50 x raw instead of 0.8-0.9 for synchronous
+ * puts). The node JVMs run with {@link NodeJvmFlags#DEFAULT}, as {@code tandem node} does.
  *
  * <p>Every wait is bounded; every child process is ended (by its PID) when the run ends.
  */
@@ -56,7 +56,7 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
     static final int IN_FLIGHT = 256;
     private static final String SECRET = "tandem-bench-secret-not-for-production";
-    private static final long WARMUP_SECONDS = 3;
+    static final int DEFAULT_WARMUP_SECONDS = 3;
     private static final long STEP_TIMEOUT_SECONDS = 300;
     private static final String[] DISCOVERY_OPTIONS = {"protocol-period-millis=500", "probe-timeout-millis=250"};
 
@@ -74,9 +74,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Keys loaded before the rebalance and the kill (1000-10000000, default ${DEFAULT-VALUE}).")
     int keys;
 
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "5",
             description = "Measuring time of each throughput figure, after 3 s of warm-up (1-60, default ${DEFAULT-VALUE}).")
     int seconds;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "" + DEFAULT_WARMUP_SECONDS,
+            description = "Seconds of the same load before each throughput figure is measured (0-60, default"
+                    + " ${DEFAULT-VALUE}; with 1, C2 was still compiling the nodes' hot paths).")
+    int warmup;
 
     @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "2g",
             description = "Maximum heap of each node JVM (-Xmx, default ${DEFAULT-VALUE}).")
@@ -98,6 +103,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (seconds < 1 || seconds > 60) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be from 1 to 60, was " + seconds);
+        }
+        if (warmup < 0 || warmup > 60) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be from 0 to 60, was " + warmup);
         }
         if (!heap.matches("[1-9][0-9]*[mMgG]")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--heap must look like 512m or 2g, was " + heap);
@@ -129,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
         report.put("nodeJvmFlags", String.join(" ", NodeJvmFlags.DEFAULT));
         say("tandem bench: 3 node JVMs on loopback (-Xmx%s %s), %,d keys, %d s per throughput figure after %d s"
                 + " warm-up, %d CPUs, java %s, load average %s", heap, String.join(" ", NodeJvmFlags.DEFAULT), keys,
-                seconds, WARMUP_SECONDS,
+                seconds, warmup,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), load);
         say("  node logs: %s", logDir);
         String extra = System.getenv("TANDEM_BENCH_NODE_OPTS");
@@ -228,7 +236,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Measures the raw reference; returns {sync, pipelined}, each the better of this and {@code best}. */
     private RoundTripReference.Figure[] reference(int port, String label, RoundTripReference.Figure[] best)
             throws InterruptedException {
-        Duration warm = Duration.ofSeconds(WARMUP_SECONDS);
+        Duration warm = Duration.ofSeconds(warmup);
         Duration measure = Duration.ofSeconds(seconds);
         say("  %s (load average %s):", label, loadAverage());
         RoundTripReference.Figure sync = RoundTripReference.sync("127.0.0.1", port, warm, measure);
@@ -248,8 +256,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private RoundTripReference.Figure run(Child node, String op, String mode) throws IOException {
-        Map<String, String> r = node.command("run " + op + " " + mode + " " + WARMUP_SECONDS + " " + seconds + " " + keys,
-                seconds + WARMUP_SECONDS + 120);
+        Map<String, String> r = node.command("run " + op + " " + mode + " " + warmup + " " + seconds + " " + keys,
+                seconds + warmup + 120);
         if (!r.get("failed").equals("0") || !r.get("wrong").equals("0")) {
             say("  (%s %s: %s operations failed, %s answers wrong)", op, mode, r.get("failed"), r.get("wrong"));
         }

@@ -15,7 +15,7 @@ class BenchCommandTest {
 
     @Test
     void smallRun_printsEveryFigureWithItsReferenceAndTarget() {
-        TandemTest.Run r = TandemTest.run("bench", "--keys", "2000", "--seconds", "1", "--heap", "256m");
+        TandemTest.Run r = TandemTest.run("bench", "--keys", "2000", "--seconds", "1", "--warmup", "1", "--heap", "256m");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out())
                 .contains("round trips, sync (app thread)").contains("round trips, 256 in flight (loop)")
@@ -42,6 +42,7 @@ class BenchCommandTest {
         "bench --keys 10          | --keys must be from 1000 to 10000000, was 10",
         "bench --seconds 0        | --seconds must be from 1 to 60, was 0",
         "bench --heap lots        | --heap must look like 512m or 2g, was lots",
+        "bench --warmup 61        | --warmup must be from 0 to 60, was 61",
     })
     void badArguments_oneLineError_exitCode2(String args, String message) {
         TandemTest.Run r = TandemTest.run(args.strip().split("\\s+"));

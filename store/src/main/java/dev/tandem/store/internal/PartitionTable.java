@@ -81,6 +81,21 @@ final class PartitionTable {
         return (short) (f == 0 ? 1 : f);
     }
 
+    /**
+     * Reads what a lookup of {@code keyHash} reads first — its home slot's fragment and record
+     * reference, and that record's header — and returns a value made from them. With millions of
+     * entries each of these reads misses the cache (about 100 ns each here), one after the other
+     * within a lookup; touching the keys of a whole batch first lets the processor fetch them for
+     * many keys at once, and the lookups that follow hit the cache. Callers fold the result into a
+     * field so the reads are not optimised away.
+     */
+    int touch(long keyHash) {
+        long m = KeyHash.mix(keyHash);
+        int i = (int) (m & (frags.length - 1));
+        byte[] r = recs[i];
+        return frags[i] + (r == null ? 0 : r[Records.VERSION_BYTES]);
+    }
+
     /** Slot of {@code key}, or -1. */
     int find(byte[] key, long keyHash) {
         long m = KeyHash.mix(keyHash);

@@ -887,6 +887,12 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private void applyDeferredOwnCopies() {
         deferOwnCopies = false;
+        int sink = 0;
+        for (int i = 0; i < deferredOwn.size(); i++) {
+            PendingWrite w = deferredOwn.get(i);
+            sink += parts[w.partition].touch(w.keyHash);
+        }
+        touched = sink;
         for (int i = 0; i < deferredOwn.size(); i++) {
             PendingWrite w = deferredOwn.get(i);
             if (!w.finished && w.hlc == deferredOwnVersions.get(i) && !w.ackedBy(self.name())) {
@@ -1268,10 +1274,23 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         flushSoon();
     }
 
+    /** Folds the values {@link PartitionTable#touch} read, so the reads stay in the compiled code. */
+    @SuppressWarnings("unused")
+    private int touched;
+
     private void onWrite(NodeId sender, NodeAddress from, Write m) {
         Out o = out(sender, from);
         boolean refuse = writesRefused();
-        for (int i = 0; i < m.entries().size(); i++) {
+        int n = m.entries().size();
+        long[] keyHashes = new long[n];
+        int sink = 0;
+        for (int i = 0; i < n; i++) { // see PartitionTable.touch
+            long kh = Records.keyHash(m.entries().get(i).record());
+            keyHashes[i] = kh;
+            sink += parts[partitionOf(kh)].touch(kh);
+        }
+        touched = sink;
+        for (int i = 0; i < n; i++) {
             WireEntry e = m.entries().get(i);
             long id = m.reqIds()[i];
             if (refuse) {
@@ -1285,7 +1304,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                 o.acks.add(new Ack(id, e.hlc(), Messages.ACK_CLOCK_AHEAD, 0, 0));
                 continue;
             }
-            long kh = Records.keyHash(e.record());
+            long kh = keyHashes[i];
             int r = applyLocal(e.record(), kh, e.hlc(), e.tag());
             if (id == 0) {
                 continue;
