@@ -476,6 +476,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             applyDeferredOwnCopies(); // ... while this node stores its own
         } finally {
             deferOwnCopies = false;
+            deferredOwn.clear(); // already empty unless an exception cut the drain short
+            deferredOwnVersions.clear();
             endTurn();
         }
         if (!submitted.isEmpty() && !drainQueued.get() && drainQueued.compareAndSet(false, true)) {

@@ -70,6 +70,35 @@ class PartitionTableProperties {
     }
 
     @Test
+    void keysSharingHomeSlotAndFragment_areStillTellApart() {
+        // All keys get one hash: one home slot and one 16-bit fragment, so every probe passes the
+        // fragment check and only the key comparison tells entries apart. reserve() keeps the
+        // table from resizing (a resize rehashes with the keys' real hashes).
+        qt().forAll(longs().all(), integers().between(1, 300)).checkAssert((hash, n) -> {
+            PartitionTable t = new PartitionTable();
+            t.reserve(n + 1);
+            for (int i = 0; i < n; i++) {
+                byte[] key = ("key-" + i).getBytes(StandardCharsets.UTF_8);
+                assertThat(t.apply(Records.of(key, ("v" + i).getBytes(StandardCharsets.UTF_8)), hash, 1, 1))
+                        .isEqualTo(PartitionTable.APPLIED);
+            }
+            byte[] first = "key-0".getBytes(StandardCharsets.UTF_8);
+            assertThat(t.apply(Records.of(first, "newer".getBytes(StandardCharsets.UTF_8)), hash, 2, 1))
+                    .isEqualTo(PartitionTable.APPLIED);
+            assertThat(t.touch(hash)).isNotNull();
+            assertThat(t.size()).isEqualTo(n);
+            for (int i = 0; i < n; i++) {
+                byte[] key = ("key-" + i).getBytes(StandardCharsets.UTF_8);
+                int slot = t.find(key, hash);
+                assertThat(slot).isGreaterThanOrEqualTo(0);
+                assertThat(new String(Records.value(t.recordAt(slot)), StandardCharsets.UTF_8))
+                        .isEqualTo(i == 0 ? "newer" : "v" + i);
+            }
+            assertThat(t.find("absent".getBytes(StandardCharsets.UTF_8), hash)).isEqualTo(-1);
+        });
+    }
+
+    @Test
     void digest_dependsOnContentNotOrder() {
         qt().forAll(longs().all()).checkAssert(seed -> {
             SplittableRandom r = new SplittableRandom(seed);
