@@ -134,9 +134,10 @@ final class BenchCommand implements Callable<Integer> {
         report.put("cpus", Runtime.getRuntime().availableProcessors());
         report.put("java", Runtime.version().toString());
         report.put("loadAverageAtStart", load);
-        report.put("nodeJvmFlags", String.join(" ", NodeJvmFlags.DEFAULT));
+        String nodeFlags = String.join(" ", NodeJvmFlags.before(System.getenv("TANDEM_BENCH_NODE_OPTS")));
+        report.put("nodeJvmFlags", nodeFlags);
         say("tandem bench: 3 node JVMs on loopback (-Xmx%s %s), %,d keys, %d s per throughput figure after %d s"
-                + " warm-up, %d CPUs, java %s, load average %s", heap, String.join(" ", NodeJvmFlags.DEFAULT), keys,
+                + " warm-up, %d CPUs, java %s, load average %s", heap, nodeFlags, keys,
                 seconds, warmup,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), load);
         say("  node logs: %s", logDir);
@@ -385,7 +386,6 @@ final class BenchCommand implements Callable<Integer> {
         cmd.add(ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
         cmd.add("-Xmx" + xmx);
-        cmd.addAll(NodeJvmFlags.DEFAULT);
         String modulePath = System.getProperty("jdk.module.path");
         String classPath = System.getProperty("java.class.path", "");
         if (modulePath != null && !modulePath.isEmpty()) {
@@ -418,6 +418,7 @@ final class BenchCommand implements Callable<Integer> {
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(1, List.of(extra.replace("{name}", name).trim().split("\\s+")));
         }
+        cmd.addAll(1, NodeJvmFlags.before(extra)); // in front: the options given later win
         cmd.addAll(List.of("bench-node", name, "--port", Integer.toString(port), "--seeds", seeds, "--secret", SECRET));
         for (String o : DISCOVERY_OPTIONS) {
             cmd.add("-o");

@@ -91,7 +91,7 @@ final class JobsBenchCommand implements Callable<Integer> {
             for (int i = 1; i < 3; i++) {
                 String name = String.valueOf((char) ('a' + i));
                 List<String> cmd = new ArrayList<>(List.of(java));
-                cmd.addAll(NodeJvmFlags.DEFAULT);
+                cmd.addAll(NodeJvmFlags.before(System.getenv("TANDEM_JAVA_OPTS")));
                 cmd.addAll(List.of("--module-path", modulePath, "-m",
                         "dev.tandem.cli/dev.tandem.cli.Tandem", "node", name, "--bind", "127.0.0.1:" + ports[i],
                         "--discovery", "static", "--seeds", seeds, "--scheduler", scheduler));

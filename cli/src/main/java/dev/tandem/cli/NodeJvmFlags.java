@@ -18,6 +18,16 @@ import java.util.List;
 final class NodeJvmFlags {
     static final List<String> DEFAULT = List.of("-XX:+UseG1GC", "-XX:G1ConcRefinementThreads=0");
 
+    private static final java.util.regex.Pattern SELECTS_COLLECTOR = java.util.regex.Pattern.compile("-XX:\\+Use\\w*GC\\b");
+
+    /**
+     * The flags to put in front of {@code extra} (user-given JVM options, may be null): none if
+     * {@code extra} selects a collector itself (a JVM given two refuses to start).
+     */
+    static List<String> before(String extra) {
+        return extra != null && SELECTS_COLLECTOR.matcher(extra).find() ? List.of() : DEFAULT;
+    }
+
     private NodeJvmFlags() {
     }
 }
