@@ -165,13 +165,16 @@ class NodeOpsTest {
             } catch (java.util.concurrent.TimeoutException stillLeaving) {
                 // sample below
             }
-            long survivors = copies(a.store().info()) + copies(b.store().info());
+            // The leaver first: a copy it drops after its sample reached a survivor before (it drops only
+            // what a new owner confirmed), so the survivors' later samples count it. Sampled the other
+            // way round, a partition confirmed and dropped between the two samples is counted nowhere.
             Optional<NodeInfo> leaver;
             try {
                 leaver = Optional.ofNullable(c.store().infoAsync().completeOnTimeout(null, 1, SECONDS).join());
             } catch (RejectedExecutionException closedMeanwhile) {
                 break;
             }
+            long survivors = copies(a.store().info()) + copies(b.store().info());
             if (leaver.isPresent()) {
                 fewestCopies.accumulateAndGet(survivors + copies(leaver.get()), Math::min);
                 samples.incrementAndGet();
