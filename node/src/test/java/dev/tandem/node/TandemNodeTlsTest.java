@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.cluster.Member;
+import dev.tandem.cluster.testkit.TestCertificates;
 import dev.tandem.transport.netty.TlsSettings;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;

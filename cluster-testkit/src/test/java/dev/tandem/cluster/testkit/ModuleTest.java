@@ -65,6 +65,7 @@ class ModuleTest {
 
     @Test
     void publicTypes_areTheContractsAndTheirTools() {
-        ModuleAssertions.assertPublicTypes(reference, Class::forName, PlacementContract.class, ModuleAssertions.class);
+        ModuleAssertions.assertPublicTypes(reference, Class::forName, PlacementContract.class, ModuleAssertions.class,
+                TestCertificates.class, TestCertificates.Pem.class);
     }
 }

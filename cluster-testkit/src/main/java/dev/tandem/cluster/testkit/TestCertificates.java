@@ -1,4 +1,4 @@
-package dev.tandem.node;
+package dev.tandem.cluster.testkit;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,22 +12,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Self-signed EC certificates for tests, made by the JDK's {@code keytool} in a separate process
- * (as transport-netty's {@code TlsTest} does; no BouncyCastle) and written out as the PEM files
- * {@code tandem node --tls-*} takes: the certificate, its unencrypted PKCS#8 key, and the
+ * (no BouncyCastle) and written out as the PEM files {@code tandem node --tls-*} and
+ * {@code TlsSettings.fromPem} take: the certificate, its unencrypted PKCS#8 key, and the
  * certificate again as the only trusted one.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     /** PEM files for one identity; {@code trust} holds only its own certificate. */
-    record Pem(Path chain, Path key, Path trust) {
+    public record Pem(Path chain, Path key, Path trust) {
     }
 
     private TestCertificates() {
     }
 
     /** A new key pair and self-signed certificate {@code CN=name} in {@code dir}. */
-    static Pem selfSigned(Path dir, String name) throws Exception {
+    public static Pem selfSigned(Path dir, String name) throws Exception {
         Path p12 = dir.resolve(name + ".p12");
         Path log = dir.resolve(name + "-keytool.log");
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
