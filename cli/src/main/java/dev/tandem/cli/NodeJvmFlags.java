@@ -1,6 +1,7 @@
 package dev.tandem.cli;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The JVM flags a Tandem node runs with when {@code tandem} starts it: the launcher script puts the
@@ -18,7 +19,7 @@ import java.util.List;
 final class NodeJvmFlags {
     static final List<String> DEFAULT = List.of("-XX:+UseG1GC", "-XX:G1ConcRefinementThreads=0");
 
-    private static final java.util.regex.Pattern SELECTS_COLLECTOR = java.util.regex.Pattern.compile("-XX:\\+Use\\w*GC\\b");
+    private static final Pattern SELECTS_COLLECTOR = Pattern.compile("-XX:\\+Use\\w*GC\\b");
 
     /**
      * The flags to put in front of {@code extra} (user-given JVM options, may be null): none if

@@ -1435,10 +1435,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
                     bytes += o.writes.get(j).record().length + 24;
                     j++;
                 }
-                long[] ids = new long[j - i];
-                for (int k = i; k < j; k++) {
-                    ids[k - i] = o.writeIds.get(k);
-                }
+                long[] ids = o.writeIds.copy(i, j);
                 send(o.to, addr, new Write(ids, i == 0 && j == o.writes.size() ? o.writes // the outbox is dropped below
                         : new ArrayList<>(o.writes.subList(i, j))));
                 i = j;
@@ -1449,10 +1446,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             }
             for (int s = 0; s < o.readKeys.size(); s += MAX_MESSAGE_ENTRIES) {
                 int e = Math.min(o.readKeys.size(), s + MAX_MESSAGE_ENTRIES);
-                long[] ids = new long[e - s];
-                for (int k = s; k < e; k++) {
-                    ids[k - s] = o.readIds.get(k);
-                }
+                long[] ids = o.readIds.copy(s, e);
                 send(o.to, addr, new Read(ids, new ArrayList<>(o.readKeys.subList(s, e))));
             }
             i = 0;
