@@ -7,8 +7,10 @@ import dev.tandem.cluster.NodeId;
 import dev.tandem.node.ClusterInfo;
 import dev.tandem.node.TandemNode;
 import dev.tandem.store.api.NodeInfo;
+import dev.tandem.transport.netty.BeaconSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +66,23 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "HOST:PORT,...", description = "Addresses to join through.")
     String seeds;
 
+    @Option(names = GossipOptions.GROUP, paramLabel = "ADDR", description = "gossip: the multicast group beacons go to,"
+            + " a literal IPv4 or IPv6 address (default " + BeaconSettings.DEFAULT_GROUP + "). Nodes on different"
+            + " groups or ports do not find each other.")
+    String gossipGroup;
+
+    @Option(names = GossipOptions.PORT, paramLabel = "PORT",
+            description = "gossip: the beacons' UDP port, 1-65535 (default " + BeaconSettings.DEFAULT_PORT + ").")
+    Integer gossipPort;
+
+    @Option(names = GossipOptions.TTL, paramLabel = "N", description = "gossip: multicast TTL, 0-255 (default "
+            + GossipOptions.DEFAULT_TTL + ": this network segment only; 0: this host only).")
+    Integer gossipTtl;
+
+    @Option(names = GossipOptions.INTERFACE, paramLabel = "NAME", description = "gossip: the network interface beacons"
+            + " use, e.g. lo or eth0 (default: the one carrying the --bind address; required with a wildcard --bind).")
+    String gossipInterface;
+
     @Option(names = "--placement", paramLabel = "NAME", defaultValue = "rendezvous",
             description = "Placement strategy (default ${DEFAULT-VALUE}).")
     String placement;
@@ -109,6 +128,14 @@ final class NodeCommand implements Callable<Integer> {
             description = "How long a graceful stop waits for this node's data to reach the others (default ${DEFAULT-VALUE}).")
     int handoffTimeoutSeconds;
 
+    /** Where the console reads commands from; a test running nodes in-process gives its own. */
+    InputStream input = System.in;
+    /**
+     * Whether SIGINT/SIGTERM and JVM exit stop this node gracefully ({@link GracefulStop#install}).
+     * Off only when a test runs nodes inside its own JVM, whose signals and shutdown are not theirs.
+     */
+    boolean ownsProcess = true;
+
     private long printedViewVersion = -1; // guarded by this
 
     @Override
@@ -125,6 +152,12 @@ final class NodeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--bind: " + e.getMessage());
         }
+        Optional<BeaconSettings> beacons;
+        try {
+            beacons = GossipOptions.settings(discovery, address.host(), gossipGroup, gossipPort, gossipTtl, gossipInterface);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         TandemNode.Builder b = TandemNode.builder().name(name).bind(address.host(), address.port())
                 .cluster(cluster).secret(key).discovery(discovery).placement(placement)
                 .jobScheduler(scheduler).jobHandlersFromServiceLoader().workersFromServiceLoader();
@@ -135,6 +168,7 @@ final class NodeCommand implements Callable<Integer> {
             b.seeds(seeds);
         }
         discoveryOptions.forEach(b::discoveryOption);
+        beacons.ifPresent(b::beacons);
         if (metricsPort != null) {
             if (metricsPort < 0 || metricsPort > 65535) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -159,7 +193,9 @@ final class NodeCommand implements Callable<Integer> {
         }
         Output o = new Output(out, json);
         GracefulStop stop = new GracefulStop(node, Duration.ofSeconds(handoffTimeoutSeconds), o);
-        stop.install();
+        if (ownsProcess) {
+            stop.install();
+        }
 
         node.addViewListener((previous, current) -> printView(out, current));
         Map<String, Object> started = Output.fields("node", node.id().toString(), "address",
@@ -167,6 +203,11 @@ final class NodeCommand implements Callable<Integer> {
         node.metricsPort().ifPresent(p -> started.put("metrics", "http://" + address.host() + ":" + p + "/metrics"));
         if (tlsCert != null) {
             started.put("tls", "mutual");
+        }
+        if (discovery.equals("gossip")) {
+            BeaconSettings bs = beacons.orElseGet(BeaconSettings::defaults);
+            started.put("beacons", new NodeAddress(bs.group().getHostAddress(), bs.port()) + " ttl " + bs.ttl()
+                    + bs.interfaceName().map(n -> " on " + n).orElse(""));
         }
         emit(out, "started", started);
         printView(out, node.view());
@@ -185,7 +226,7 @@ final class NodeCommand implements Callable<Integer> {
         o.text(HELP);
         JobConsole jobs = new JobConsole(node.jobs(), node::view, o);
         WorkerConsole workers = new WorkerConsole(node.workers(), o);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        BufferedReader in = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
         for (int lines = 0; lines < 10_000_000; lines++) {
             if (prompt) {
                 out.print(node.id().name() + "> ");

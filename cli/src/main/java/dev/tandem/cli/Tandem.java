@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +31,23 @@ public final class Tandem implements Runnable {
 
     /** Runs one command line, writing to {@code out}/{@code err}; returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /**
+     * Runs one command line as {@link #run} does, except that {@code tandem node} reads its
+     * console from {@code in} and leaves the JVM's signals and shutdown hooks alone: for tests that
+     * run several nodes inside their own JVM ({@code quit} on {@code in} still leaves gracefully).
+     */
+    static int runInProcess(String[] args, PrintWriter out, PrintWriter err, InputStream in) {
+        CommandLine cl = commandLine(out, err);
+        NodeCommand node = cl.getSubcommands().get("node").getCommand();
+        node.input = in;
+        node.ownsProcess = false;
+        return cl.execute(args);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Tandem());
         cl.setOut(out);
         cl.setErr(err);
@@ -48,7 +66,7 @@ public final class Tandem implements Runnable {
             }
             return FAILED;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     private static int usageError(ParameterException e, String[] args) {
