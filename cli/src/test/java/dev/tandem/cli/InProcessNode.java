@@ -131,6 +131,11 @@ final class InProcessNode implements AutoCloseable {
 
     /** The sum of every series of the Prometheus metric {@code name}, scraped from this node's /metrics now. */
     double metric(String name) {
+        return metric(name, "");
+    }
+
+    /** As {@link #metric(String)}, over the series whose labels contain {@code label} (e.g. {@code reason="tls"}). */
+    double metric(String name, String label) {
         Matcher m = METRICS.matcher(started());
         if (!m.find()) {
             throw new AssertionError(name + ": the started line names no metrics endpoint: " + started());
@@ -150,7 +155,8 @@ final class InProcessNode implements AutoCloseable {
         }
         double sum = 0;
         for (String line : text.split("\n")) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+            boolean series = line.startsWith(name + "{") || line.startsWith(name + " ");
+            if (series && line.substring(name.length(), line.lastIndexOf(' ')).contains(label)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
