@@ -60,7 +60,7 @@ final class NodeCommand implements Callable<Integer> {
     String advertise;
 
     @Option(names = "--discovery", paramLabel = "NAME", defaultValue = "gossip",
-            description = "gossip (multicast beacons, default) or static (needs --seeds).")
+            description = "gossip (multicast beacons, default; see --gossip-*) or static (needs --seeds).")
     String discovery;
 
     @Option(names = "--seeds", paramLabel = "HOST:PORT,...", description = "Addresses to join through.")
