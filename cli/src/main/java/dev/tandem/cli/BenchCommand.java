@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -47,7 +48,11 @@ import picocli.CommandLine.Option;
  * <p>Each throughput figure is taken after {@code --warmup} ({@value #DEFAULT_WARMUP_SECONDS} s by
  * default) of the same load: with 1 s, C2 was still recompiling the nodes' hot paths through the
  * measured seconds (a third of a core of node a, and 0.50 x raw instead of 0.8-0.9 for synchronous
- * puts). The node JVMs run with {@link NodeJvmFlags#DEFAULT}, as {@code tandem node} does.
+ * puts). The node JVMs run with {@link NodeJvmFlags#DEFAULT}, as {@code tandem node} does, on a
+ * fixed heap touched at start ({@link #heapFlags}). Under every throughput figure, the CPU time the
+ * processes involved spent in its measured seconds ({@link CpuWindow}): per operation, per process,
+ * and how many of the machine's CPUs that kept busy. It moves far less between runs than the
+ * throughput does, so it is what a change to the hot paths is judged by.
  *
  * <p>Every wait is bounded; every child process is ended (by its PID) when the run ends.
  */
@@ -136,8 +141,8 @@ final class BenchCommand implements Callable<Integer> {
         report.put("loadAverageAtStart", load);
         String nodeFlags = String.join(" ", NodeJvmFlags.before(System.getenv("TANDEM_BENCH_NODE_OPTS")));
         report.put("nodeJvmFlags", nodeFlags);
-        say("tandem bench: 3 node JVMs on loopback (-Xmx%s %s), %,d keys, %d s per throughput figure after %d s"
-                + " warm-up, %d CPUs, java %s, load average %s", heap, nodeFlags, keys,
+        say("tandem bench: 3 node JVMs on loopback (%s %s), %,d keys, %d s per throughput figure after %d s"
+                + " warm-up, %d CPUs, java %s, load average %s", String.join(" ", heapFlags(heap)), nodeFlags, keys,
                 seconds, warmup,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), load);
         say("  node logs: %s", logDir);
@@ -154,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
         Child raw = spawnReferenceServer();
         String portLine = raw.awaitLine("PORT ", 60);
         int rawPort = Integer.parseInt(portLine.substring(5).trim());
-        RoundTripReference.Figure[] ref = reference(rawPort, "first", null);
+        RoundTripReference.Figure[] ref = reference(raw, rawPort, "first", null);
 
         // 2. Two nodes, load, heap per entry.
         int[] ports = {freePort(), freePort(), freePort()};
@@ -200,20 +205,21 @@ final class BenchCommand implements Callable<Integer> {
 
         // 4. Throughput on three nodes, through a.
         say("reference again, the 3 nodes idle beside it");
-        ref = reference(rawPort, "second", ref);
+        ref = reference(raw, rawPort, "second", ref);
         raw.end();
         RoundTripReference.Figure rawSync = ref[0];
         RoundTripReference.Figure rawPipe = ref[1];
         say("throughput on 3 nodes, through node a (an application thread in a's JVM), keys drawn from the %,d loaded",
                 keys);
-        throughput("put.sync", "puts, one synchronous caller", run(a, "put", "sync"), rawSync, SYNC_PUT_TARGET);
-        throughput("put.pipelined", "puts, " + IN_FLIGHT + " in flight", run(a, "put", "pipe"), rawPipe,
+        List<Child> abc = List.of(a, b, c);
+        throughput("put.sync", "puts, one synchronous caller", run(a, abc, "put", "sync"), rawSync, SYNC_PUT_TARGET);
+        throughput("put.pipelined", "puts, " + IN_FLIGHT + " in flight", run(a, abc, "put", "pipe"), rawPipe,
                 PIPELINED_PUT_TARGET);
         if (System.getenv("TANDEM_BENCH_DEBUG") != null) {
             say("  drops a: %s; b: %s; c: %s", a.command("drops"), b.command("drops"), c.command("drops"));
         }
-        throughput("get.sync", "gets, one synchronous caller", run(a, "get", "sync"), rawSync, 0);
-        throughput("get.pipelined", "gets, " + IN_FLIGHT + " in flight", run(a, "get", "pipe"), rawPipe, 0);
+        throughput("get.sync", "gets, one synchronous caller", run(a, abc, "get", "sync"), rawSync, 0);
+        throughput("get.pipelined", "gets, " + IN_FLIGHT + " in flight", run(a, abc, "get", "pipe"), rawPipe, 0);
 
         // 5. kill -9 of one of three.
         say("kill -9: node c (one of 3) is killed with SIGKILL");
@@ -235,16 +241,22 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Measures the raw reference; returns {sync, pipelined}, each the better of this and {@code best}. */
-    private RoundTripReference.Figure[] reference(int port, String label, RoundTripReference.Figure[] best)
-            throws InterruptedException {
+    private RoundTripReference.Figure[] reference(Child server, int port, String label,
+                                                  RoundTripReference.Figure[] best) throws InterruptedException {
         Duration warm = Duration.ofSeconds(warmup);
         Duration measure = Duration.ofSeconds(seconds);
         say("  %s (load average %s):", label, loadAverage());
+        Map<String, ProcessHandle> pair = new LinkedHashMap<>();
+        pair.put("client", ProcessHandle.current());
+        pair.put("server", server.process.toHandle());
+        CpuWindow cpu = CpuWindow.start(pair, warm, measure);
         RoundTripReference.Figure sync = RoundTripReference.sync("127.0.0.1", port, warm, measure);
-        throughput(best == null ? "raw.sync" : "raw.sync.again", "round trips, sync (app thread)", sync, null, 0);
+        throughput(best == null ? "raw.sync" : "raw.sync.again", "round trips, sync (app thread)", sync, null, 0,
+                cpu.await());
+        cpu = CpuWindow.start(pair, warm, measure);
         RoundTripReference.Figure pipe = RoundTripReference.pipelined("127.0.0.1", port, IN_FLIGHT, warm, measure);
         throughput(best == null ? "raw.pipelined" : "raw.pipelined.again", "round trips, " + IN_FLIGHT
-                + " in flight (loop)", pipe, null, 0);
+                + " in flight (loop)", pipe, null, 0, cpu.await());
         if (best == null) {
             return new RoundTripReference.Figure[] {sync, pipe};
         }
@@ -256,14 +268,25 @@ final class BenchCommand implements Callable<Integer> {
         return new RoundTripReference.Figure[] {s, p};
     }
 
-    private RoundTripReference.Figure run(Child node, String op, String mode) throws IOException {
-        Map<String, String> r = node.command("run " + op + " " + mode + " " + warmup + " " + seconds + " " + keys,
-                seconds + warmup + 120);
+    /** A throughput figure and the CPU the processes involved spent while it was measured. */
+    private record Measured(RoundTripReference.Figure figure, Optional<CpuWindow.Figure> cpu) {
+    }
+
+    private Measured run(Child node, List<Child> cluster, String op, String mode)
+            throws IOException, InterruptedException {
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        for (Child n : cluster) {
+            processes.put(n.name, n.process.toHandle());
+        }
+        node.send("run " + op + " " + mode + " " + warmup + " " + seconds + " " + keys);
+        CpuWindow cpu = CpuWindow.start(processes, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
+        Map<String, String> r = node.reply(seconds + warmup + 120);
         if (!r.get("failed").equals("0") || !r.get("wrong").equals("0")) {
             say("  (%s %s: %s operations failed, %s answers wrong)", op, mode, r.get("failed"), r.get("wrong"));
         }
-        return new RoundTripReference.Figure(Long.parseLong(r.get("ops")), Double.parseDouble(r.get("seconds")),
-                Long.parseLong(r.get("p50")), Long.parseLong(r.get("p99")));
+        return new Measured(new RoundTripReference.Figure(Long.parseLong(r.get("ops")),
+                Double.parseDouble(r.get("seconds")), Long.parseLong(r.get("p50")), Long.parseLong(r.get("p99"))),
+                cpu.await());
     }
 
     /**
@@ -304,8 +327,12 @@ final class BenchCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- output
 
+    private void throughput(String id, String what, Measured m, RoundTripReference.Figure ref, double target) {
+        throughput(id, what, m.figure(), ref, target, m.cpu());
+    }
+
     private void throughput(String id, String what, RoundTripReference.Figure f, RoundTripReference.Figure ref,
-                            double target) {
+                            double target, Optional<CpuWindow.Figure> cpu) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("figure", id);
         m.put("perSecond", f.perSecond());
@@ -326,6 +353,20 @@ final class BenchCommand implements Callable<Integer> {
         }
         figures.add(m);
         say("%s", line);
+        cpu.ifPresent(c -> {
+            double ops = f.perSecond() * c.windowNanos() / 1e9;
+            Map<String, Double> by = new LinkedHashMap<>();
+            StringBuilder parts = new StringBuilder();
+            c.cpuNanos().forEach((name, nanos) -> {
+                double us = nanos / 1e3 / ops;
+                by.put(name, us);
+                parts.append(parts.length() == 0 ? "" : ", ").append(String.format("%s %.2f", name, us));
+            });
+            m.put("cpuMicrosPerOperation", c.microsPerOp(ops));
+            m.put("cpuMicrosPerOperationByProcess", by);
+            m.put("busyCpus", c.busyCpus());
+            say("    CPU %.2f us per operation (%s), %.2f CPUs busy", c.microsPerOp(ops), parts, c.busyCpus());
+        });
     }
 
     private void absolute(String id, String what, double value, String unit, double target, boolean lowerIsBetter) {
@@ -380,12 +421,23 @@ final class BenchCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- child JVMs
 
+    /**
+     * The heap of every child JVM: fixed at its maximum and touched once at start, as a server JVM
+     * is run. A heap left to grow commits fresh pages while the figures are taken, and in this
+     * virtual machine the first touch of a page is dear: one run's profile had node b's thread 32 %
+     * in page faults (clearing new pages) during the pipelined puts, and the nodes faulted in 270-470
+     * MB each in those 8 s; runs differed by how much their heaps happened to grow.
+     */
+    static List<String> heapFlags(String size) {
+        return List.of("-Xms" + size, "-Xmx" + size, "-XX:+AlwaysPreTouch");
+    }
+
     /** The command that starts {@code mainClass} of {@code module} in a new JVM like this one. */
     private List<String> java(String xmx, String module, String mainClass) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
-        cmd.add("-Xmx" + xmx);
+        cmd.addAll(heapFlags(xmx));
         String modulePath = System.getProperty("jdk.module.path");
         String classPath = System.getProperty("java.class.path", "");
         if (modulePath != null && !modulePath.isEmpty()) {

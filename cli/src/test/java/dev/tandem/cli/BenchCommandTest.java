@@ -26,6 +26,7 @@ class BenchCommandTest {
                 .contains("gets, one synchronous caller").contains("gets, 256 in flight")
                 .contains("declared dead by a and b after the kill")
                 .contains("two copies of every key again after the kill")
+                .contains("us per operation (client ").contains("us per operation (a ").contains("CPUs busy")
                 .doesNotContain("operations failed");
         assertThat(ProcessHandle.current().children()).as("child JVMs left running").isEmpty();
     }
