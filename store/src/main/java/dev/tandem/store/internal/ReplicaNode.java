@@ -222,8 +222,8 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private long nextReqId = 1;
     private long nextSession = 1;
     private long nextStream = 1;
-    private final Map<Long, PendingWrite> writes = new HashMap<>();
-    private final Map<Long, PendingRead> reads = new HashMap<>();
+    private final LongMap<PendingWrite> writes = new LongMap<>();
+    private final LongMap<PendingRead> reads = new LongMap<>();
     private final Map<Long, DigestSession> sessions = new HashMap<>();
     private final TreeMap<String, PushStream> streams = new TreeMap<>();
     private final TreeMap<String, Out> outbox = new TreeMap<>();
@@ -545,10 +545,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
             tickTimer.cancel();
         }
         StoreException e = new StoreException(Reason.CLOSED, "store node " + self + " was closed");
-        for (PendingWrite w : new ArrayList<>(writes.values())) {
+        for (PendingWrite w : writes.values()) {
             w.future.completeExceptionally(e);
         }
-        for (PendingRead r : new ArrayList<>(reads.values())) {
+        for (PendingRead r : reads.values()) {
             r.future.completeExceptionally(e);
         }
         for (Submitted op; (op = submitted.poll()) != null; ) {
@@ -650,7 +650,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         }
         // Acks gathered under the old view do not count: handoff may since have moved those copies
         // (and a node that was an owner in a minority view is no witness for the owners of this one).
-        for (PendingWrite w : new ArrayList<>(writes.values())) {
+        for (PendingWrite w : writes.values()) {
             if (!w.finished && w.hlc != 0) {
                 w.ackCount = 0;
                 w.ownerAcked = false;
@@ -697,8 +697,6 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private static final class PendingWrite {
         final long reqId;
-        /** {@link #reqId} boxed once, for the map of pending writes. */
-        final Long key;
         /** The record; a new copy for every version after the first (a stored record never changes). */
         byte[] rec;
         final long keyHash;
@@ -744,7 +742,6 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         PendingWrite(long reqId, byte[] rec, long keyHash, int partition, boolean tombstone,
                      CompletableFuture<Void> future, long startNanos, long deadlineNanos) {
             this.reqId = reqId;
-            this.key = reqId;
             this.rec = rec;
             this.keyHash = keyHash;
             this.partition = partition;
@@ -774,7 +771,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         long now = now();
         PendingWrite w = new PendingWrite(nextReqId++, rec, kh, partitionOf(kh), tombstone, f, now,
                 now + cfg.operationTimeout().toNanos());
-        writes.put(w.key, w);
+        writes.put(w.reqId, w);
         if (!clockVouched()) {
             parkedWrites++; // unversioned until this node can vouch for its clock (unpark), or times out
             probeClocks(now);
@@ -812,7 +809,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         if (parkedWrites == 0 || !clockVouched()) {
             return;
         }
-        for (PendingWrite w : new ArrayList<>(writes.values())) {
+        for (PendingWrite w : writes.values()) {
             if (w.hlc == 0 && !w.finished) {
                 StoreException refused = viewRefusesWrites(); // the view may have changed while it waited
                 if (refused != null) {
@@ -889,12 +886,14 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private void applyDeferredOwnCopies() {
         deferOwnCopies = false;
-        int sink = 0;
-        for (int i = 0; i < deferredOwn.size(); i++) {
+        int n = deferredOwn.size();
+        long[] hashes = touchCapacity(n);
+        for (int i = 0; i < n; i++) {
             PendingWrite w = deferredOwn.get(i);
-            sink += parts[w.partition].touch(w.keyHash);
+            touchTables[i] = parts[w.partition];
+            hashes[i] = w.keyHash;
         }
-        touched = sink;
+        touchAll(hashes, n);
         for (int i = 0; i < deferredOwn.size(); i++) {
             PendingWrite w = deferredOwn.get(i);
             if (!w.finished && w.hlc == deferredOwnVersions.get(i) && !w.ackedBy(self.name())) {
@@ -907,7 +906,7 @@ final class ReplicaNode implements StoreNode, MessageHandler {
 
     private void removeWrite(PendingWrite w) {
         w.finished = true;
-        writes.remove(w.key);
+        writes.remove(w.reqId);
     }
 
     private void onAck(PendingWrite w, NodeId from) {
@@ -1276,22 +1275,42 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         flushSoon();
     }
 
-    /** Folds the values {@link PartitionTable#touch} read, so the reads stay in the compiled code. */
+    /** Folds the values {@link PartitionTable#touchAll} read, so the reads stay in the compiled code. */
     @SuppressWarnings("unused")
     private int touched;
+    private PartitionTable[] touchTables = new PartitionTable[64];
+    private long[] touchHashes = new long[64];
+    private byte[][] touchScratch = new byte[64][];
+
+    /** Makes room to touch {@code n} keys; returns the array for their hashes. */
+    private long[] touchCapacity(int n) {
+        if (touchTables.length < n) {
+            int cap = Math.max(n, touchTables.length * 2);
+            touchTables = new PartitionTable[cap];
+            touchHashes = new long[cap];
+            touchScratch = new byte[cap][];
+        }
+        return touchHashes;
+    }
+
+    /** Touches the table slots and records of {@code n} keys (tables in {@link #touchTables}) before a batch looks them up. */
+    private void touchAll(long[] hashes, int n) {
+        touched = PartitionTable.touchAll(touchTables, hashes, n, touchScratch);
+        Arrays.fill(touchTables, 0, n, null);
+    }
 
     private void onWrite(NodeId sender, NodeAddress from, Write m) {
         Out o = out(sender, from);
         boolean refuse = writesRefused();
         int n = m.entries().size();
         long[] keyHashes = new long[n];
-        int sink = 0;
-        for (int i = 0; i < n; i++) { // see PartitionTable.touch
+        touchCapacity(n);
+        for (int i = 0; i < n; i++) { // see PartitionTable.touchSlot
             long kh = Records.keyHash(m.entries().get(i).record());
             keyHashes[i] = kh;
-            sink += parts[partitionOf(kh)].touch(kh);
+            touchTables[i] = parts[partitionOf(kh)];
         }
-        touched = sink;
+        touchAll(keyHashes, n);
         for (int i = 0; i < n; i++) {
             WireEntry e = m.entries().get(i);
             long id = m.reqIds()[i];
@@ -1912,12 +1931,12 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         long now = now();
         probeClocks(now);
         unpark();
-        for (PendingWrite w : new ArrayList<>(writes.values())) {
+        for (PendingWrite w : writes.values()) {
             if (!w.finished) {
                 retryWrite(w, now);
             }
         }
-        for (PendingRead r : new ArrayList<>(reads.values())) {
+        for (PendingRead r : reads.values()) {
             if (reads.containsKey(r.reqId)) {
                 retryRead(r, now);
             }
