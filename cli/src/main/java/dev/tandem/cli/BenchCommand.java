@@ -365,7 +365,12 @@ final class BenchCommand implements Callable<Integer> {
             m.put("cpuMicrosPerOperation", c.microsPerOp(ops));
             m.put("cpuMicrosPerOperationByProcess", by);
             m.put("busyCpus", c.busyCpus());
-            say("    CPU %.2f us per operation (%s), %.2f CPUs busy", c.microsPerOp(ops), parts, c.busyCpus());
+            String steal = "";
+            if (!Double.isNaN(c.stealShare())) {
+                m.put("stealShare", c.stealShare());
+                steal = String.format(", %.1f %% stolen by the host", 100 * c.stealShare());
+            }
+            say("    CPU %.2f us per operation (%s), %.2f CPUs busy%s", c.microsPerOp(ops), parts, c.busyCpus(), steal);
         });
     }
 

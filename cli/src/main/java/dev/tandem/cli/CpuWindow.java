@@ -1,5 +1,8 @@
 package dev.tandem.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +27,8 @@ final class CpuWindow {
     private final Thread sampler;
     private volatile long openedAt;
     private volatile long closedAt;
+    private volatile long[] stealStart;
+    private volatile long[] stealEnd;
 
     private CpuWindow(Map<String, ProcessHandle> processes, long delayNanos, long lengthNanos) {
         this.processes = processes;
@@ -31,9 +36,11 @@ final class CpuWindow {
         this.sampler = new Thread(() -> {
             sleepUntil(t0 + delayNanos);
             openedAt = System.nanoTime();
+            stealStart = machineTicks();
             sample(startNanos);
             sleepUntil(t0 + delayNanos + lengthNanos);
             closedAt = System.nanoTime();
+            stealEnd = machineTicks();
             sample(endNanos);
         }, "bench-cpu-window");
         sampler.setDaemon(true);
@@ -58,7 +65,35 @@ final class CpuWindow {
             }
             cpu.put(name, e - s);
         }
-        return Optional.of(new Figure(cpu, closedAt - openedAt));
+        double steal = Double.NaN;
+        long[] s0 = stealStart;
+        long[] s1 = stealEnd;
+        if (s0 != null && s1 != null && s1[1] > s0[1]) {
+            steal = (s1[0] - s0[0]) / (double) (s1[1] - s0[1]);
+        }
+        return Optional.of(new Figure(cpu, closedAt - openedAt, steal));
+    }
+
+    /**
+     * The machine's CPU ticks from the first line of {@code /proc/stat}: {steal, total}, or null
+     * where there is no such file. Steal is the time a virtual machine's CPUs were ready to run but
+     * the host ran something else: a run with steal measured a busier host, not slower code.
+     */
+    private static long[] machineTicks() {
+        try {
+            String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = first.trim().split("\\s+");
+            if (!f[0].equals("cpu") || f.length < 9) {
+                return null;
+            }
+            long total = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) { // user .. steal; guest time is counted in user
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] {Long.parseLong(f[8]), total};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private void sample(Map<String, Long> into) {
@@ -76,8 +111,10 @@ final class CpuWindow {
      *
      * @param cpuNanos    by process name, in the order given
      * @param windowNanos the window's length as measured
+     * @param stealShare  the share of the machine's CPU time stolen by the host in the window
+     *                    (0-1), NaN where unknown
      */
-    record Figure(Map<String, Long> cpuNanos, long windowNanos) {
+    record Figure(Map<String, Long> cpuNanos, long windowNanos, double stealShare) {
         long totalNanos() {
             return cpuNanos.values().stream().mapToLong(Long::longValue).sum();
         }
