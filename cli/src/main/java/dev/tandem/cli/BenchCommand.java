@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}; with 1, C2 was still compiling the nodes' hot paths).")
     int warmup;
 
-    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "2g",
+    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "1g",
             description = "Maximum heap of each node JVM (-Xmx, default ${DEFAULT-VALUE}).")
     String heap;
 
@@ -431,7 +431,10 @@ final class BenchCommand implements Callable<Integer> {
      * is run. A heap left to grow commits fresh pages while the figures are taken, and in this
      * virtual machine the first touch of a page is dear: one run's profile had node b's thread 32 %
      * in page faults (clearing new pages) during the pipelined puts, and the nodes faulted in 270-470
-     * MB each in those 8 s; runs differed by how much their heaps happened to grow.
+     * MB each in those 8 s; runs differed by how much their heaps happened to grow. The default
+     * size is 1 GB (a node holds about 100 MB with 1M keys): a {@code kill -9} frees a process's
+     * memory before the kernel closes its sockets, and with 2 GB resident the peers learned of the
+     * kill about 0.1 s later (declared dead after 0.67-0.73 s instead of 0.59).
      */
     static List<String> heapFlags(String size) {
         return List.of("-Xms" + size, "-Xmx" + size, "-XX:+AlwaysPreTouch");
