@@ -71,7 +71,8 @@ final class GossipOptions {
         }
         if (!discovery.equals("gossip")) {
             if (!given.isEmpty()) {
-                throw new IllegalArgumentException(String.join(", ", given) + ": only apply to --discovery gossip"
+                throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? ": applies" : ": apply")
+                        + " only to --discovery gossip"
                         + " (multicast beacons); --discovery " + discovery + " does not send beacons: drop "
                         + (given.size() == 1 ? "it" : "them") + " or use --discovery gossip");
             }

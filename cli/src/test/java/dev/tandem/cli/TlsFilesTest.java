@@ -51,7 +51,8 @@ class TlsFilesTest {
         return TandemTest.run(args.toArray(String[]::new));
     }
 
-    private static void assertUsageError(TandemTest.Run r, String... message) {
+    /** {@code tandem node} refused its arguments: exit 2 and one line naming what was wrong, no stack trace. */
+    static void assertUsageError(TandemTest.Run r, String... message) {
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).startsWith("tandem node: ").contains(message)
                 .doesNotContain("\tat ").doesNotContain("Exception");
