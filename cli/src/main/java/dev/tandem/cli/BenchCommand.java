@@ -141,6 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         report.put("loadAverageAtStart", load);
         String nodeFlags = String.join(" ", NodeJvmFlags.before(System.getenv("TANDEM_BENCH_NODE_OPTS")));
         report.put("nodeJvmFlags", nodeFlags);
+        report.put("heapFlags", String.join(" ", heapFlags(heap)));
         say("tandem bench: 3 node JVMs on loopback (%s %s), %,d keys, %d s per throughput figure after %d s"
                 + " warm-up, %d CPUs, java %s, load average %s", String.join(" ", heapFlags(heap)), nodeFlags, keys,
                 seconds, warmup,
