@@ -51,8 +51,8 @@ import picocli.CommandLine.Option;
  * puts). The node JVMs run with {@link NodeJvmFlags#DEFAULT}, as {@code tandem node} does, on a
  * fixed heap touched at start ({@link #heapFlags}). Under every throughput figure, the CPU time the
  * processes involved spent in its measured seconds ({@link CpuWindow}): per operation, per process,
- * and how many of the machine's CPUs that kept busy. It moves far less between runs than the
- * throughput does, so it is what a change to the hot paths is judged by.
+ * how many of the machine's CPUs that kept busy, and how much CPU time the host stole. It moves
+ * less between runs than the throughput does.
  *
  * <p>Every wait is bounded; every child process is ended (by its PID) when the run ends.
  */
@@ -89,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "1g",
-            description = "Maximum heap of each node JVM (-Xmx, default ${DEFAULT-VALUE}).")
+            description = "Heap of each node JVM: -Xms and -Xmx, touched at start (default ${DEFAULT-VALUE}).")
     String heap;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -141,9 +141,10 @@ final class BenchCommand implements Callable<Integer> {
         report.put("loadAverageAtStart", load);
         String nodeFlags = String.join(" ", NodeJvmFlags.before(System.getenv("TANDEM_BENCH_NODE_OPTS")));
         report.put("nodeJvmFlags", nodeFlags);
-        report.put("heapFlags", String.join(" ", heapFlags(heap)));
+        String heapFlags = String.join(" ", heapFlags(heap));
+        report.put("heapFlags", heapFlags);
         say("tandem bench: 3 node JVMs on loopback (%s %s), %,d keys, %d s per throughput figure after %d s"
-                + " warm-up, %d CPUs, java %s, load average %s", String.join(" ", heapFlags(heap)), nodeFlags, keys,
+                + " warm-up, %d CPUs, java %s, load average %s", heapFlags, nodeFlags, keys,
                 seconds, warmup,
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), load);
         say("  node logs: %s", logDir);
@@ -428,11 +429,11 @@ final class BenchCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- child JVMs
 
     /**
-     * The heap of every child JVM: fixed at its maximum and touched once at start, as a server JVM
-     * is run. A heap left to grow commits fresh pages while the figures are taken, and in this
-     * virtual machine the first touch of a page is dear: one run's profile had node b's thread 32 %
-     * in page faults (clearing new pages) during the pipelined puts, and the nodes faulted in 270-470
-     * MB each in those 8 s; runs differed by how much their heaps happened to grow. The default
+     * The heap of every child JVM (nodes: {@code --heap}; the reference server: 256 MB): fixed at
+     * its maximum and touched once at start, as a server JVM is run. A heap left to grow commits
+     * fresh pages while the figures are taken, and in this virtual machine the first touch of a
+     * page is dear: one run's profile had node b's thread 32 % in page faults (clearing new pages)
+     * during the pipelined puts, and the nodes faulted in 270-470 MB each in those 8 s; runs differed by how much their heaps happened to grow. The default
      * size is 1 GB (a node holds about 100 MB with 1M keys): a {@code kill -9} frees a process's
      * memory before the kernel closes its sockets, and with 2 GB resident the peers learned of the
      * kill about 0.1 s later (declared dead after 0.67-0.73 s instead of 0.59).

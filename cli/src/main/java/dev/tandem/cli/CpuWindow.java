@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * The CPU time (user + system, all threads) that some processes spend in a window of wall-clock
  * time that opens a while from now — the measured seconds of a benchmark figure, after its
  * warm-up. Throughput on a shared 2-core machine moves by a third between identical runs; the CPU
- * an operation costs moves far less, and says which process pays it and whether the machine was
+ * an operation costs moves less, and says which process pays it and whether the machine was
  * busy or waiting.
  *
  * <p>Read through {@link ProcessHandle.Info#totalCpuDuration()}: on Linux the kernel's tick count

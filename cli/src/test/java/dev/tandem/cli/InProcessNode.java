@@ -53,6 +53,15 @@ final class InProcessNode implements AutoCloseable {
         thread.setDaemon(true);
     }
 
+    /**
+     * Options for a node on loopback with fast timers (beacons every 200 ms, SWIM periods of
+     * 500 ms, a 2 s handoff timeout), so tests see discovery and departures within seconds.
+     */
+    static List<String> fastLoopback() {
+        return List.of("--bind", "127.0.0.1:0", "--handoff-timeout", "2", "-o", "beacon-interval-millis=200",
+                "-o", "protocol-period-millis=500", "-o", "probe-timeout-millis=200", "-o", "push-pull-interval-millis=1000");
+    }
+
     /** Starts {@code tandem node NAME OPTIONS... --stdin --json --metrics-port 0} and waits for its "started" line. */
     static InProcessNode start(String name, String... options) {
         List<String> args = new ArrayList<>(List.of("node", name));

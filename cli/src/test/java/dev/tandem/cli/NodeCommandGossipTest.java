@@ -90,10 +90,8 @@ class NodeCommandGossipTest {
     }
 
     private InProcessNode node(String name, String cluster, String... gossip) {
-        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1:0", "--cluster", cluster, "--secret", SECRET,
-                "--discovery", "gossip", "--handoff-timeout", "2",
-                "-o", "beacon-interval-millis=200", "-o", "protocol-period-millis=500", "-o", "probe-timeout-millis=200",
-                "-o", "push-pull-interval-millis=1000"));
+        List<String> args = new ArrayList<>(InProcessNode.fastLoopback());
+        args.addAll(List.of("--cluster", cluster, "--secret", SECRET, "--discovery", "gossip"));
         args.addAll(List.of(gossip));
         InProcessNode n = InProcessNode.start(name, args.toArray(String[]::new));
         started.add(n);

@@ -47,10 +47,9 @@ class NodeCommandTlsTest {
     }
 
     private InProcessNode node(String name, int udpPort, boolean tls) {
-        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1:0", "--cluster", "tls-" + udpPort,
-                "--secret", SECRET, "--gossip-group", GROUP, "--gossip-port", Integer.toString(udpPort),
-                "--handoff-timeout", "2", "-o", "beacon-interval-millis=200", "-o", "protocol-period-millis=500",
-                "-o", "probe-timeout-millis=200", "-o", "push-pull-interval-millis=1000"));
+        List<String> args = new ArrayList<>(InProcessNode.fastLoopback());
+        args.addAll(List.of("--cluster", "tls-" + udpPort, "--secret", SECRET, "--gossip-group", GROUP,
+                "--gossip-port", Integer.toString(udpPort)));
         if (tls) {
             args.addAll(List.of("--tls-cert", shared.chain().toString(), "--tls-key", shared.key().toString(),
                     "--tls-trust", shared.trust().toString()));

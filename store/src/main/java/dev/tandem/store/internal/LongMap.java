@@ -1,7 +1,6 @@
 package dev.tandem.store.internal;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -160,12 +159,8 @@ final class LongMap<V> {
         return "LongMap{size=" + size + ", capacity=" + keys.length + "}";
     }
 
-    // Visible for the tests: slots hold what they should.
+    // Visible for the tests: the load stays within bounds.
     int capacity() {
         return keys.length;
-    }
-
-    long[] rawKeys() {
-        return Arrays.copyOf(keys, keys.length);
     }
 }

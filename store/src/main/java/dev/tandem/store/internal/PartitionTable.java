@@ -81,37 +81,36 @@ final class PartitionTable {
         return (short) (f == 0 ? 1 : f);
     }
 
-    /**
-     * The first read of a lookup of {@code keyHash}: its home slot's fragment (folded into
-     * {@code sink[0]}) and record reference, which is returned (null for an empty slot).
-     *
-     * <p>With millions of entries each read of a lookup misses the cache (about 100 ns each here,
-     * more where a virtual machine's page walks miss too), one after the other within a lookup. A
-     * batch therefore touches all its keys first, in two passes ({@link #touchAll}): the slots of
-     * every key, then the records those slots point to. Within a pass the reads do not depend on
-     * each other, so the processor has many of them in flight at once, and the lookups that follow
-     * hit the cache. (One pass that read slot and record per key left each record read waiting for
-     * its slot read: the touch alone was 40 % of a replica's thread at 400k puts/s.)
-     */
-    byte[] touchSlot(long keyHash, int[] sink) {
-        long m = KeyHash.mix(keyHash);
-        int i = (int) (m & (frags.length - 1));
-        sink[0] += frags[i];
-        return recs[i];
+    private int homeSlot(long keyHash) {
+        return (int) (KeyHash.mix(keyHash) & (frags.length - 1));
+    }
+
+    /** The record in {@code keyHash}'s home slot (where a lookup reads first), or null. */
+    byte[] homeRecord(long keyHash) {
+        return recs[homeSlot(keyHash)];
     }
 
     /**
-     * Touches the home slots, then the records, of {@code n} keys, key {@code i} in table
-     * {@code tables[i]}; see {@link #touchSlot}. {@code scratch} (length at least {@code n}) is
-     * left cleared. Returns a value made from the reads, for the caller to keep in a field so they
-     * are not optimised away.
+     * Reads what lookups of {@code n} keys read first, key {@code i} in table {@code tables[i]}:
+     * in one pass every key's home slot (fragment and record reference), in a second the records
+     * those slots point to. {@code scratch} (length at least {@code n}) is left cleared. Returns a
+     * value made from the reads, for the caller to keep in a field so they are not optimised away.
+     *
+     * <p>With millions of entries each read of a lookup misses the cache (about 100 ns each here,
+     * more where a virtual machine's page walks miss too), one after the other within a lookup.
+     * Within a pass here the reads do not depend on each other, so the processor has many of them
+     * in flight at once, and the lookups that follow hit the cache. (One pass that read slot and
+     * record per key left each record read waiting for its slot read: the touch alone was 40 % of
+     * a replica's thread at 400k puts/s.)
      */
     static int touchAll(PartitionTable[] tables, long[] keyHashes, int n, byte[][] scratch) {
-        int[] sink = {0};
+        int s = 0;
         for (int i = 0; i < n; i++) {
-            scratch[i] = tables[i].touchSlot(keyHashes[i], sink);
+            PartitionTable t = tables[i];
+            int slot = t.homeSlot(keyHashes[i]);
+            s += t.frags[slot];
+            scratch[i] = t.recs[slot];
         }
-        int s = sink[0];
         for (int i = 0; i < n; i++) {
             byte[] r = scratch[i];
             if (r != null) {

@@ -887,13 +887,11 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     private void applyDeferredOwnCopies() {
         deferOwnCopies = false;
         int n = deferredOwn.size();
-        long[] hashes = touchCapacity(n);
+        long[] hashes = new long[n];
         for (int i = 0; i < n; i++) {
-            PendingWrite w = deferredOwn.get(i);
-            touchTables[i] = parts[w.partition];
-            hashes[i] = w.keyHash;
+            hashes[i] = deferredOwn.get(i).keyHash;
         }
-        touchAll(hashes, n);
+        touchKeys(hashes, n);
         for (int i = 0; i < deferredOwn.size(); i++) {
             PendingWrite w = deferredOwn.get(i);
             if (!w.finished && w.hlc == deferredOwnVersions.get(i) && !w.ackedBy(self.name())) {
@@ -1279,23 +1277,18 @@ final class ReplicaNode implements StoreNode, MessageHandler {
     @SuppressWarnings("unused")
     private int touched;
     private PartitionTable[] touchTables = new PartitionTable[64];
-    private long[] touchHashes = new long[64];
     private byte[][] touchScratch = new byte[64][];
 
-    /** Makes room to touch {@code n} keys; returns the array for their hashes. */
-    private long[] touchCapacity(int n) {
+    /** Reads the table slots and records of {@code n} keys before a batch looks them up: see {@link PartitionTable#touchAll}. */
+    private void touchKeys(long[] keyHashes, int n) {
         if (touchTables.length < n) {
-            int cap = Math.max(n, touchTables.length * 2);
-            touchTables = new PartitionTable[cap];
-            touchHashes = new long[cap];
-            touchScratch = new byte[cap][];
+            touchTables = new PartitionTable[Math.max(n, touchTables.length * 2)];
+            touchScratch = new byte[touchTables.length][];
         }
-        return touchHashes;
-    }
-
-    /** Touches the table slots and records of {@code n} keys (tables in {@link #touchTables}) before a batch looks them up. */
-    private void touchAll(long[] hashes, int n) {
-        touched = PartitionTable.touchAll(touchTables, hashes, n, touchScratch);
+        for (int i = 0; i < n; i++) {
+            touchTables[i] = parts[partitionOf(keyHashes[i])];
+        }
+        touched = PartitionTable.touchAll(touchTables, keyHashes, n, touchScratch);
         Arrays.fill(touchTables, 0, n, null);
     }
 
@@ -1304,13 +1297,10 @@ final class ReplicaNode implements StoreNode, MessageHandler {
         boolean refuse = writesRefused();
         int n = m.entries().size();
         long[] keyHashes = new long[n];
-        touchCapacity(n);
-        for (int i = 0; i < n; i++) { // see PartitionTable.touchSlot
-            long kh = Records.keyHash(m.entries().get(i).record());
-            keyHashes[i] = kh;
-            touchTables[i] = parts[partitionOf(kh)];
+        for (int i = 0; i < n; i++) {
+            keyHashes[i] = Records.keyHash(m.entries().get(i).record());
         }
-        touchAll(keyHashes, n);
+        touchKeys(keyHashes, n);
         for (int i = 0; i < n; i++) {
             WireEntry e = m.entries().get(i);
             long id = m.reqIds()[i];

@@ -85,7 +85,7 @@ class PartitionTableProperties {
             byte[] first = "key-0".getBytes(StandardCharsets.UTF_8);
             assertThat(t.apply(Records.of(first, "newer".getBytes(StandardCharsets.UTF_8)), hash, 2, 1))
                     .isEqualTo(PartitionTable.APPLIED);
-            assertThat(t.touchSlot(hash, new int[1])).as("the home slot is taken").isNotNull();
+            assertThat(t.homeRecord(hash)).as("the home slot is taken").isNotNull();
             byte[][] scratch = new byte[2][];
             PartitionTable.touchAll(new PartitionTable[] {t, new PartitionTable()}, new long[] {hash, hash}, 2, scratch);
             assertThat(java.util.Arrays.asList(scratch)).as("touchAll keeps no references").containsOnlyNulls();
