@@ -23,6 +23,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,6 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     private static final String SECRET = "tandem-bench-secret-not-for-production";
     static final int DEFAULT_WARMUP_SECONDS = 3;
     private static final long STEP_TIMEOUT_SECONDS = 300;
+    private static final Pattern WARM_UP = Pattern.compile("warmUp=(\\S+)");
     private static final String[] DISCOVERY_OPTIONS = {"protocol-period-millis=500", "probe-timeout-millis=250"};
 
     // Targets of issue 6 (ratios to the reference of the same run, or absolute).
@@ -92,6 +95,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Heap of each node JVM: -Xms and -Xmx, touched at start (default ${DEFAULT-VALUE}).")
     String heap;
 
+    @Option(names = "--cold-nodes", description = "Start the node JVMs without their warm-up (tandem node"
+            + " --no-warm-up): c then joins with nothing compiled yet.")
+    boolean coldNodes;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
@@ -99,6 +106,8 @@ final class BenchCommand implements Callable<Integer> {
     private final List<Child> children = new ArrayList<>();
     private final Map<String, Object> report = new LinkedHashMap<>();
     private final List<Map<String, Object>> figures = new ArrayList<>();
+    /** Per node, seconds its warm-up took (-1: skipped); in the JSON report. */
+    private final Map<String, Object> warmUpSeconds = new LinkedHashMap<>();
     private Path logDir;
 
     @Override
@@ -143,6 +152,7 @@ final class BenchCommand implements Callable<Integer> {
         report.put("nodeJvmFlags", nodeFlags);
         String heapFlags = String.join(" ", heapFlags(heap));
         report.put("heapFlags", heapFlags);
+        report.put("nodeWarmUp", !coldNodes);
         say("tandem bench: 3 node JVMs on loopback (%s %s), %,d keys, %d s per throughput figure after %d s"
                 + " warm-up, %d CPUs, java %s, load average %s", heapFlags, nodeFlags, keys,
                 seconds, warmup,
@@ -171,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
         Child b = spawnNode("b", ports[1], seeds);
         a.command("live 2 60");
         b.command("live 2 60");
-        say("cluster: a and b started and see each other after %.2f s", secondsSince(t));
+        say("cluster: a and b started and see each other after %.2f s (%s)", secondsSince(t), warmUps(a, b));
         long heapBefore = used(a.command("heap")) + used(b.command("heap"));
         Map<String, String> loaded = a.command("load " + keys);
         double loadS = Double.parseDouble(loaded.get("seconds"));
@@ -189,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
         t = System.nanoTime();
         Child c = spawnNode("c", ports[2], seeds);
         long cStarted = System.nanoTime();
-        say("  c's JVM started its node %.2f s after launch", (cStarted - t) / 1e9);
+        say("  c's JVM started its node %.2f s after launch (%s)", (cStarted - t) / 1e9, warmUps(c));
         for (Child n : List.of(a, b, c)) {
             n.send("live 3 " + STEP_TIMEOUT_SECONDS);
         }
@@ -239,7 +249,21 @@ final class BenchCommand implements Callable<Integer> {
         absolute("restoreSeconds", "two copies of every key again after the kill", restore[0], "s",
                 RESTORE_TARGET_SECONDS, true);
         say("  every copy confirmed in sync with its co-owner %.2f s after the kill", restore[1]);
+        report.put("warmUpSeconds", warmUpSeconds);
         report.put("figures", figures);
+    }
+
+    /** What the nodes' warm-ups took (tandem node's rehearsal before joining), for the text report. */
+    private String warmUps(Child... nodes) {
+        if (coldNodes) {
+            return "cold: no warm-up";
+        }
+        List<String> parts = new ArrayList<>();
+        for (Child n : nodes) {
+            warmUpSeconds.put(n.name, n.warmUpSeconds);
+            parts.add(n.warmUpSeconds < 0 ? n.name + " skipped it" : String.format("%s %.2f s", n.name, n.warmUpSeconds));
+        }
+        return "warm-up before joining: " + String.join(", ", parts);
     }
 
     /** Measures the raw reference; returns {sync, pipelined}, each the better of this and {@code best}. */
@@ -486,8 +510,13 @@ final class BenchCommand implements Callable<Integer> {
             cmd.add("-o");
             cmd.add(o);
         }
+        if (coldNodes) {
+            cmd.add("--cold");
+        }
         Child c = start(name, cmd);
-        c.awaitLine("@ ready", 60);
+        String ready = c.awaitLine("@ ready", 60);
+        Matcher m = WARM_UP.matcher(ready);
+        c.warmUpSeconds = m.find() ? Double.parseDouble(m.group(1)) : -1;
         return c;
     }
 
@@ -506,6 +535,8 @@ final class BenchCommand implements Callable<Integer> {
         private final Path log;
         private final Writer in;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        /** How long the node's warm-up took, or -1 if it started cold. */
+        double warmUpSeconds = -1;
 
         Child(String name, Process process, Path log) {
             this.name = name;

@@ -1,6 +1,7 @@
 package dev.tandem.cli;
 
 import dev.tandem.node.TandemNode;
+import dev.tandem.node.WarmUp;
 import dev.tandem.store.api.KeyValueStore;
 import dev.tandem.store.api.NodeInfo;
 import dev.tandem.transport.netty.RoundTripReference;
@@ -56,6 +57,9 @@ final class BenchNodeCommand implements Callable<Integer> {
     @Option(names = "--placement", defaultValue = "rendezvous")
     String placement;
 
+    @Option(names = "--cold")
+    boolean cold;
+
     @Option(names = {"-o", "--option"})
     java.util.Map<String, String> discoveryOptions = new java.util.LinkedHashMap<>();
 
@@ -64,11 +68,12 @@ final class BenchNodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TandemNode.Builder b = TandemNode.builder().name(name).bind("127.0.0.1", port).secret(secret)
-                .discovery("static").seeds(seeds).placement(placement);
+                .discovery("static").seeds(seeds).placement(placement).warmUp(!cold);
         discoveryOptions.forEach(b::discoveryOption);
         TandemNode node = b.start();
         try {
-            reply("ready port=" + node.address().port());
+            WarmUp warm = node.warmUp();
+            reply("ready port=" + node.address().port() + " warmUp=" + (warm.rehearsed() ? warm.took().toNanos() / 1e9 : -1));
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
                 String[] w = line.strip().split("\\s+");

@@ -128,6 +128,11 @@ final class NodeCommand implements Callable<Integer> {
             description = "How long a graceful stop waits for this node's data to reach the others (default ${DEFAULT-VALUE}).")
     int handoffTimeoutSeconds;
 
+    @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Before joining, rehearse a load and a join on three private loopback nodes so the JIT has"
+                    + " compiled the store's transfer paths (one to three seconds, default on; --no-warm-up skips it).")
+    boolean warmUp;
+
     /** Where the console reads commands from; a test running nodes in-process gives its own. */
     InputStream input = System.in;
     /**
@@ -160,7 +165,7 @@ final class NodeCommand implements Callable<Integer> {
         }
         TandemNode.Builder b = TandemNode.builder().name(name).bind(address.host(), address.port())
                 .cluster(cluster).secret(key).discovery(discovery).placement(placement)
-                .jobScheduler(scheduler).jobHandlersFromServiceLoader().workersFromServiceLoader();
+                .jobScheduler(scheduler).jobHandlersFromServiceLoader().workersFromServiceLoader().warmUp(warmUp);
         if (advertise != null) {
             b.advertisedHost(advertise);
         }
@@ -203,6 +208,9 @@ final class NodeCommand implements Callable<Integer> {
         node.metricsPort().ifPresent(p -> started.put("metrics", "http://" + address.host() + ":" + p + "/metrics"));
         if (tlsCert != null) {
             started.put("tls", "mutual");
+        }
+        if (warmUp) {
+            started.put("warmUp", node.warmUp().note());
         }
         if (discovery.equals("gossip")) {
             BeaconSettings bs = beacons.orElseGet(BeaconSettings::defaults);

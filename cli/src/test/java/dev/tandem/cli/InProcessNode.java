@@ -55,10 +55,10 @@ final class InProcessNode implements AutoCloseable {
 
     /**
      * Options for a node on loopback with fast timers (beacons every 200 ms, SWIM periods of
-     * 500 ms, a 2 s handoff timeout), so tests see discovery and departures within seconds.
+     * 500 ms, a 2 s handoff timeout) and no warm-up, so tests see discovery and departures within seconds.
      */
     static List<String> fastLoopback() {
-        return List.of("--bind", "127.0.0.1:0", "--handoff-timeout", "2", "-o", "beacon-interval-millis=200",
+        return List.of("--bind", "127.0.0.1:0", "--no-warm-up", "--handoff-timeout", "2", "-o", "beacon-interval-millis=200",
                 "-o", "protocol-period-millis=500", "-o", "probe-timeout-millis=200", "-o", "push-pull-interval-millis=1000");
     }
 

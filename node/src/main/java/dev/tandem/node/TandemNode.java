@@ -95,6 +95,7 @@ public final class TandemNode implements AutoCloseable {
     private Membership membership; // node thread only
     private InfoProtocol infoProtocol; // node thread only
     private volatile MetricsServer metricsServer;
+    private volatile WarmUp warmedUp = WarmUp.none();
 
     /** Owner lookups for one view, computed on first use (the store keeps its own). */
     private record Placed(MembershipView view, PlacementTable table) {
@@ -114,6 +115,11 @@ public final class TandemNode implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** What this node's warm-up did before it started ({@link Builder#warmUp(boolean)}). */
+    public WarmUp warmUp() {
+        return warmedUp;
     }
 
     /** This node's identity; the incarnation is new at every start. */
@@ -426,8 +432,19 @@ public final class TandemNode implements AutoCloseable {
         private int metricsPort = -1;
         private String metricsHost;
         private TlsSettings tls;
+        private boolean warmUp;
 
         private Builder() {
+        }
+
+        /**
+         * Whether {@link #start()} first rehearses a load and a join on three private loopback
+         * nodes, so this JVM's JIT compiler has the store's transfer paths compiled before the
+         * node joins (default: no). Takes one to three seconds, once per JVM; see {@link WarmUp}.
+         */
+        public Builder warmUp(boolean warmUp) {
+            this.warmUp = warmUp;
+            return this;
         }
 
         /** Registers a job handler on this node (every node that may run the job needs it). */
@@ -633,6 +650,18 @@ public final class TandemNode implements AutoCloseable {
             return this;
         }
 
+        /** A builder with this one's placement strategy and options (for the warm-up's nodes). */
+        private Builder samePlacement() {
+            Builder b = TandemNode.builder();
+            if (placementProvider != null) {
+                b.placement(placementProvider);
+            } else {
+                b.placement(placementName);
+            }
+            placementOptions.forEach(b::placementOption);
+            return b;
+        }
+
         /**
          * Validates everything, opens the sockets and starts membership.
          *
@@ -679,6 +708,9 @@ public final class TandemNode implements AutoCloseable {
             }
             MetricsServer metricsServer = prometheus == null ? null
                     : MetricsServer.start(metricsHost != null ? metricsHost : host, metricsPort, prometheus, name);
+            // After every check that fails fast (settings, the metrics port), before this node's own
+            // sockets open: a peer never sees this node while it rehearses.
+            WarmUp warmedUp = warmUp ? WarmUp.run(this::samePlacement, storeConfig, metricsPort >= 0) : WarmUp.none();
             NodeRuntime.Builder rb = NodeRuntime.builder(id, transport.build())
                     .meters(registry)
                     .beacons(beacons != null ? beacons : gossip ? BeaconSettings.defaults() : BeaconSettings.disabled());
@@ -693,6 +725,7 @@ public final class TandemNode implements AutoCloseable {
             }
             TandemNode node = new TandemNode(runtime, w.placement(), storeConfig, leaveGrace, jobs.freeze(w));
             node.metricsServer = metricsServer;
+            node.warmedUp = warmedUp;
             try {
                 node.startMembership(w.discovery());
             } catch (RuntimeException e) {

@@ -99,7 +99,8 @@ final class LocalNodes implements ConsoleCluster, AutoCloseable {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(JVM);
         cmd.addAll(List.of("--module-path", modules.toString(), "-m", "dev.tandem.cli/dev.tandem.cli.Tandem",
-                "node", name, "--bind", bind, "--discovery", "static", "--seeds", String.join(",", seeds)));
+                "node", name, "--bind", bind, "--discovery", "static", "--seeds", String.join(",", seeds),
+                "--no-warm-up")); // C1 only (JVM above): nothing for a warm-up to gain
         List<String> swim = TandemCluster.FAST_SWIM;
         for (int i = 0; i + 1 < swim.size(); i += 2) {
             if (!swim.get(i + 1).startsWith("beacon")) { // no beacons with static seeds
