@@ -294,8 +294,11 @@ final class BenchCommand implements Callable<Integer> {
         return new RoundTripReference.Figure[] {s, p};
     }
 
-    /** A throughput figure and the CPU the processes involved spent while it was measured. */
-    private record Measured(RoundTripReference.Figure figure, Optional<CpuWindow.Figure> cpu) {
+    /**
+     * A throughput figure, the CPU the processes involved spent while it was measured and, for one
+     * synchronous caller, its latency split by whether the caller's node held a copy of the key.
+     */
+    private record Measured(RoundTripReference.Figure figure, Optional<CpuWindow.Figure> cpu, Map<String, String> split) {
     }
 
     private Measured run(Child node, List<Child> cluster, String op, String mode)
@@ -312,7 +315,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         return new Measured(new RoundTripReference.Figure(Long.parseLong(r.get("ops")),
                 Double.parseDouble(r.get("seconds")), Long.parseLong(r.get("p50")), Long.parseLong(r.get("p99"))),
-                cpu.await());
+                cpu.await(), r.containsKey("ownOps") ? r : Map.of());
     }
 
     /**
@@ -355,6 +358,16 @@ final class BenchCommand implements Callable<Integer> {
 
     private void throughput(String id, String what, Measured m, RoundTripReference.Figure ref, double target) {
         throughput(id, what, m.figure(), ref, target, m.cpu());
+        if (!m.split().isEmpty()) {
+            long ownOps = Long.parseLong(m.split().get("ownOps"));
+            long otherOps = Long.parseLong(m.split().get("otherOps"));
+            Map<String, Object> f = figures.get(figures.size() - 1);
+            f.put("ownKeyP50Micros", Long.parseLong(m.split().get("ownP50")));
+            f.put("otherKeyP50Micros", Long.parseLong(m.split().get("otherP50")));
+            f.put("ownKeyShare", ownOps / (double) Math.max(1, ownOps + otherOps));
+            say("    keys a holds a copy of (%.0f %%): p50 %s us; keys it does not: p50 %s us",
+                    100.0 * ownOps / Math.max(1, ownOps + otherOps), m.split().get("ownP50"), m.split().get("otherP50"));
+        }
     }
 
     private void throughput(String id, String what, RoundTripReference.Figure f, RoundTripReference.Figure ref,

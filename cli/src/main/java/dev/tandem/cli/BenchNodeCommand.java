@@ -132,7 +132,7 @@ final class BenchNodeCommand implements Callable<Integer> {
                 long warm = TimeUnit.SECONDS.toNanos(Long.parseLong(w[3]));
                 long measure = TimeUnit.SECONDS.toNanos(Long.parseLong(w[4]));
                 int keys = Integer.parseInt(w[5]);
-                return sync ? runSync(node.store(), put, warm, measure, keys)
+                return sync ? runSync(node, put, warm, measure, keys)
                         : runPipelined(node.store(), put, warm, measure, keys);
             }
             default -> throw new IllegalArgumentException("unknown command " + w[0]);
@@ -198,8 +198,17 @@ final class BenchNodeCommand implements Callable<Integer> {
         return "seconds=" + o.seconds() + " failed=" + (o.failure() == null ? 0 : 1) + " issued=" + o.issued();
     }
 
-    private static String runSync(KeyValueStore store, boolean put, long warmNanos, long measureNanos, int keys) {
+    /**
+     * One application thread, one operation at a time. Besides the figure, the latencies of keys
+     * this node holds a copy of and of keys it does not ({@code own*} and {@code other*}): a put of
+     * the first needs one remote copy, of the second two.
+     */
+    private static String runSync(TandemNode node, boolean put, long warmNanos, long measureNanos, int keys) {
+        KeyValueStore store = node.store();
         RoundTripReference.Histogram h = new RoundTripReference.Histogram();
+        long[] took = new long[1 << 16];
+        int[] keyOf = new int[took.length];
+        int measured = 0;
         long start = System.nanoTime() + warmNanos;
         long end = start + measureNanos;
         long wrong = 0;
@@ -226,10 +235,26 @@ final class BenchNodeCommand implements Callable<Integer> {
                 }
             }
             if (t0 - start >= 0) {
-                h.record(System.nanoTime() - t0);
+                long d = System.nanoTime() - t0;
+                h.record(d);
+                if (measured == took.length) {
+                    took = Arrays.copyOf(took, measured * 2);
+                    keyOf = Arrays.copyOf(keyOf, measured * 2);
+                }
+                took[measured] = d;
+                keyOf[measured++] = k;
             }
         }
-        return figure(h, measureNanos, wrong, failed);
+        // After the timed loop: which keys this node holds a copy of (the view did not change).
+        RoundTripReference.Histogram own = new RoundTripReference.Histogram();
+        RoundTripReference.Histogram other = new RoundTripReference.Histogram();
+        for (int i = 0; i < measured; i++) {
+            (node.owners(key(keyOf[i])).contains(node.id()) ? own : other).record(took[i]);
+        }
+        RoundTripReference.Figure o = own.figure(measureNanos / 1e9);
+        RoundTripReference.Figure x = other.figure(measureNanos / 1e9);
+        return figure(h, measureNanos, wrong, failed) + " ownOps=" + o.operations() + " ownP50=" + o.p50Micros()
+                + " otherOps=" + x.operations() + " otherP50=" + x.p50Micros();
     }
 
     /**

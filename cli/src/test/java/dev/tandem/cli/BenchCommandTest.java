@@ -27,6 +27,10 @@ class BenchCommandTest {
                 .contains("declared dead by a and b after the kill")
                 .contains("two copies of every key again after the kill")
                 .contains("us per operation (client ").contains("us per operation (a ").contains("CPUs busy")
+                .containsPattern("started and see each other after [0-9.]+ s \\(warm-up before joining: a [0-9.]+ s, b [0-9.]+ s\\)")
+                .containsPattern("c's JVM started its node [0-9.]+ s after launch \\(warm-up before joining: c [0-9.]+ s\\)")
+                // two of three keys have a copy on a (placement spreads them; 2,000 keys leave some slack)
+                .containsPattern("keys a holds a copy of \\((5[5-9]|6[0-9]|7[0-9]) %\\): p50 [0-9]+ us; keys it does not: p50 [0-9]+ us")
                 .doesNotContain("operations failed");
         assertThat(ProcessHandle.current().children()).as("child JVMs left running").isEmpty();
     }

@@ -28,9 +28,9 @@ import java.util.function.Supplier;
 /**
  * What a node's warm-up did: before a node started with {@link TandemNode.Builder#warmUp(boolean)}
  * joins its cluster, its JVM rehearses the work a join brings — three private nodes on loopback
- * load {@value #KEYS} keys, a third node joins two and the store moves and confirms its copies —
- * so the JIT compiler has compiled the store's write, transfer and handoff paths before the real
- * cluster sends the node its share of the keys.
+ * load {@value #KEYS} keys (fewer on a heap under 200 MB), a third node joins two and the store
+ * moves and confirms its copies — so the JIT compiler has compiled the store's write, transfer and
+ * handoff paths before the real cluster sends the node its share of the keys.
  *
  * <p>Why: a fresh JVM that joins a cluster holding a million keys receives hundreds of thousands
  * of copies at once, and on a small machine the JIT compiler threads then take half of the CPU
@@ -51,8 +51,11 @@ import java.util.function.Supplier;
 public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
     private static final System.Logger LOG = System.getLogger(WarmUp.class.getName());
 
-    /** Keys the rehearsal loads (then moves a share of to the third node). */
+    /** Keys the rehearsal loads (then moves a share of to the third node), on a heap of 200 MB or more. */
     static final int KEYS = 100_000;
+    /** Heap per rehearsal key: the rehearsal's three nodes then use about a fifth of the heap at most. */
+    private static final long HEAP_BYTES_PER_KEY = 2048;
+    private static final int MIN_KEYS = 10_000;
     static final int IN_FLIGHT = 256;
     static final long DEADLINE_SECONDS = 20;
     private static final String HOST = "127.0.0.1";
@@ -96,13 +99,14 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
             }
             long t0 = System.nanoTime();
             WarmUp result;
+            int keys = (int) Math.max(MIN_KEYS, Math.min(KEYS, Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_KEY));
             try {
-                rehearse(placementOf, store, prometheus, limit, t0 + limit.toNanos());
+                rehearse(placementOf, store, prometheus, keys, limit, t0 + limit.toNanos());
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                result = new WarmUp(true, took, KEYS, String.format(java.util.Locale.ROOT,
-                        "rehearsed loading %,d keys and a join on loopback in %.2f s", KEYS, took.toNanos() / 1e9));
+                result = new WarmUp(true, took, keys, String.format(java.util.Locale.ROOT,
+                        "rehearsed loading %,d keys and a join on loopback in %.2f s", keys, took.toNanos() / 1e9));
                 LOG.log(System.Logger.Level.INFO, result.note);
-            } catch (Exception e) {
+            } catch (Exception | OutOfMemoryError e) { // the rehearsal's objects are all garbage by now
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
@@ -116,7 +120,7 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
     }
 
     private static void rehearse(Supplier<TandemNode.Builder> placementOf, StoreConfig store, boolean prometheus,
-                                 Duration limit, long deadline) throws Exception {
+                                 int keys, Duration limit, long deadline) throws Exception {
         SecureRandom random = new SecureRandom();
         byte[] s = new byte[24];
         random.nextBytes(s);
@@ -129,13 +133,13 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
             nodes.add(start(placementOf, store, prometheus, cluster, secret, "warm-up-2", 0, seed));
             await(nodes.get(0).awaitLiveMembers(2), deadline, "two rehearsal nodes to see each other");
             KeyValueStore via = nodes.get(0).store();
-            pipelined(i -> via.putAsync(key(i), value(i)), deadline, "loading keys");
-            pipelined(i -> via.getAsync(key(i)).thenApply(v -> null), deadline, "reading keys");
+            pipelined(keys, i -> via.putAsync(key(i), value(i)), deadline, "loading keys");
+            pipelined(keys, i -> via.getAsync(key(i)).thenApply(v -> null), deadline, "reading keys");
             nodes.add(start(placementOf, store, prometheus, cluster, secret, "warm-up-3", 0, seed));
             for (TandemNode n : nodes) {
                 await(n.awaitLiveMembers(3), deadline, "three rehearsal nodes to see each other");
             }
-            while (!settled(nodes, deadline)) {
+            while (!settled(nodes, keys, deadline)) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException("the rehearsal's rebalance did not settle within " + limit.toMillis() + " ms");
                 }
@@ -179,7 +183,7 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
     }
 
     /** Whether every rehearsal node holds its copies and nothing is in transit or below two copies. */
-    private static boolean settled(List<TandemNode> nodes, long deadline) throws Exception {
+    private static boolean settled(List<TandemNode> nodes, int keys, long deadline) throws Exception {
         long owned = 0;
         for (TandemNode n : nodes) {
             NodeInfo i = await(n.store().infoAsync(), deadline, "store info");
@@ -188,18 +192,18 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
             }
             owned += i.keysAsOwner();
         }
-        return owned == 2L * KEYS;
+        return owned == 2L * keys;
     }
 
     private interface Op {
         CompletableFuture<?> start(int i);
     }
 
-    /** Runs {@link #KEYS} operations, {@value #IN_FLIGHT} in flight. */
-    private static void pipelined(Op op, long deadline, String what) throws Exception {
+    /** Runs {@code n} operations, {@value #IN_FLIGHT} in flight. */
+    private static void pipelined(int n, Op op, long deadline, String what) throws Exception {
         Semaphore window = new Semaphore(IN_FLIGHT);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int i = 0; i < KEYS && failure.get() == null; i++) {
+        for (int i = 0; i < n && failure.get() == null; i++) {
             if (!window.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new IllegalStateException("the rehearsal timed out " + what);
             }
