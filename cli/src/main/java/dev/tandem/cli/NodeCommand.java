@@ -130,7 +130,7 @@ final class NodeCommand implements Callable<Integer> {
 
     @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Before joining, rehearse a load and a join on three private loopback nodes so the JIT has"
-                    + " compiled the store's transfer paths (one to three seconds, default on; --no-warm-up skips it).")
+                    + " compiled the store's transfer paths (a few seconds, once; default on; --no-warm-up skips it).")
     boolean warmUp;
 
     /** Where the console reads commands from; a test running nodes in-process gives its own. */

@@ -77,17 +77,15 @@ class WarmUpTest {
         assertThat(rehearsalThreads()).isEmpty();
     }
 
-    /** Threads of rehearsal nodes still alive, after giving a closing event loop up to 10 s to exit. */
+    /** Threads of rehearsal nodes still alive after each was given (together) up to 10 s to exit. */
     private static List<String> rehearsalThreads() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            List<String> names = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                    .map(Thread::getName).filter(n -> n.contains("warm-up")).toList();
-            if (names.isEmpty() || System.nanoTime() - deadline > 0) {
-                return names;
-            }
-            Thread.sleep(10); // a local thread's exit, bounded above; no distributed effect
+        List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().contains("warm-up")).toList();
+        for (Thread t : threads) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
+        return threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
     }
 
     private TandemNode start(TandemNode.Builder b) {
