@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * <p>Why: a fresh JVM that joins a cluster holding a million keys receives hundreds of thousands
  * of copies at once, and on a small machine the JIT compiler threads then take half of the CPU
  * the transfer needs (on this project's 2-core test machine, {@code tandem bench}'s 1M-key
- * rebalance took 0.87-1.19 s cold and 0.6 s warmed).
+ * rebalance took 0.85-1.19 s with cold nodes and 0.39-0.77 s warmed).
  *
  * <p>The rehearsal nodes bind ephemeral ports on 127.0.0.1 only, use a random cluster name and
  * secret (no other node can talk to them), send no beacons, record metrics in a registry of their
