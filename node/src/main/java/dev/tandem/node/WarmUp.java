@@ -126,10 +126,11 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
         random.nextBytes(s);
         String secret = HexFormat.of().formatHex(s);
         String cluster = "tandem-warm-up-" + secret.substring(0, 8);
-        String seed = HOST + ":" + freePort();
+        int firstPort = freePort();
+        String seed = HOST + ":" + firstPort;
         List<TandemNode> nodes = new ArrayList<>();
         try {
-            nodes.add(start(placementOf, store, prometheus, cluster, secret, "warm-up-1", Integer.parseInt(seed.substring(HOST.length() + 1)), seed));
+            nodes.add(start(placementOf, store, prometheus, cluster, secret, "warm-up-1", firstPort, seed));
             nodes.add(start(placementOf, store, prometheus, cluster, secret, "warm-up-2", 0, seed));
             await(nodes.get(0).awaitLiveMembers(2), deadline, "two rehearsal nodes to see each other");
             KeyValueStore via = nodes.get(0).store();
