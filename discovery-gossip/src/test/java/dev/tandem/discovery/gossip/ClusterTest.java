@@ -116,45 +116,48 @@ class ClusterTest {
         }
     }
 
+    /** Five agreeing nodes, 5 s after they formed; {@code victim} (the third) is the one to crash. */
+    private record Five(long seed, TestWorld w, Invariants inv, TestWorld.Host victim, List<TestWorld.Host> survivors) {
+        static Five settled(long seed, boolean refuseCrashed) {
+            TestWorld w = new TestWorld(seed);
+            w.refuseCrashed = refuseCrashed;
+            Invariants inv = new Invariants(w);
+            List<TestWorld.Host> hosts = startCluster(w, inv, 5, seeds(1, 2));
+            TestWorld.Host victim = hosts.get(2);
+            List<TestWorld.Host> survivors = new ArrayList<>(hosts);
+            survivors.remove(victim);
+            w.runFor(Duration.ofSeconds(5), inv);
+            return new Five(seed, w, inv, victim, survivors);
+        }
+
+        /** Runs until every survivor holds the victim DEAD: within 60 s, and they agree. */
+        void awaitDeadEverywhere(String what) {
+            boolean detected = w.runUntil(() -> survivors.stream().allMatch(h -> h.view().member(victim.id)
+                    .map(m -> m.status() == MemberStatus.DEAD).orElse(false)), Duration.ofSeconds(60), inv);
+            assertThat(detected).as("seed %d (%s): %s declared dead by all within 60 s; views:%s", seed, what,
+                    victim.id, views(survivors)).isTrue();
+            assertThat(agree(survivors)).as("seed %d (%s): survivors agree", seed, what).isTrue();
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void crashedNode_isDeclaredDeadEverywhere_withinABound(long seed) {
-        TestWorld w = new TestWorld(seed);
-        Invariants inv = new Invariants(w);
-        List<TestWorld.Host> hosts = startCluster(w, inv, 5, seeds(1, 2));
-        TestWorld.Host victim = hosts.get(2);
-        List<TestWorld.Host> survivors = new ArrayList<>(hosts);
-        survivors.remove(victim);
-        w.runFor(Duration.ofSeconds(5), inv);
-        long crashAt = w.nowNanos;
-        w.crash(victim);
-        boolean detected = w.runUntil(() -> survivors.stream().allMatch(h -> h.view().member(victim.id)
-                .map(m -> m.status() == MemberStatus.DEAD).orElse(false)), Duration.ofSeconds(60), inv);
-        assertThat(detected).as("seed %d: %s declared dead by all within 60 s; views:%s", seed, victim.id, views(survivors))
-                .isTrue();
-        System.out.printf("seed %d: crash of %s detected everywhere after %d ms%n", seed, victim.id,
-                w.elapsedSince(crashAt).toMillis());
-        assertThat(agree(survivors)).as("seed %d: survivors agree", seed).isTrue();
+        Five c = Five.settled(seed, false);
+        long crashAt = c.w().nowNanos;
+        c.w().crash(c.victim());
+        c.awaitDeadEverywhere("no hints");
+        System.out.printf("seed %d: crash of %s detected everywhere after %d ms%n", seed, c.victim().id,
+                c.w().elapsedSince(crashAt).toMillis());
     }
 
     /** Virtual milliseconds until every survivor holds the crashed node DEAD, with or without transport hints. */
     private static long detectionMillis(long seed, boolean hints) {
-        TestWorld w = new TestWorld(seed);
-        w.refuseCrashed = hints;
-        Invariants inv = new Invariants(w);
-        List<TestWorld.Host> hosts = startCluster(w, inv, 5, seeds(1, 2));
-        TestWorld.Host victim = hosts.get(2);
-        List<TestWorld.Host> survivors = new ArrayList<>(hosts);
-        survivors.remove(victim);
-        w.runFor(Duration.ofSeconds(5), inv);
-        long crashAt = w.nowNanos;
-        w.crash(victim);
-        boolean detected = w.runUntil(() -> survivors.stream().allMatch(h -> h.view().member(victim.id)
-                .map(m -> m.status() == MemberStatus.DEAD).orElse(false)), Duration.ofSeconds(60), inv);
-        assertThat(detected).as("seed %d (hints %s): %s declared dead by all within 60 s; views:%s", seed, hints,
-                victim.id, views(survivors)).isTrue();
-        assertThat(agree(survivors)).as("seed %d: survivors agree", seed).isTrue();
-        return w.elapsedSince(crashAt).toMillis();
+        Five c = Five.settled(seed, hints);
+        long crashAt = c.w().nowNanos;
+        c.w().crash(c.victim());
+        c.awaitDeadEverywhere("hints " + hints);
+        return c.w().elapsedSince(crashAt).toMillis();
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -176,30 +179,20 @@ class ClusterTest {
      * later). With {@code hints} false the sockets never close (a frozen host).
      */
     private static long detectionAfterLateHintsMillis(long seed, boolean hints) {
-        TestWorld w = new TestWorld(seed);
-        Invariants inv = new Invariants(w);
-        List<TestWorld.Host> hosts = startCluster(w, inv, 5, seeds(1, 2));
-        TestWorld.Host victim = hosts.get(2);
-        List<TestWorld.Host> survivors = new ArrayList<>(hosts);
-        survivors.remove(victim);
-        w.runFor(Duration.ofSeconds(5), inv);
-        w.crash(victim); // silent: nothing refused yet
-        boolean suspected = w.runUntil(() -> survivors.stream().allMatch(h -> h.view().member(victim.id)
-                .map(m -> m.status() == MemberStatus.SUSPECT).orElse(false)), Duration.ofSeconds(30), inv);
-        assertThat(suspected).as("seed %d: every survivor suspects %s", seed, victim.id).isTrue();
-        long hintAt = w.nowNanos;
+        Five c = Five.settled(seed, false);
+        c.w().crash(c.victim()); // silent: nothing refused yet
+        boolean suspected = c.w().runUntil(() -> c.survivors().stream().allMatch(h -> h.view().member(c.victim().id)
+                .map(m -> m.status() == MemberStatus.SUSPECT).orElse(false)), Duration.ofSeconds(30), c.inv());
+        assertThat(suspected).as("seed %d: every survivor suspects %s", seed, c.victim().id).isTrue();
+        long hintAt = c.w().nowNanos;
         if (hints) {
-            w.refuseCrashed = true;
-            for (TestWorld.Host h : survivors) {
-                w.hint(h, victim.address, 0); // each survivor's connection to it closes
+            c.w().refuseCrashed = true;
+            for (TestWorld.Host h : c.survivors()) {
+                c.w().hint(h, c.victim().address, 0); // each survivor's connection to it closes
             }
         }
-        boolean detected = w.runUntil(() -> survivors.stream().allMatch(h -> h.view().member(victim.id)
-                .map(m -> m.status() == MemberStatus.DEAD).orElse(false)), Duration.ofSeconds(60), inv);
-        assertThat(detected).as("seed %d: %s declared dead by all within 60 s; views:%s", seed, victim.id,
-                views(survivors)).isTrue();
-        assertThat(agree(survivors)).as("seed %d: survivors agree", seed).isTrue();
-        return w.elapsedSince(hintAt).toMillis();
+        c.awaitDeadEverywhere("late hints " + hints);
+        return c.w().elapsedSince(hintAt).toMillis();
     }
 
     @Test
