@@ -260,7 +260,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<String> parts = new ArrayList<>();
         for (Child n : nodes) {
-            warmUpSeconds.put(n.name, n.warmUpSeconds);
             parts.add(n.warmUpSeconds < 0 ? n.name + " skipped it" : String.format("%s %.2f s", n.name, n.warmUpSeconds));
         }
         return "warm-up before joining: " + String.join(", ", parts);
@@ -298,7 +297,20 @@ final class BenchCommand implements Callable<Integer> {
      * A throughput figure, the CPU the processes involved spent while it was measured and, for one
      * synchronous caller, its latency split by whether the caller's node held a copy of the key.
      */
-    private record Measured(RoundTripReference.Figure figure, Optional<CpuWindow.Figure> cpu, Map<String, String> split) {
+    private record Measured(RoundTripReference.Figure figure, Optional<CpuWindow.Figure> cpu, Optional<Split> split) {
+    }
+
+    /** One synchronous caller's operations and p50 latency, for keys its node holds a copy of and the others. */
+    private record Split(long ownOps, long ownP50Micros, long otherOps, long otherP50Micros) {
+        static Optional<Split> of(Map<String, String> reply) {
+            return !reply.containsKey("ownOps") ? Optional.empty() : Optional.of(new Split(
+                    Long.parseLong(reply.get("ownOps")), Long.parseLong(reply.get("ownP50")),
+                    Long.parseLong(reply.get("otherOps")), Long.parseLong(reply.get("otherP50"))));
+        }
+
+        double ownShare() {
+            return ownOps / (double) Math.max(1, ownOps + otherOps);
+        }
     }
 
     private Measured run(Child node, List<Child> cluster, String op, String mode)
@@ -315,7 +327,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         return new Measured(new RoundTripReference.Figure(Long.parseLong(r.get("ops")),
                 Double.parseDouble(r.get("seconds")), Long.parseLong(r.get("p50")), Long.parseLong(r.get("p99"))),
-                cpu.await(), r.containsKey("ownOps") ? r : Map.of());
+                cpu.await(), Split.of(r));
     }
 
     /**
@@ -358,16 +370,14 @@ final class BenchCommand implements Callable<Integer> {
 
     private void throughput(String id, String what, Measured m, RoundTripReference.Figure ref, double target) {
         throughput(id, what, m.figure(), ref, target, m.cpu());
-        if (!m.split().isEmpty()) {
-            long ownOps = Long.parseLong(m.split().get("ownOps"));
-            long otherOps = Long.parseLong(m.split().get("otherOps"));
+        m.split().ifPresent(s -> {
             Map<String, Object> f = figures.get(figures.size() - 1);
-            f.put("ownKeyP50Micros", Long.parseLong(m.split().get("ownP50")));
-            f.put("otherKeyP50Micros", Long.parseLong(m.split().get("otherP50")));
-            f.put("ownKeyShare", ownOps / (double) Math.max(1, ownOps + otherOps));
-            say("    keys a holds a copy of (%.0f %%): p50 %s us; keys it does not: p50 %s us",
-                    100.0 * ownOps / Math.max(1, ownOps + otherOps), m.split().get("ownP50"), m.split().get("otherP50"));
-        }
+            f.put("ownKeyP50Micros", s.ownP50Micros());
+            f.put("otherKeyP50Micros", s.otherP50Micros());
+            f.put("ownKeyShare", s.ownShare());
+            say("    keys a holds a copy of (%.0f %%): p50 %d us; keys it does not: p50 %d us",
+                    100 * s.ownShare(), s.ownP50Micros(), s.otherP50Micros());
+        });
     }
 
     private void throughput(String id, String what, RoundTripReference.Figure f, RoundTripReference.Figure ref,
@@ -470,8 +480,8 @@ final class BenchCommand implements Callable<Integer> {
      * its maximum and touched once at start, as a server JVM is run. A heap left to grow commits
      * fresh pages while the figures are taken, and in this virtual machine the first touch of a
      * page is dear: one run's profile had node b's thread 32 % in page faults (clearing new pages)
-     * during the pipelined puts, and the nodes faulted in 270-470 MB each in those 8 s; runs differed by how much their heaps happened to grow. The default
-     * size is 1 GB (a node holds about 100 MB with 1M keys): a {@code kill -9} frees a process's
+     * during the pipelined puts, and the nodes faulted in 270-470 MB each in those 8 s; runs
+     * differed by how much their heaps happened to grow. The default size is 1 GB (a node holds about 100 MB with 1M keys): a {@code kill -9} frees a process's
      * memory before the kernel closes its sockets, and with 2 GB resident the peers learned of the
      * kill about 0.1 s later (declared dead after 0.67-0.73 s instead of 0.59).
      */
@@ -530,6 +540,7 @@ final class BenchCommand implements Callable<Integer> {
         String ready = c.awaitLine("@ ready", 60);
         Matcher m = WARM_UP.matcher(ready);
         c.warmUpSeconds = m.find() ? Double.parseDouble(m.group(1)) : -1;
+        warmUpSeconds.put(name, c.warmUpSeconds);
         return c;
     }
 

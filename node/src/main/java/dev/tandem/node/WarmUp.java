@@ -56,14 +56,15 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
     /** Heap per rehearsal key: the rehearsal's three nodes then use about a fifth of the heap at most. */
     private static final long HEAP_BYTES_PER_KEY = 2048;
     private static final int MIN_KEYS = 10_000;
-    static final int IN_FLIGHT = 256;
-    static final long DEADLINE_SECONDS = 20;
+    private static final int IN_FLIGHT = 256;
+    private static final long DEADLINE_SECONDS = 20;
     private static final String HOST = "127.0.0.1";
-    static final long COMPILER_IDLE_WINDOW_MILLIS = 50;
-    static final long COMPILER_IDLE_MAX_MILLIS = 3000;
+    private static final long COMPILER_IDLE_WINDOW_MILLIS = 50;
+    private static final long COMPILER_IDLE_MAX_MILLIS = 3000;
 
-    /** The first rehearsal of this JVM (later starts wait for it, then skip). */
-    private static final AtomicReference<WarmUp> DONE = new AtomicReference<>();
+    private static final Object LOCK = new Object();
+    /** The first rehearsal of this JVM (later starts wait for it, then skip); guarded by {@link #LOCK}. */
+    private static WarmUp done;
 
     public WarmUp {
         Objects.requireNonNull(took, "took");
@@ -72,8 +73,8 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
 
     /** Forgets this JVM's warm-up, so the next start rehearses again (tests only). */
     static void forget() {
-        synchronized (DONE) {
-            DONE.set(null);
+        synchronized (LOCK) {
+            done = null;
         }
     }
 
@@ -92,10 +93,9 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
     }
 
     static WarmUp run(Supplier<TandemNode.Builder> placementOf, StoreConfig store, boolean prometheus, Duration limit) {
-        synchronized (DONE) {
-            WarmUp first = DONE.get();
-            if (first != null) {
-                return new WarmUp(false, Duration.ZERO, 0, "skipped: this JVM already warmed up (" + first.note + ")");
+        synchronized (LOCK) {
+            if (done != null) {
+                return new WarmUp(false, Duration.ZERO, 0, "skipped: this JVM already warmed up (" + done.note + ")");
             }
             long t0 = System.nanoTime();
             WarmUp result;
@@ -114,7 +114,7 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
                 result = new WarmUp(false, took, 0, "failed, starting cold: " + e.getMessage());
                 LOG.log(System.Logger.Level.WARNING, "warm-up " + result.note, e);
             }
-            DONE.set(result);
+            done = result;
             return result;
         }
     }

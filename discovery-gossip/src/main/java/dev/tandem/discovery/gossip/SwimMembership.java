@@ -406,8 +406,8 @@ final class SwimMembership implements GossipMembership {
      * while the probe ran: nothing listens there, rather than a slow or paused peer, whose kernel
      * still accepts) is that suspicion short (one probe timeout instead of several protocol
      * periods). A hint about a member already suspected (by us or by gossip) is probed the same
-     * way, and can only shorten that suspicion. It can still be refuted: the suspicion is sent to it first (the buddy system), so
-     * a member that is alive after all answers within a round trip. A member that is in fact
+     * way, and can only shorten that suspicion. It can still be refuted: the suspicion is sent to
+     * it first (the buddy system), so a member that is alive after all answers within a round trip. A member that is in fact
      * fine acks the probe and nothing happens.
      */
     private void onUnreachable(NodeAddress address) {
