@@ -107,7 +107,8 @@ import java.util.random.RandomGenerator;
  * when the executor leaves the view. It stays PENDING while the worker runs; {@code stopWorker}
  * finishes it (DONE = stopped); a start that throws finishes it FAILED.
  * <pre>
- *  starter ── WORKER_START ──▶ home H (first live placement owner of the id; serialises starts of a name)
+ *  starter ── WORKER_START ──▶ home H (first live placement owner of the id; serialises starts of a name,
+ *                               decides each request once: resent copies get its first answer)
  *                               existing running registration (held, or in H's directory)? ── EXISTS
  *                               else E = JobScheduler's choice, holders {E, H} (or {H, next owner})
  *                               RECORD ─▶ partner; both hold it ──▶ WORKER_START_REPLY(STARTED)
@@ -193,8 +194,12 @@ final class JobNode implements JobsNode {
     private final TreeMap<Long, WorkerOp> ops = new TreeMap<>();
     /** Home side: starts being recorded, by job id. */
     private final TreeMap<String, PendingStart> starts = new TreeMap<>();
-    /** Home side: recent start requests ("node:req" -> job id), so a resent start is not taken for a second one. */
-    private final LinkedHashMap<String, String> startRequests = new LinkedHashMap<>();
+    /**
+     * Home side: the answer to each recent start request ("node:req"; null while its registration is
+     * being recorded), so a resent or duplicated start gets the answer the first copy got instead of
+     * being decided again. Bounded ({@value #MAX_REPLY_CACHE}); see {@link #onWorkerStart}.
+     */
+    private final LinkedHashMap<String, StartAnswer> startRequests = new LinkedHashMap<>();
     /** Sender side: the registration last used to reach each worker, until it proves stale. */
     private final LinkedHashMap<String, Record> knownWorkers = new LinkedHashMap<>();
     /** Executor side: messages accepted ("node:req"), so a resent one is not delivered twice. */
@@ -1515,6 +1520,10 @@ final class JobNode implements JobsNode {
         }
     }
 
+    /** Home side: how a start request was answered; {@code reply} is null until it is. */
+    private record StartAnswer(Messages.WorkerStartReply reply) {
+    }
+
     private record Delivery(NodeId from, long reqId, boolean ask, byte[] payload, int knownIncarnation, long knownEpoch) {
     }
 
@@ -1945,16 +1954,26 @@ final class JobNode implements JobsNode {
 
     // ------------------------------------------------------------------ named workers: home side (start)
 
+    /**
+     * Decides a start request once. The starter resends its request every tick until it hears back,
+     * so while the answer is held up (a clogged link) copies keep arriving after the home answered,
+     * and the network may delay or duplicate copies too. Decided again, a copy may be decided
+     * differently: answered EXISTS while the name ran, then the name stopped (acknowledged), a late
+     * copy found no running registration and started the name again — although its starter had
+     * been told EXISTS and nobody started the name after the stop. So every answer is kept by
+     * request and given again to its copies. A copy arriving after {@value #MAX_REPLY_CACHE} newer
+     * start requests to this home is decided again (the cache is bounded, as the other reply caches
+     * are).
+     */
     private void onWorkerStart(NodeId from, Messages.WorkerStart q) {
         String jobId = WORKER + q.name();
         String reqKey = from + ":" + q.reqId();
-        String already = startRequests.get(reqKey);
+        StartAnswer already = startRequests.get(reqKey);
         if (already != null) {
-            Held h = records.get(jobId);
-            if (!starts.containsKey(jobId) && h != null) {
-                send(from, new Messages.WorkerStartReply(q.reqId(), Messages.W_STARTED, h.rec, ""));
+            if (already.reply() != null) {
+                send(from, already.reply());
             }
-            return; // still being recorded: the reply comes when it is
+            return; // still being recorded: the reply comes when it is (or never: the starter times out)
         }
         Held held = records.get(jobId);
         Record existing = held != null ? held.rec : superseded.get(jobId);
@@ -1963,21 +1982,23 @@ final class JobNode implements JobsNode {
             existing = held != null ? held.rec : pending.record;
         }
         if (existing != null && !existing.finished() && (isLive(existing.executor()) || isLive(existing.backup()))) {
-            send(from, new Messages.WorkerStartReply(q.reqId(), Messages.W_EXISTS, existing, truncate("worker '"
-                    + q.name() + "' (type " + existing.name() + ") is already running on " + existing.executor()
-                    + " (incarnation " + existing.attempt() + ", epoch " + existing.epoch() + ")")));
+            answerStart(from, q.reqId(), new Messages.WorkerStartReply(q.reqId(), Messages.W_EXISTS, existing,
+                    truncate("worker '" + q.name() + "' (type " + existing.name() + ") is already running on "
+                            + existing.executor() + " (incarnation " + existing.attempt() + ", epoch "
+                            + existing.epoch() + ")")));
             return;
         }
         if (workerRecordCount() >= wconfig.maxWorkers()) {
             rejected.increment();
-            send(from, new Messages.WorkerStartReply(q.reqId(), Messages.W_BUSY, null, truncate("node " + self
-                    + " holds " + workerRecordCount() + " worker registrations, the limit (maxWorkers)")));
+            answerStart(from, q.reqId(), new Messages.WorkerStartReply(q.reqId(), Messages.W_BUSY, null,
+                    truncate("node " + self + " holds " + workerRecordCount()
+                            + " worker registrations, the limit (maxWorkers)")));
             return;
         }
         NodeId exec = scheduler.choose(new JobRequest(q.workerType(), OptionalLong.of(KeyHash.of(q.name()))), schedulingContext());
         NodeId backup = exec.equals(self) ? otherHolder(jobId, self, null) : self;
         if (backup == null) {
-            send(from, new Messages.WorkerStartReply(q.reqId(), Messages.W_NO_NODES, null,
+            answerStart(from, q.reqId(), new Messages.WorkerStartReply(q.reqId(), Messages.W_NO_NODES, null,
                     "a worker must be recorded on two nodes; 1 live"));
             return;
         }
@@ -1985,10 +2006,7 @@ final class JobNode implements JobsNode {
         long epoch = existing == null ? 1 : existing.epoch() + 1;
         Record r = new Record(jobId, q.workerType(), q.arg(), incarnation, epoch, exec, backup, Record.PENDING, exec,
                 new byte[0]);
-        startRequests.put(reqKey, jobId);
-        if (startRequests.size() > MAX_REPLY_CACHE) {
-            startRequests.remove(startRequests.keySet().iterator().next());
-        }
+        rememberStart(reqKey, new StartAnswer(null));
         PendingStart ps = new PendingStart(from, q.reqId(), r);
         starts.put(jobId, ps);
         ps.timeout = ctx.scheduler().schedule(wconfig.askTimeout(), () -> {
@@ -1998,6 +2016,20 @@ final class JobNode implements JobsNode {
         });
         merge(r, self);
         send(r.partnerOf(self), new Messages.RecordMsg(r));
+    }
+
+    /** Sends the answer to a start request and keeps it for the request's later copies. */
+    private void answerStart(NodeId starter, long reqId, Messages.WorkerStartReply reply) {
+        rememberStart(starter + ":" + reqId, new StartAnswer(reply));
+        send(starter, reply);
+    }
+
+    private void rememberStart(String reqKey, StartAnswer answer) {
+        startRequests.remove(reqKey);
+        startRequests.put(reqKey, answer);
+        if (startRequests.size() > MAX_REPLY_CACHE) {
+            startRequests.remove(startRequests.keySet().iterator().next());
+        }
     }
 
     private static String truncate(String s) {
@@ -2020,7 +2052,7 @@ final class JobNode implements JobsNode {
             if (ps.acks.size() >= 2) {
                 starts.remove(a.jobId());
                 ps.timeout.cancel();
-                send(ps.starter, new Messages.WorkerStartReply(ps.reqId, Messages.W_STARTED, r, ""));
+                answerStart(ps.starter, ps.reqId, new Messages.WorkerStartReply(ps.reqId, Messages.W_STARTED, r, ""));
             }
         }
     }
@@ -2041,10 +2073,10 @@ final class JobNode implements JobsNode {
         Record winner = h != null ? h.rec : superseded.get(jobId);
         starts.remove(jobId);
         ps.timeout.cancel();
-        send(ps.starter, new Messages.WorkerStartReply(ps.reqId, Messages.W_EXISTS, winner, truncate("worker '"
-                + jobId.substring(WORKER.length()) + "' is already registered"
-                + (winner == null ? "" : " on " + winner.executor() + " (incarnation " + winner.attempt() + ", epoch "
-                + winner.epoch() + ")"))));
+        answerStart(ps.starter, ps.reqId, new Messages.WorkerStartReply(ps.reqId, Messages.W_EXISTS, winner,
+                truncate("worker '" + jobId.substring(WORKER.length()) + "' is already registered"
+                        + (winner == null ? "" : " on " + winner.executor() + " (incarnation " + winner.attempt()
+                        + ", epoch " + winner.epoch() + ")"))));
     }
 
     private static boolean isSameRegistration(Record a, Record b) {

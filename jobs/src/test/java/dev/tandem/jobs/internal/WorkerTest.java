@@ -174,6 +174,53 @@ class WorkerTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("job", WorkerInfo.State.RUNNING));
     }
 
+    /**
+     * A start answered EXISTS, the name then stopped (acknowledged), then a late copy of that same
+     * start request reaches the home — a resend delayed by a clogged link, or a network duplicate.
+     * The copy must get the answer the request got and start nothing: nobody started the name after
+     * the stop. (The home used to decide the copy again, find no running registration and start the
+     * name once more: simulator seed 1416600208268724267, {@code JobSimRegressionTest}.)
+     */
+    @Test
+    void aLateCopyOfAStartAnsweredExists_afterAnAcknowledgedStop_getsTheSameAnswer_andStartsNothing() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        start(c, "a", "late", 0);
+        byte[] copy = null;
+        String starter = null;
+        for (String s : List.of("b", "c", "d", "a")) { // the start request travels only if the starter is not the home
+            c.delivered.clear();
+            CompletableFuture<WorkerInfo> again = on(c, s, n -> n.jobs.startWorker("counter", "late", 0L));
+            c.await(again, Duration.ofSeconds(5));
+            assertThat(reason(again)).isEqualTo(JobException.Reason.ALREADY_STARTED);
+            copy = c.delivered.stream().filter(b -> Messages.decode(b, 1 << 20).body() instanceof Messages.WorkerStart)
+                    .findFirst().orElse(null);
+            if (copy != null) {
+                starter = s;
+                break;
+            }
+        }
+        assertThat(copy).as("a start request that crossed the network").isNotNull();
+        TestCluster.TNode home = c.nodes.get(c.delivered.stream().map(b -> Messages.decode(b, 1 << 20))
+                .filter(e -> e.body() instanceof Messages.WorkerStartReply).findFirst().orElseThrow().sender().name());
+        await(c, on(c, "d", n -> n.jobs.stopWorker("late")));
+        c.run(Duration.ofMillis(50));
+        assertThat(runningOn(c, "late")).isEmpty();
+
+        byte[] late = copy;
+        TestCluster.TNode from = c.nodes.get(starter);
+        c.delivered.clear();
+        c.on(home.name, () -> home.bound.get(Channels.JOBS).onMessage(from.address, late));
+        c.run(Duration.ofSeconds(1));
+        assertThat(runningOn(c, "late")).as("the stopped worker stays stopped").isEmpty();
+        assertThat(count(c, "tandem.workers.started")).isEqualTo(1);
+        assertThat(c.nodes.values()).allMatch(n -> !JobNodes.records(n.jobs).containsKey("worker:late")
+                || JobNodes.records(n.jobs).get("worker:late").state().equals("DONE"));
+        assertThat(c.delivered.stream().map(b -> Messages.decode(b, 1 << 20).body())
+                .filter(b -> b instanceof Messages.WorkerStartReply).map(Messages.WorkerStartReply.class::cast))
+                .as("the copy is answered as the request was").extracting(Messages.WorkerStartReply::outcome)
+                .containsExactly(Messages.W_EXISTS);
+    }
+
     @Test
     void stop_isAcknowledgedOnlyOnceBothHoldersHoldIt() {
         TestCluster c = cluster("a", "b", "c", "d");
