@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +39,14 @@ import picocli.CommandLine.Option;
  * <p>The run, in order: (1) the raw reference: a server JVM, the client in this JVM — one
  * synchronous caller on an application thread, then {@value #IN_FLIGHT} in flight refilled from
  * the event loop (measured again right before step 4, since the machine may be shared; the
- * better of the two is the reference of every ratio); (2) node JVMs {@code a} and {@code b} start; heap in use after full GCs is taken
+ * better of the two is the reference of the pipelined ratios); (2) node JVMs {@code a} and {@code b} start; heap in use after full GCs is taken
  * in both, {@code --keys} keys are loaded through {@code a}, and the heap again: the difference
  * over both JVMs per key is the heap per entry for both copies; (3) node {@code c} starts; once
  * all three see each other, the nodes are polled until every key has two copies on its new owners
  * with nothing in transit: the time since c's node started is the rebalance; (4) on the three nodes, timed puts and gets through {@code a} (an application thread
- * in a's JVM): one synchronous caller, then {@value #IN_FLIGHT} in flight; (5) {@code c} is killed
+ * in a's JVM): one synchronous caller, then {@value #IN_FLIGHT} in flight — a synchronous figure in
+ * 1 s slices that alternate with slices of the raw synchronous round trip, whose figure over the
+ * same slices is its reference ({@link #pairedSync}); (5) {@code c} is killed
  * with SIGKILL: failure detection (a and b see two live members) and restore (two copies of every
  * key again) are timed from the kill.
  *
@@ -83,7 +86,9 @@ final class BenchCommand implements Callable<Integer> {
     int keys;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "5",
-            description = "Measuring time of each throughput figure, after 3 s of warm-up (1-60, default ${DEFAULT-VALUE}).")
+            description = "Measuring time of each throughput figure, after 3 s of warm-up (1-60, default ${DEFAULT-VALUE});"
+                    + " one synchronous caller's figures take that many 1 s slices, each paired with a 1 s slice of"
+                    + " the raw reference.")
     int seconds;
 
     @Option(names = "--warmup", paramLabel = "S", defaultValue = "" + DEFAULT_WARMUP_SECONDS,
@@ -218,19 +223,20 @@ final class BenchCommand implements Callable<Integer> {
         // 4. Throughput on three nodes, through a.
         say("reference again, the 3 nodes idle beside it");
         ref = reference(raw, rawPort, "second", ref);
-        raw.end();
-        RoundTripReference.Figure rawSync = ref[0];
         RoundTripReference.Figure rawPipe = ref[1];
         say("throughput on 3 nodes, through node a (an application thread in a's JVM), keys drawn from the %,d loaded",
                 keys);
+        say("  one synchronous caller: %d pairs of 1 s slices, the raw sync round trip and the store's operation in"
+                + " turn (raw first, then store first, ...), so that both see the machine in the same state", seconds);
         List<Child> abc = List.of(a, b, c);
-        throughput("put.sync", "puts, one synchronous caller", run(a, abc, "put", "sync"), rawSync, SYNC_PUT_TARGET);
+        pairedSync("put.sync", "puts, one synchronous caller", a, abc, "put", rawPort, raw, ref[0], SYNC_PUT_TARGET);
         throughput("put.pipelined", "puts, " + IN_FLIGHT + " in flight", run(a, abc, "put", "pipe"), rawPipe,
                 PIPELINED_PUT_TARGET);
         if (System.getenv("TANDEM_BENCH_DEBUG") != null) {
             say("  drops a: %s; b: %s; c: %s", a.command("drops"), b.command("drops"), c.command("drops"));
         }
-        throughput("get.sync", "gets, one synchronous caller", run(a, abc, "get", "sync"), rawSync, 0);
+        pairedSync("get.sync", "gets, one synchronous caller", a, abc, "get", rawPort, raw, ref[0], 0);
+        raw.end();
         throughput("get.pipelined", "gets, " + IN_FLIGHT + " in flight", run(a, abc, "get", "pipe"), rawPipe, 0);
 
         // 5. kill -9 of one of three.
@@ -328,6 +334,81 @@ final class BenchCommand implements Callable<Integer> {
         return new Measured(new RoundTripReference.Figure(Long.parseLong(r.get("ops")),
                 Double.parseDouble(r.get("seconds")), Long.parseLong(r.get("p50")), Long.parseLong(r.get("p99"))),
                 cpu.await(), Split.of(r));
+    }
+
+    /**
+     * One synchronous caller's figure measured in {@link #seconds} pairs of 1 s slices, each pair a
+     * slice of the raw sync round trip and a slice of the store's operation, in turn raw first
+     * and store first (so a machine that speeds up or slows down during the run favours neither).
+     * The ratio is the store's operations over the raw round trips of the same slices: a
+     * reference measured a minute earlier, or the better of two, compares the store with a
+     * machine in another state (identical runs moved the raw sync figure by a third). The ratio
+     * to {@code best}, the better of the two references measured before, is reported beside it.
+     */
+    private void pairedSync(String id, String what, Child node, List<Child> cluster, String op, int rawPort,
+                            Child server, RoundTripReference.Figure best, double target)
+            throws IOException, InterruptedException {
+        Map<String, ProcessHandle> nodes = new LinkedHashMap<>();
+        for (Child n : cluster) {
+            nodes.put(n.name, n.process.toHandle());
+        }
+        Map<String, ProcessHandle> pair = new LinkedHashMap<>();
+        pair.put("client", ProcessHandle.current());
+        pair.put("server", server.process.toHandle());
+        Duration slice = Duration.ofSeconds(1);
+        RoundTripReference.Histogram rawLatency = new RoundTripReference.Histogram();
+        long[] rawOps = new long[seconds];
+        long[] storeOps = new long[seconds];
+        Optional<CpuWindow.Figure> rawCpu = null;
+        Optional<CpuWindow.Figure> storeCpu = null;
+        Map<String, String> totals = null;
+        try (RoundTripReference.SyncClient client = RoundTripReference.SyncClient.connect("127.0.0.1", rawPort)) {
+            for (int k = 0; k < seconds; k++) {
+                for (int turn = 0; turn < 2; turn++) {
+                    Duration warm = Duration.ofSeconds(k == 0 ? warmup : 0);
+                    if ((turn == 0) == (k % 2 == 0)) {
+                        CpuWindow cpu = CpuWindow.start(pair, warm, slice);
+                        rawOps[k] = client.run(warm, slice, rawLatency);
+                        rawCpu = plus(rawCpu, cpu.await());
+                    } else {
+                        node.send("run " + op + " sync " + warm.toSeconds() + " 1 " + keys + (k == 0 ? "" : " more"));
+                        CpuWindow cpu = CpuWindow.start(nodes, warm, slice);
+                        totals = node.reply(warm.toSeconds() + 1 + 120);
+                        long before = k == 0 ? 0 : Arrays.stream(storeOps, 0, k).sum();
+                        storeOps[k] = Long.parseLong(totals.get("ops")) - before;
+                        storeCpu = plus(storeCpu, cpu.await());
+                    }
+                }
+            }
+        }
+        if (!totals.get("failed").equals("0") || !totals.get("wrong").equals("0")) {
+            say("  (%s sync: %s operations failed, %s answers wrong)", op, totals.get("failed"), totals.get("wrong"));
+        }
+        RoundTripReference.Figure raw = rawLatency.figure(seconds);
+        throughput("raw.sync.paired." + op, "round trips, sync, in the same slices", raw, null, 0, rawCpu);
+        Measured store = new Measured(new RoundTripReference.Figure(Long.parseLong(totals.get("ops")),
+                Double.parseDouble(totals.get("seconds")), Long.parseLong(totals.get("p50")),
+                Long.parseLong(totals.get("p99"))), storeCpu, Split.of(totals));
+        throughput(id, what, store, raw, target);
+        Map<String, Object> f = figures.get(figures.size() - 1);
+        double toBest = store.figure().perSecond() / best.perSecond();
+        f.put("ratioToBetterReference", toBest);
+        List<List<Long>> pairs = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (int k = 0; k < seconds; k++) {
+            pairs.add(List.of(rawOps[k], storeOps[k]));
+            line.append(k == 0 ? "" : ", ").append(String.format("%.2f (%.1fk/%.1fk)",
+                    storeOps[k] / (double) Math.max(1, rawOps[k]), storeOps[k] / 1e3, rawOps[k] / 1e3));
+        }
+        f.put("slicesRawAndStoreOps", pairs);
+        say("    per slice pair, store / raw: %s; %.2f x the better of the two references above", line, toBest);
+    }
+
+    private static Optional<CpuWindow.Figure> plus(Optional<CpuWindow.Figure> sum, Optional<CpuWindow.Figure> next) {
+        if (sum == null) {
+            return next;
+        }
+        return sum.isPresent() && next.isPresent() ? Optional.of(sum.get().plus(next.get())) : Optional.empty();
     }
 
     /**

@@ -32,10 +32,15 @@ import picocli.CommandLine.Parameters;
  * live N SECONDS            wait until exactly N members are live     -> @ ok
  * info                      this node's store counts                   -> @ ok owner= transit= below=
  * heap                      heap in use after full GCs                 -> @ ok used=
+ * meter NAME                the sum of this node's counters NAME       -> @ ok count=
  * load N                    put keys 0..N-1, {@value BenchCommand#IN_FLIGHT} in flight -> @ ok seconds= failed=
- * run put|get sync|pipe WARMUP_S MEASURE_S KEYS
+ * run put|get sync|pipe WARMUP_S MEASURE_S KEYS [more]
  *                           timed puts or gets of keys in [0, KEYS)    -> @ ok ops= seconds= p50= p99= wrong= failed=
  * </pre>
+ *
+ * <p>A synchronous run ending in {@code more} continues the one before: its operations and
+ * latencies are added to that run's and the reply gives the totals, so a figure can be measured
+ * in slices with something else (the raw reference) measured between them.
  */
 @Command(name = "bench-node", hidden = true, description = "One node of 'tandem bench' (driven over stdin).")
 final class BenchNodeCommand implements Callable<Integer> {
@@ -111,6 +116,11 @@ final class BenchNodeCommand implements Callable<Integer> {
                         sb.append(c.getId().getTag("reason")).append('=').append((long) c.count()).append(' '));
                 return sb.toString().trim();
             }
+            case "meter" -> {
+                double v = node.meters().find(w[1]).counters().stream()
+                        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+                return "count=" + (long) v;
+            }
             case "swim" -> {
                 StringBuilder sb = new StringBuilder("view=" + node.view().version());
                 for (String m : new String[] {"suspicions", "declared.dead", "refutations", "indirect.probes"}) {
@@ -132,7 +142,11 @@ final class BenchNodeCommand implements Callable<Integer> {
                 long warm = TimeUnit.SECONDS.toNanos(Long.parseLong(w[3]));
                 long measure = TimeUnit.SECONDS.toNanos(Long.parseLong(w[4]));
                 int keys = Integer.parseInt(w[5]);
-                return sync ? runSync(node, put, warm, measure, keys)
+                boolean more = w.length > 6 && w[6].equals("more");
+                if (more && !sync) {
+                    throw new IllegalArgumentException("only a synchronous run continues the one before");
+                }
+                return sync ? runSync(node, put, warm, measure, keys, more)
                         : runPipelined(node.store(), put, warm, measure, keys);
             }
             default -> throw new IllegalArgumentException("unknown command " + w[0]);
@@ -199,21 +213,50 @@ final class BenchNodeCommand implements Callable<Integer> {
     }
 
     /**
-     * One application thread, one operation at a time. Besides the figure, the latencies of keys
-     * this node holds a copy of and of keys it does not ({@code own*} and {@code other*}): a put of
-     * the first needs one remote copy, of the second two.
+     * What the synchronous runs of one figure measured so far: a run without {@code more} starts
+     * afresh, one with it adds to these. Used by the command thread only.
      */
-    private static String runSync(TandemNode node, boolean put, long warmNanos, long measureNanos, int keys) {
-        KeyValueStore store = node.store();
-        RoundTripReference.Histogram h = new RoundTripReference.Histogram();
+    private static final class SyncTotals {
+        final RoundTripReference.Histogram all = new RoundTripReference.Histogram();
         long[] took = new long[1 << 16];
         int[] keyOf = new int[took.length];
-        int measured = 0;
+        int measured;
+        long measuredNanos;
+        long wrong;
+        long failed;
+        /** The next operation's index in the run's key sequence, so slices do not repeat keys. */
+        long next;
+
+        void record(long nanos, int key) {
+            all.record(nanos);
+            if (measured == took.length) {
+                took = Arrays.copyOf(took, measured * 2);
+                keyOf = Arrays.copyOf(keyOf, measured * 2);
+            }
+            took[measured] = nanos;
+            keyOf[measured++] = key;
+        }
+    }
+
+    private static SyncTotals syncTotals;
+
+    /**
+     * One application thread, one operation at a time. Besides the figure, the latencies of keys
+     * this node holds a copy of and of keys it does not ({@code own*} and {@code other*}): a put of
+     * the first needs one remote copy, of the second two. With {@code more}, continues the run
+     * before and answers with the totals of both.
+     */
+    private static String runSync(TandemNode node, boolean put, long warmNanos, long measureNanos, int keys,
+                                  boolean more) {
+        if (!more || syncTotals == null) {
+            syncTotals = new SyncTotals();
+        }
+        SyncTotals t = syncTotals;
+        KeyValueStore store = node.store();
         long start = System.nanoTime() + warmNanos;
         long end = start + measureNanos;
-        long wrong = 0;
-        long failed = 0;
-        for (long i = 0; i < MAX_OPS_PER_RUN; i++) {
+        long i = t.next;
+        for (long limit = i + MAX_OPS_PER_RUN; i < limit; i++) {
             long t0 = System.nanoTime();
             if (t0 - end >= 0) {
                 break;
@@ -225,36 +268,31 @@ final class BenchNodeCommand implements Callable<Integer> {
                 } else {
                     Optional<byte[]> v = store.get(key(k));
                     if (v.isEmpty() || !Arrays.equals(v.get(), value(k))) {
-                        wrong++;
+                        t.wrong++;
                     }
                 }
             } catch (RuntimeException e) {
-                failed++;
-                if (failed > 100) {
+                t.failed++;
+                if (t.failed > 100) {
                     throw new IllegalStateException("over 100 operations failed; last: " + e.getMessage(), e);
                 }
             }
             if (t0 - start >= 0) {
-                long d = System.nanoTime() - t0;
-                h.record(d);
-                if (measured == took.length) {
-                    took = Arrays.copyOf(took, measured * 2);
-                    keyOf = Arrays.copyOf(keyOf, measured * 2);
-                }
-                took[measured] = d;
-                keyOf[measured++] = k;
+                t.record(System.nanoTime() - t0, k);
             }
         }
+        t.next = i;
+        t.measuredNanos += measureNanos;
         // After the timed loop: which keys this node holds a copy of (the view did not change).
         RoundTripReference.Histogram own = new RoundTripReference.Histogram();
         RoundTripReference.Histogram other = new RoundTripReference.Histogram();
-        for (int i = 0; i < measured; i++) {
-            (node.owners(key(keyOf[i])).contains(node.id()) ? own : other).record(took[i]);
+        for (int n = 0; n < t.measured; n++) {
+            (node.owners(key(t.keyOf[n])).contains(node.id()) ? own : other).record(t.took[n]);
         }
-        RoundTripReference.Figure o = own.figure(measureNanos / 1e9);
-        RoundTripReference.Figure x = other.figure(measureNanos / 1e9);
-        return figure(h, measureNanos, wrong, failed) + " ownOps=" + o.operations() + " ownP50=" + o.p50Micros()
-                + " otherOps=" + x.operations() + " otherP50=" + x.p50Micros();
+        RoundTripReference.Figure o = own.figure(t.measuredNanos / 1e9);
+        RoundTripReference.Figure x = other.figure(t.measuredNanos / 1e9);
+        return figure(t.all, t.measuredNanos, t.wrong, t.failed) + " ownOps=" + o.operations() + " ownP50="
+                + o.p50Micros() + " otherOps=" + x.operations() + " otherP50=" + x.p50Micros();
     }
 
     /**

@@ -22,6 +22,9 @@ class BenchCommandTest {
                 .contains("heap per entry, both copies").contains("(<= 160 B: ")
                 .contains("a, b and c see each other").contains("two copies on the new owners").contains("(<= 1.0 s: ")
                 .contains("puts, one synchronous caller").contains("x raw (target >= 0.80: ")
+                .contains("round trips, sync, in the same slices")
+                .containsPattern("per slice pair, store / raw: [0-9.]+ \\([0-9.]+k/[0-9.]+k\\)(, [0-9.]+ \\([0-9.]+k/[0-9.]+k\\))*;"
+                        + " [0-9.]+ x the better of the two references above")
                 .contains("puts, 256 in flight").contains("x raw (target >= 0.40: ")
                 .contains("gets, one synchronous caller").contains("gets, 256 in flight")
                 .contains("declared dead by a and b after the kill")

@@ -198,11 +198,26 @@ public final class RoundTripReference {
      * @throws IllegalStateException if a reply does not arrive within 5 s
      */
     public static Figure sync(String host, int port, Duration warmup, Duration measure) throws InterruptedException {
-        Objects.requireNonNull(host, "host");
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        try {
-            BlockingQueue<Long> replies = new ArrayBlockingQueue<>(16);
-            Channel ch = connect(group, host, port, new ByteToMessageDecoder() {
+        try (SyncClient client = SyncClient.connect(host, port)) {
+            Histogram h = new Histogram();
+            client.run(warmup, measure, h);
+            return h.figure(measure.toNanos() / 1e9);
+        }
+    }
+
+    /**
+     * The synchronous client on one connection that stays open between runs, so a figure can be
+     * measured in slices with other work between them ({@code tandem bench} alternates it with
+     * the store's synchronous puts, so both see the machine in the same state).
+     */
+    public static final class SyncClient implements AutoCloseable {
+        private final EventLoopGroup group;
+        private final Channel channel;
+        private final BlockingQueue<Long> replies = new ArrayBlockingQueue<>(16);
+
+        private SyncClient(EventLoopGroup group, String host, int port) throws InterruptedException {
+            this.group = group;
+            this.channel = RoundTripReference.connect(group, host, port, new ByteToMessageDecoder() {
                 @Override
                 protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
                     while (in.readableBytes() >= FRAME_BYTES) {
@@ -213,29 +228,57 @@ public final class RoundTripReference {
                     }
                 }
             });
-            Histogram h = new Histogram();
+        }
+
+        /** Connects to the echo server at {@code host:port}. */
+        public static SyncClient connect(String host, int port) throws InterruptedException {
+            Objects.requireNonNull(host, "host");
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            try {
+                return new SyncClient(group, host, port);
+            } catch (InterruptedException | RuntimeException e) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
+
+        /**
+         * Round trips for {@code warmup}, then for {@code measure}, whose latencies are added to
+         * {@code into}; returns the round trips measured.
+         *
+         * @throws IllegalStateException if a reply does not arrive within 5 s
+         */
+        public long run(Duration warmup, Duration measure, Histogram into) throws InterruptedException {
             long start = System.nanoTime() + warmup.toNanos();
             long end = start + measure.toNanos();
+            long measured = 0;
             while (true) {
                 long t0 = System.nanoTime();
                 if (t0 - end >= 0) {
-                    break;
+                    return measured;
                 }
-                ByteBuf b = ch.alloc().ioBuffer(FRAME_BYTES);
+                ByteBuf b = channel.alloc().ioBuffer(FRAME_BYTES);
                 writeRequest(b, t0);
-                ch.writeAndFlush(b, ch.voidPromise());
+                channel.writeAndFlush(b, channel.voidPromise());
                 Long sent = replies.poll(REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 if (sent == null) {
-                    throw new IllegalStateException("the reference server did not reply within " + REPLY_TIMEOUT_SECONDS + " s");
+                    throw new IllegalStateException("the reference server did not reply within " + REPLY_TIMEOUT_SECONDS
+                            + " s");
                 }
                 if (t0 - start >= 0) {
-                    h.record(System.nanoTime() - sent);
+                    into.record(System.nanoTime() - sent);
+                    measured++;
                 }
             }
-            ch.close().sync();
-            return h.figure(measure.toNanos() / 1e9);
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
         }
     }
 
