@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -362,6 +361,7 @@ final class BenchCommand implements Callable<Integer> {
         Optional<CpuWindow.Figure> rawCpu = null;
         Optional<CpuWindow.Figure> storeCpu = null;
         Map<String, String> totals = null;
+        long storeTotal = 0;
         try (RoundTripReference.SyncClient client = RoundTripReference.SyncClient.connect("127.0.0.1", rawPort)) {
             for (int k = 0; k < seconds; k++) {
                 for (int turn = 0; turn < 2; turn++) {
@@ -374,8 +374,8 @@ final class BenchCommand implements Callable<Integer> {
                         node.send("run " + op + " sync " + warm.toSeconds() + " 1 " + keys + (k == 0 ? "" : " more"));
                         CpuWindow cpu = CpuWindow.start(nodes, warm, slice);
                         totals = node.reply(warm.toSeconds() + 1 + 120);
-                        long before = k == 0 ? 0 : Arrays.stream(storeOps, 0, k).sum();
-                        storeOps[k] = Long.parseLong(totals.get("ops")) - before;
+                        storeOps[k] = Long.parseLong(totals.get("ops")) - storeTotal;
+                        storeTotal += storeOps[k];
                         storeCpu = plus(storeCpu, cpu.await());
                     }
                 }

@@ -218,6 +218,10 @@ final class BenchNodeCommand implements Callable<Integer> {
      */
     private static final class SyncTotals {
         final RoundTripReference.Histogram all = new RoundTripReference.Histogram();
+        /** The latencies of keys this node holds a copy of, and of the others, as classified so far. */
+        final RoundTripReference.Histogram own = new RoundTripReference.Histogram();
+        final RoundTripReference.Histogram other = new RoundTripReference.Histogram();
+        /** This run's latencies and keys, to classify once it has ended. */
         long[] took = new long[1 << 16];
         int[] keyOf = new int[took.length];
         int measured;
@@ -284,13 +288,12 @@ final class BenchNodeCommand implements Callable<Integer> {
         t.next = i;
         t.measuredNanos += measureNanos;
         // After the timed loop: which keys this node holds a copy of (the view did not change).
-        RoundTripReference.Histogram own = new RoundTripReference.Histogram();
-        RoundTripReference.Histogram other = new RoundTripReference.Histogram();
         for (int n = 0; n < t.measured; n++) {
-            (node.owners(key(t.keyOf[n])).contains(node.id()) ? own : other).record(t.took[n]);
+            (node.owners(key(t.keyOf[n])).contains(node.id()) ? t.own : t.other).record(t.took[n]);
         }
-        RoundTripReference.Figure o = own.figure(t.measuredNanos / 1e9);
-        RoundTripReference.Figure x = other.figure(t.measuredNanos / 1e9);
+        t.measured = 0;
+        RoundTripReference.Figure o = t.own.figure(t.measuredNanos / 1e9);
+        RoundTripReference.Figure x = t.other.figure(t.measuredNanos / 1e9);
         return figure(t.all, t.measuredNanos, t.wrong, t.failed) + " ownOps=" + o.operations() + " ownP50="
                 + o.p50Micros() + " otherOps=" + x.operations() + " otherP50=" + x.p50Micros();
     }
