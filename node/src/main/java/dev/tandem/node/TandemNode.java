@@ -434,8 +434,15 @@ public final class TandemNode implements AutoCloseable {
         private String metricsHost;
         private TlsSettings tls;
         private boolean warmUp;
+        private System.Logger.Level lifecycleLogLevel = System.Logger.Level.INFO;
 
         private Builder() {
+        }
+
+        /** The level of the runtime's started/listening/stopped lines: {@link WarmUp}'s private nodes log them at DEBUG. */
+        Builder lifecycleLogLevel(System.Logger.Level level) {
+            this.lifecycleLogLevel = Objects.requireNonNull(level, "level");
+            return this;
         }
 
         /**
@@ -714,6 +721,7 @@ public final class TandemNode implements AutoCloseable {
             WarmUp warmedUp = warmUp ? WarmUp.run(this::samePlacement, storeConfig, metricsPort >= 0) : WarmUp.none();
             NodeRuntime.Builder rb = NodeRuntime.builder(id, transport.build())
                     .meters(registry)
+                    .lifecycleLogLevel(lifecycleLogLevel)
                     .beacons(beacons != null ? beacons : gossip ? BeaconSettings.defaults() : BeaconSettings.disabled());
             NodeRuntime runtime;
             try {

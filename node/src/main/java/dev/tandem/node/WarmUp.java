@@ -180,7 +180,8 @@ public record WarmUp(boolean rehearsed, Duration took, int keys, String note) {
                                     String cluster, String secret, String name, int port, String seed) {
         MeterRegistry meters = prometheus ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new SimpleMeterRegistry();
         return placementOf.get().name(name).bind(HOST, port).cluster(cluster).secret(secret)
-                .discovery("static").seeds(seed).store(store).meters(meters).start();
+                .discovery("static").seeds(seed).store(store).meters(meters)
+                .lifecycleLogLevel(System.Logger.Level.DEBUG).start();
     }
 
     /** Whether every rehearsal node holds its copies and nothing is in transit or below two copies. */

@@ -95,6 +95,38 @@ class WarmUpTest {
     }
 
     /** A builder for a node on a free loopback port that lists itself as the seed. */
+    @Test
+    void theRehearsalsPrivateNodes_logTheirStartAndStopBelowInfo_theNodeItselfAtInfo() throws Exception {
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.INFO.intValue()) {
+                    logged.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger runtime = java.util.logging.Logger.getLogger("dev.tandem.transport.netty");
+        runtime.addHandler(capture);
+        try {
+            TandemNode a = start(node("a").warmUp(true));
+            assertThat(a.warmUp().rehearsed()).as(a.warmUp().note()).isTrue();
+        } finally {
+            runtime.removeHandler(capture);
+        }
+        assertThat(logged).as("the rehearsal's nodes at INFO").noneMatch(m -> m.contains("warm-up-"));
+        assertThat(logged).anyMatch(m -> m.startsWith("node a#") && m.contains(" started at "))
+                .anyMatch(m -> m.startsWith("node a#") && m.contains(" transport listening on "));
+    }
+
     private static TandemNode.Builder node(String name) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

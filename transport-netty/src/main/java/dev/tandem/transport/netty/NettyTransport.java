@@ -209,6 +209,12 @@ final class NettyTransport implements Transport {
      * @throws IllegalStateException if the address cannot be bound
      */
     static NettyTransport start(NodeId self, TransportSettings settings, EventLoop loop, MeterRegistry meters) {
+        return start(self, settings, loop, meters, System.Logger.Level.INFO);
+    }
+
+    /** As {@link #start(NodeId, TransportSettings, EventLoop, MeterRegistry)}, logging where it listens at {@code level}. */
+    static NettyTransport start(NodeId self, TransportSettings settings, EventLoop loop, MeterRegistry meters,
+                                System.Logger.Level level) {
         NettyTransport t = new NettyTransport(self, settings, loop, meters);
         ServerBootstrap b = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -243,7 +249,7 @@ final class NettyTransport implements Transport {
         // The same value the server's channelActive sets; that one may not have run yet.
         t.localAddress = new NodeAddress(settings.effectiveAdvertisedHost(),
                 ((InetSocketAddress) t.server.localAddress()).getPort());
-        LOG.log(System.Logger.Level.INFO, () -> "node " + self + " transport listening on " + t.server.localAddress()
+        LOG.log(level, () -> "node " + self + " transport listening on " + t.server.localAddress()
                 + ", advertised as " + t.localAddress + (settings.tls().isPresent() ? " (TLS)" : ""));
         return t;
     }

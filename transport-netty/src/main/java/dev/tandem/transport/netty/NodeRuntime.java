@@ -45,16 +45,18 @@ public final class NodeRuntime implements AutoCloseable {
     private final MulticastBeaconChannel beacons;
     private final NodeContext context;
     private final long randomSeed;
+    private final System.Logger.Level lifecycleLevel;
     private final Object closeLock = new Object();
     private boolean closed;
 
     private NodeRuntime(EventLoopGroup group, NettyTransport transport, MulticastBeaconChannel beacons,
-                        NodeContext context, long randomSeed) {
+                        NodeContext context, long randomSeed, System.Logger.Level lifecycleLevel) {
         this.group = group;
         this.transport = transport;
         this.beacons = beacons;
         this.context = context;
         this.randomSeed = randomSeed;
+        this.lifecycleLevel = lifecycleLevel;
     }
 
     /** A runtime for node {@code self} with transport {@code settings}; beacons off until configured. */
@@ -104,7 +106,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
         transport.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        LOG.log(System.Logger.Level.INFO, () -> "node " + context.self() + " stopped");
+        LOG.log(lifecycleLevel, () -> "node " + context.self() + " stopped");
     }
 
     NettyTransport transport() {
@@ -118,6 +120,7 @@ public final class NodeRuntime implements AutoCloseable {
         private BeaconSettings beacons = BeaconSettings.disabled();
         private MeterRegistry meters;
         private OptionalLong seed = OptionalLong.empty();
+        private System.Logger.Level lifecycleLevel = System.Logger.Level.INFO;
 
         private Builder(NodeId self, TransportSettings settings) {
             this.self = Objects.requireNonNull(self, "self");
@@ -132,6 +135,16 @@ public final class NodeRuntime implements AutoCloseable {
         /** Where the node's metrics go; a private {@link SimpleMeterRegistry} if not set. */
         public Builder meters(MeterRegistry meters) {
             this.meters = Objects.requireNonNull(meters, "meters");
+            return this;
+        }
+
+        /**
+         * The level of the lines saying where the node listens, that it started (with its random
+         * seed) and that it stopped: {@code INFO} unless set (a node's warm-up rehearsal logs
+         * its private nodes' at {@code DEBUG}).
+         */
+        public Builder lifecycleLogLevel(System.Logger.Level level) {
+            this.lifecycleLevel = Objects.requireNonNull(level, "level");
             return this;
         }
 
@@ -154,7 +167,7 @@ public final class NodeRuntime implements AutoCloseable {
             NettyTransport transport = null;
             try {
                 EventLoop loop = group.next();
-                transport = NettyTransport.start(self, settings, loop, registry);
+                transport = NettyTransport.start(self, settings, loop, registry, lifecycleLevel);
                 MulticastBeaconChannel beaconChannel = beacons.enabled()
                         ? MulticastBeaconChannel.open(beacons, settings.bindHost(), loop, registry) : null;
                 EventLoopScheduler scheduler = new EventLoopScheduler(loop,
@@ -162,9 +175,9 @@ public final class NodeRuntime implements AutoCloseable {
                 NodeContext context = new NodeContext(self, SystemClock.INSTANCE, scheduler,
                         RandomGeneratorFactory.of("L64X128MixRandom").create(randomSeed), transport,
                         beaconChannel != null ? beaconChannel : BeaconChannel.none(), registry);
-                LOG.log(System.Logger.Level.INFO, () -> "node " + self + " started at " + transport(context)
+                LOG.log(lifecycleLevel, () -> "node " + self + " started at " + transport(context)
                         + ", random seed " + randomSeed + " (replay with NodeRuntime.Builder.randomSeed)");
-                return new NodeRuntime(group, transport, beaconChannel, context, randomSeed);
+                return new NodeRuntime(group, transport, beaconChannel, context, randomSeed, lifecycleLevel);
             } catch (RuntimeException e) {
                 if (transport != null) {
                     transport.close();
