@@ -178,7 +178,9 @@ final class BenchCommand implements Callable<Integer> {
         RoundTripReference.Figure[] ref = reference(raw, rawPort, "first", null);
 
         // 2. Two nodes, load, heap per entry.
-        int[] ports = {freePort(), freePort(), freePort()};
+        // a and b are the seeds and bind the ports picked here at once; c, started a minute later,
+        // binds any free port itself (a port picked that early can be taken by an outgoing connection).
+        int[] ports = {freePort(), freePort(), 0};
         String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1];
         long t = System.nanoTime();
         Child a = spawnNode("a", ports[0], seeds);
