@@ -278,9 +278,7 @@ final class BenchCommand implements Callable<Integer> {
         Duration warm = Duration.ofSeconds(warmup);
         Duration measure = Duration.ofSeconds(seconds);
         say("  %s (load average %s):", label, loadAverage());
-        Map<String, ProcessHandle> pair = new LinkedHashMap<>();
-        pair.put("client", ProcessHandle.current());
-        pair.put("server", server.process.toHandle());
+        Map<String, ProcessHandle> pair = rawPair(server);
         CpuWindow cpu = CpuWindow.start(pair, warm, measure);
         RoundTripReference.Figure sync = RoundTripReference.sync("127.0.0.1", port, warm, measure);
         throughput(best == null ? "raw.sync" : "raw.sync.again", "round trips, sync (app thread)", sync, null, 0,
@@ -322,19 +320,36 @@ final class BenchCommand implements Callable<Integer> {
 
     private Measured run(Child node, List<Child> cluster, String op, String mode)
             throws IOException, InterruptedException {
-        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
-        for (Child n : cluster) {
-            processes.put(n.name, n.process.toHandle());
-        }
         node.send("run " + op + " " + mode + " " + warmup + " " + seconds + " " + keys);
-        CpuWindow cpu = CpuWindow.start(processes, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
+        CpuWindow cpu = CpuWindow.start(handles(cluster), Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
         Map<String, String> r = node.reply(seconds + warmup + 120);
+        return measured(r, op + " " + mode, cpu.await());
+    }
+
+    /** A bench-node's {@code run} reply as a figure; says so if operations failed or answered wrong. */
+    private Measured measured(Map<String, String> r, String what, Optional<CpuWindow.Figure> cpu) {
         if (!r.get("failed").equals("0") || !r.get("wrong").equals("0")) {
-            say("  (%s %s: %s operations failed, %s answers wrong)", op, mode, r.get("failed"), r.get("wrong"));
+            say("  (%s: %s operations failed, %s answers wrong)", what, r.get("failed"), r.get("wrong"));
         }
         return new Measured(new RoundTripReference.Figure(Long.parseLong(r.get("ops")),
                 Double.parseDouble(r.get("seconds")), Long.parseLong(r.get("p50")), Long.parseLong(r.get("p99"))),
-                cpu.await(), Split.of(r));
+                cpu, Split.of(r));
+    }
+
+    private static Map<String, ProcessHandle> handles(List<Child> nodes) {
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        for (Child n : nodes) {
+            processes.put(n.name, n.process.toHandle());
+        }
+        return processes;
+    }
+
+    /** The raw reference's two processes: the client (this JVM) and the server. */
+    private static Map<String, ProcessHandle> rawPair(Child server) {
+        Map<String, ProcessHandle> pair = new LinkedHashMap<>();
+        pair.put("client", ProcessHandle.current());
+        pair.put("server", server.process.toHandle());
+        return pair;
     }
 
     /**
@@ -349,13 +364,8 @@ final class BenchCommand implements Callable<Integer> {
     private void pairedSync(String id, String what, Child node, List<Child> cluster, String op, int rawPort,
                             Child server, RoundTripReference.Figure best, double target)
             throws IOException, InterruptedException {
-        Map<String, ProcessHandle> nodes = new LinkedHashMap<>();
-        for (Child n : cluster) {
-            nodes.put(n.name, n.process.toHandle());
-        }
-        Map<String, ProcessHandle> pair = new LinkedHashMap<>();
-        pair.put("client", ProcessHandle.current());
-        pair.put("server", server.process.toHandle());
+        Map<String, ProcessHandle> nodes = handles(cluster);
+        Map<String, ProcessHandle> pair = rawPair(server);
         Duration slice = Duration.ofSeconds(1);
         RoundTripReference.Histogram rawLatency = new RoundTripReference.Histogram();
         long[] rawOps = new long[seconds];
@@ -383,14 +393,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        if (!totals.get("failed").equals("0") || !totals.get("wrong").equals("0")) {
-            say("  (%s sync: %s operations failed, %s answers wrong)", op, totals.get("failed"), totals.get("wrong"));
-        }
         RoundTripReference.Figure raw = rawLatency.figure(seconds);
         throughput("raw.sync.paired." + op, "round trips, sync, in the same slices", raw, null, 0, rawCpu);
-        Measured store = new Measured(new RoundTripReference.Figure(Long.parseLong(totals.get("ops")),
-                Double.parseDouble(totals.get("seconds")), Long.parseLong(totals.get("p50")),
-                Long.parseLong(totals.get("p99"))), storeCpu, Split.of(totals));
+        Measured store = measured(totals, op + " sync", storeCpu);
         throughput(id, what, store, raw, target);
         Map<String, Object> f = figures.get(figures.size() - 1);
         double toBest = store.figure().perSecond() / best.perSecond();

@@ -203,16 +203,11 @@ final class NettyTransport implements Transport {
     }
 
     /**
-     * Binds the listening socket and returns the running transport. Must not be called on
-     * {@code loop} (it waits for the bind).
+     * Binds the listening socket and returns the running transport, logging where it listens at
+     * {@code level}. Must not be called on {@code loop} (it waits for the bind).
      *
      * @throws IllegalStateException if the address cannot be bound
      */
-    static NettyTransport start(NodeId self, TransportSettings settings, EventLoop loop, MeterRegistry meters) {
-        return start(self, settings, loop, meters, System.Logger.Level.INFO);
-    }
-
-    /** As {@link #start(NodeId, TransportSettings, EventLoop, MeterRegistry)}, logging where it listens at {@code level}. */
     static NettyTransport start(NodeId self, TransportSettings settings, EventLoop loop, MeterRegistry meters,
                                 System.Logger.Level level) {
         NettyTransport t = new NettyTransport(self, settings, loop, meters);
