@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The figures scenarios with {@value StoreFigures#SMALL} keys (the 1M-key ones run with
  * {@code ./tandem sim --scenario 'store: figures, ... (1000000 keys)'}): they pass, report every
- * figure, move a number of keys within 0.5-1.5x of the ideal (the join moves fewer keys than the per-key ideal counts: 0.72 at 20k, not yet explained), and are never picked by a swarm run.
+ * figure, move exactly the ideal number of keys at the store's partition granularity, and are never
+ * picked by a swarm run.
  */
 class StoreFiguresSimTest {
     static final SimulationRunner RUNNER = new SimulationRunner(ScenarioCatalog.of(new StoreScenarios().scenarios()));
