@@ -1,7 +1,6 @@
 package dev.tandem.cluster;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Who a node is: a stable name plus the incarnation of the process that carries it.
@@ -17,17 +16,34 @@ import java.util.regex.Pattern;
  * @param incarnation non-negative; larger means newer
  */
 public record NodeId(String name, long incarnation) implements Comparable<NodeId> {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-
     public NodeId {
         Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
+        if (!validName(name)) {
             throw new IllegalArgumentException("node name '" + name
                     + "' is invalid: use 1-64 characters from A-Z a-z 0-9 . _ -");
         }
         if (incarnation < 0) {
             throw new IllegalArgumentException("incarnation must be >= 0, was " + incarnation);
         }
+    }
+
+    /**
+     * Whether {@code name} is 1–64 characters of {@code [A-Za-z0-9._-]} (a loop, not a regular
+     * expression: every message's sender name is checked).
+     */
+    private static boolean validName(String name) {
+        int n = name.length();
+        if (n < 1 || n > 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code other} is the same name in a later life of the process. */

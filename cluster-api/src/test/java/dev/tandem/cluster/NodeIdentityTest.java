@@ -21,9 +21,17 @@ class NodeIdentityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "has space", "slash/", "ümlaut", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})
+    @ValueSource(strings = {"", "has space", "slash/", "ümlaut", "tab\t", "colon:", "a+b", "at@", "{", "`", "[", "~", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})
     void invalidNames_areRejectedWithTheRule(String name) {
         assertThatThrownBy(() -> new NodeId(name, 0)).hasMessageContaining("1-64 characters");
+    }
+
+    @Test
+    void validNames_useEveryAllowedCharacter_upTo64() {
+        String all = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+        assertThat(new NodeId(all.substring(0, 64), 0).name()).hasSize(64);
+        assertThat(new NodeId(all.substring(2), 0).name()).endsWith("._-");
+        assertThat(new NodeId("-", 0).name()).isEqualTo("-");
     }
 
     @Test

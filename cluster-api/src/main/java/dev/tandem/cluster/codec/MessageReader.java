@@ -113,13 +113,25 @@ public final class MessageReader {
 
     /** A length-prefixed strict UTF-8 string of at most {@code maxBytes} bytes. */
     public String string(String field, int maxBytes) {
+        int len = varInt(field + " length", maxBytes);
+        need(len, field);
         int at = pos;
-        byte[] b = bytes(field, maxBytes);
+        pos += len;
+        for (int i = at; i < at + len; i++) {
+            if (buf[i] < 0) {
+                return strictUtf8(field, at, len);
+            }
+        }
+        // ASCII (node names, job names, most keys of the protocol): every byte is its own character.
+        return new String(buf, at, len, StandardCharsets.ISO_8859_1);
+    }
+
+    private String strictUtf8(String field, int at, int len) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(b)).toString();
+                    .decode(java.nio.ByteBuffer.wrap(buf, at, len)).toString();
         } catch (CharacterCodingException e) {
             throw new MalformedMessageException(field + " at offset " + at + " is not valid UTF-8");
         }

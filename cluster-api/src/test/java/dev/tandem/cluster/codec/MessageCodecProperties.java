@@ -74,6 +74,24 @@ class MessageCodecProperties {
     }
 
     @Test
+    void strings_asciiAndNot_roundTrip_andInvalidUtf8_isRejectedNamingTheField() {
+        qt().forAll(strings().allPossible().ofLengthBetween(0, 40), strings().basicLatinAlphabet().ofLengthBetween(0, 40))
+                .checkAssert((any, ascii) -> {
+                    byte[] msg = new MessageWriter().string(any).string(ascii).u8(7).toByteArray();
+                    MessageReader r = new MessageReader(msg);
+                    assertThat(r.string("a", 1 << 10)).isEqualTo(new String(any.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            java.nio.charset.StandardCharsets.UTF_8));
+                    assertThat(r.string("b", 1 << 10)).isEqualTo(ascii);
+                    assertThat(r.u8("after")).isEqualTo(7); // the position moved past both strings
+                });
+        byte[] bad = new MessageWriter().u8(0).bytes(new byte[] {'o', 'k', (byte) 0xC3, 0x28}).toByteArray();
+        MessageReader r = new MessageReader(bad);
+        r.u8("pad");
+        assertThatThrownBy(() -> r.string("name", 64)).isInstanceOf(MalformedMessageException.class)
+                .hasMessage("name at offset 2 is not valid UTF-8");
+    }
+
+    @Test
     void trailingBytes_areRejected() {
         assertThatThrownBy(() -> new MessageReader(new byte[] {1, 2}).expectEnd("ping"))
                 .hasMessage("ping: 2 unexpected trailing bytes at offset 0");
