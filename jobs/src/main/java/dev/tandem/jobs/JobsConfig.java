@@ -7,6 +7,15 @@ import java.util.Objects;
  * Limits and timings of a jobs node. Every queue is bounded: a full one rejects with
  * {@link JobException.Reason#REJECTED} instead of growing.
  *
+ * <p><b>Finished casts are forgotten.</b> A holder forgets the record of a finished (DONE or FAILED)
+ * cast once its partner confirmed holding the same finished record (or the partner is not live)
+ * and the record has been finished on this holder for {@code finishedRetention}; beyond {@code
+ * maxFinishedRecords} finished records on a node, the oldest such ones are forgotten earlier. From
+ * then on {@link JobService#status} of a job forgotten by both holders is {@code UNKNOWN}, and an
+ * idempotency key no longer guarantees de-duplication: a repeat is still answered without running
+ * while the holders remember the forgotten job (their last 4,096 forgotten records each), and runs
+ * again after that. Named workers' registrations are never forgotten this way.
+ *
  * @param maxConcurrent      executions running at once on a node
  * @param maxQueuedCalls     calls waiting for a slot on a node; more are rejected (back-pressure)
  * @param maxPendingCalls    unanswered calls a node may have submitted
@@ -17,10 +26,18 @@ import java.util.Objects;
  * @param resendInterval     how often unconfirmed messages (calls, records) are resent
  * @param loadInterval       how often a node tells the others its load
  * @param maxPayloadBytes    largest input or result
+ * @param finishedRetention  how long a holder keeps the record of a finished cast once both holders
+ *                           hold its result (5 minutes by default); also how long an idempotency key
+ *                           surely de-duplicates
+ * @param maxFinishedRecords finished cast records a node keeps (100,000 by default); beyond, the
+ *                           oldest ones both holders hold are forgotten before {@code
+ *                           finishedRetention} (records whose partner has not confirmed yet are kept,
+ *                           so the count may exceed it by those)
  */
 public record JobsConfig(int maxConcurrent, int maxQueuedCalls, int maxPendingCalls, int maxPendingCasts,
                          Duration callTimeout, int maxCallAttempts, Duration castAckTimeout,
-                         Duration resendInterval, Duration loadInterval, int maxPayloadBytes) {
+                         Duration resendInterval, Duration loadInterval, int maxPayloadBytes,
+                         Duration finishedRetention, int maxFinishedRecords) {
 
     public JobsConfig {
         positive("maxConcurrent", maxConcurrent);
@@ -29,12 +46,12 @@ public record JobsConfig(int maxConcurrent, int maxQueuedCalls, int maxPendingCa
         positive("maxPendingCasts", maxPendingCasts);
         positive("maxCallAttempts", maxCallAttempts);
         positive("maxPayloadBytes", maxPayloadBytes);
-        for (Duration d : new Duration[] {callTimeout, castAckTimeout, resendInterval, loadInterval}) {
-            Objects.requireNonNull(d, "durations");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("durations must be positive, was " + d);
-            }
-        }
+        positive("maxFinishedRecords", maxFinishedRecords);
+        positive("callTimeout", callTimeout);
+        positive("castAckTimeout", castAckTimeout);
+        positive("resendInterval", resendInterval);
+        positive("loadInterval", loadInterval);
+        positive("finishedRetention", finishedRetention);
     }
 
     private static void positive(String name, int v) {
@@ -43,23 +60,42 @@ public record JobsConfig(int maxConcurrent, int maxQueuedCalls, int maxPendingCa
         }
     }
 
+    private static void positive(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
+        }
+    }
+
     public static JobsConfig defaults() {
         return new JobsConfig(8, 256, 4096, 4096, Duration.ofSeconds(5), 3, Duration.ofSeconds(3),
-                Duration.ofMillis(300), Duration.ofMillis(500), 1 << 20);
+                Duration.ofMillis(300), Duration.ofMillis(500), 1 << 20, Duration.ofMinutes(5), 100_000);
     }
 
     public JobsConfig withMaxConcurrent(int n) {
         return new JobsConfig(n, maxQueuedCalls, maxPendingCalls, maxPendingCasts, callTimeout, maxCallAttempts,
-                castAckTimeout, resendInterval, loadInterval, maxPayloadBytes);
+                castAckTimeout, resendInterval, loadInterval, maxPayloadBytes, finishedRetention, maxFinishedRecords);
     }
 
     public JobsConfig withMaxQueuedCalls(int n) {
         return new JobsConfig(maxConcurrent, n, maxPendingCalls, maxPendingCasts, callTimeout, maxCallAttempts,
-                castAckTimeout, resendInterval, loadInterval, maxPayloadBytes);
+                castAckTimeout, resendInterval, loadInterval, maxPayloadBytes, finishedRetention, maxFinishedRecords);
     }
 
     public JobsConfig withCallTimeout(Duration d) {
         return new JobsConfig(maxConcurrent, maxQueuedCalls, maxPendingCalls, maxPendingCasts, d, maxCallAttempts,
-                castAckTimeout, resendInterval, loadInterval, maxPayloadBytes);
+                castAckTimeout, resendInterval, loadInterval, maxPayloadBytes, finishedRetention, maxFinishedRecords);
+    }
+
+    /** How long a finished cast's record is kept once both holders hold it; see the class comment. */
+    public JobsConfig withFinishedRetention(Duration d) {
+        return new JobsConfig(maxConcurrent, maxQueuedCalls, maxPendingCalls, maxPendingCasts, callTimeout,
+                maxCallAttempts, castAckTimeout, resendInterval, loadInterval, maxPayloadBytes, d, maxFinishedRecords);
+    }
+
+    /** How many finished cast records a node keeps at most (beyond, the oldest confirmed ones go early). */
+    public JobsConfig withMaxFinishedRecords(int n) {
+        return new JobsConfig(maxConcurrent, maxQueuedCalls, maxPendingCalls, maxPendingCasts, callTimeout,
+                maxCallAttempts, castAckTimeout, resendInterval, loadInterval, maxPayloadBytes, finishedRetention, n);
     }
 }

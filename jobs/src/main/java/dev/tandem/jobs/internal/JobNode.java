@@ -97,6 +97,20 @@ import java.util.random.RandomGenerator;
  *   <li><b>Anti-entropy.</b> Until the partner acknowledged the holder's current (attempt, epoch,
  *   state), the holder resends its record every tick; the same exchange merges the two sides of a
  *   healed partition.</li>
+ *   <li><b>Expiry.</b> A holder forgets a finished (DONE or FAILED) cast record once its partner
+ *   confirmed that same finished record (or is not live), no live former holder still has to learn
+ *   it, and it has been finished here for {@code finishedRetention} by the node's clock; while more
+ *   than {@code maxFinishedRecords} are held, the oldest such ones go earlier. A FIFO of records in
+ *   the order they finished here makes a tick's cost the records forgotten, not the records held;
+ *   one not yet confirmed is looked at again one retention later. Forgotten records go into a
+ *   bounded memory ({@value #MAX_FORGOTTEN} per node, without input and result) that
+ *   {@link #merge} consults like {@code superseded}: a late copy of the same or an older record
+ *   (a submitter's or partner's resent PENDING copy) is answered with the finished record and
+ *   recorded nowhere, so it does not run again. A copy delayed past the retention <em>and</em> past
+ *   that memory is recorded anew and may run again: at least once still holds, exactly once never
+ *   did. {@code status} of a job both holders forgot is UNKNOWN; an idempotent repeat is answered
+ *   from the memory while it lasts and runs again after. Worker registrations never expire: a
+ *   stopped worker's registration is what keeps it stopped.</li>
  * </ul>
  * Loss takes both holders failing before either re-replicated (one repair window), as for the store.
  *
@@ -151,6 +165,9 @@ final class JobNode implements JobsNode {
     static final String WORKER = "worker:";
     private static final int MAX_LOOKUPS = 3;
     private static final int MAX_REMEMBERED = 4096;
+    private static final int MAX_FORGOTTEN = 4096;
+    /** Over {@code maxFinishedRecords}: unconfirmed finished records passed over per tick at most. */
+    private static final int MAX_EXPIRY_REQUEUES_PER_TICK = 512;
 
     private final NodeContext ctx;
     private final NodeId self;
@@ -174,6 +191,20 @@ final class JobNode implements JobsNode {
     private final TreeMap<String, Held> records = new TreeMap<>();
     /** Newest record of jobs this node stopped holding (bounded), so a late copy cannot resurrect them. */
     private final LinkedHashMap<String, Record> superseded = new LinkedHashMap<>();
+    /**
+     * Finished cast records in the order they became finished here, for expiry (see {@link
+     * #expireFinished}); an entry is stale once its {@link Held} holds another record or was dropped.
+     */
+    private final ArrayDeque<Finished> finishedQueue = new ArrayDeque<>();
+    /** Finished cast records held now (what {@code maxFinishedRecords} bounds). */
+    private int finishedHeld;
+    /**
+     * Finished casts this node forgot (bounded; without input and result, which no API returns), so
+     * a late copy is answered with the finished record instead of being recorded and run again. Kept
+     * apart from {@link #superseded}, which doubles as the worker directory: cast churn must not push
+     * registrations out of it.
+     */
+    private final LinkedHashMap<String, Record> forgotten = new LinkedHashMap<>();
 
     private final ArrayDeque<Exec> queue = new ArrayDeque<>();
     private final TreeMap<String, Exec> execs = new TreeMap<>();
@@ -221,6 +252,7 @@ final class JobNode implements JobsNode {
     private final Counter lateReplies;
     private final Counter staleRejected;
     private final Counter malformed;
+    private final Counter expired;
 
     JobNode(NodeContext ctx, JobScheduler scheduler, Placement placement, JobsConfig config,
             List<JobHandler<?, ?>> handlerList, Sabotage sabotage, JobsObserver observer, JobNodes.Options options) {
@@ -266,6 +298,7 @@ final class JobNode implements JobsNode {
         Gauge.builder("tandem.jobs.queued", this, n -> n.queue.size()).tag("node", node).register(m);
         Gauge.builder("tandem.jobs.running", this, n -> n.running).tag("node", node).register(m);
         Gauge.builder("tandem.jobs.records", this, n -> n.records.size()).tag("node", node).register(m);
+        expired = Counter.builder("tandem.jobs.records.expired").tag("node", node).register(m);
         workersStarted = Counter.builder("tandem.workers.started").tag("node", node).register(m);
         workersRestarted = Counter.builder("tandem.workers.restarted").tag("node", node).register(m);
         workersStopped = Counter.builder("tandem.workers.stopped").tag("node", node).register(m);
@@ -339,10 +372,16 @@ final class JobNode implements JobsNode {
         final TreeSet<NodeId> former = new TreeSet<>();
         /** When this node last sent the record to its partner (monotonic ns). */
         long lastSentNanos;
+        /** Counted in {@link #finishedHeld}: a finished cast record. */
+        boolean countedFinished;
 
         Held(Record rec) {
             this.rec = rec;
         }
+    }
+
+    /** {@code held} became {@code rec}, finished, at {@code sinceNanos}; see {@link #expireFinished}. */
+    private record Finished(Held held, Record rec, long sinceNanos) {
     }
 
     /** One execution on this node: a call's attempt or a cast's attempt. */
@@ -566,7 +605,7 @@ final class JobNode implements JobsNode {
         Record next;
         if (!r.finished() && partner.equals(r.executor())) {
             if (sabotage == Sabotage.FORGET_CASTS_ON_CRASH) {
-                records.remove(r.jobId());
+                drop(r.jobId());
                 return;
             }
             NodeId exec = scheduler.choose(isWorker(r)
@@ -1061,6 +1100,23 @@ final class JobNode implements JobsNode {
         h.partnerConfirmed = false;
         h.homeConfirmed = false;
         records.put(next.jobId(), h);
+        boolean finishedCast = next.finished() && !isWorker(next);
+        if (finishedCast != h.countedFinished) {
+            h.countedFinished = finishedCast;
+            finishedHeld += finishedCast ? 1 : -1;
+        }
+        if (finishedCast) {
+            finishedQueue.add(new Finished(h, next, ctx.clock().monotonicNanos()));
+        }
+    }
+
+    /** Stops holding a job's record (superseded, forgotten, or the sabotage). */
+    private void drop(String jobId) {
+        Held h = records.remove(jobId);
+        if (h != null && h.countedFinished) {
+            h.countedFinished = false;
+            finishedHeld--;
+        }
     }
 
     /**
@@ -1076,6 +1132,10 @@ final class JobNode implements JobsNode {
         Record kept;
         if (h == null) {
             Record sup = superseded.get(in.jobId());
+            Record gone = forgotten.get(in.jobId());
+            if (gone != null && (sup == null || gone.compareOrder(sup) > 0)) {
+                sup = gone; // a finished cast this node held and forgot: a late copy must not record it anew
+            }
             if (sup != null && sup.compareOrder(in) >= 0) {
                 if (sup.compareOrder(in) == 0 && in.finished() && !sup.finished()) {
                     superseded.put(in.jobId(), in);
@@ -1098,6 +1158,7 @@ final class JobNode implements JobsNode {
                 kept = in;
             } else {
                 superseded.remove(in.jobId());
+                forgotten.remove(in.jobId());
                 h = new Held(null);
                 store(h, in);
                 if (in.finished()) {
@@ -1124,7 +1185,7 @@ final class JobNode implements JobsNode {
                     if (!oldPartner.equals(from) && !next.holds(oldPartner)) {
                         send(oldPartner, new Messages.RecordMsg(next));
                     }
-                    records.remove(in.jobId());
+                    drop(in.jobId());
                     Exec x = execs.get(in.jobId());
                     if (x != null) {
                         cancelExec(x);
@@ -1162,8 +1223,8 @@ final class JobNode implements JobsNode {
             startSettled(in.jobId());
         }
         if (from.equals(self)) {
-            if (kept.holds(self) && records.containsKey(kept.jobId())) {
-                castAcked(in.jobId(), self);
+            if (kept.holds(self) && (records.containsKey(kept.jobId()) || kept == forgotten.get(kept.jobId()))) {
+                castAcked(in.jobId(), self); // held, or held finished and forgotten (a repeat of an idempotent cast)
             }
             return;
         }
@@ -1198,6 +1259,68 @@ final class JobNode implements JobsNode {
         if (superseded.size() > MAX_SUPERSEDED) {
             superseded.remove(superseded.keySet().iterator().next());
         }
+    }
+
+    // ------------------------------------------------------------------ expiry of finished casts
+
+    /**
+     * Forgets finished cast records, oldest first: those finished here for {@code finishedRetention},
+     * and while more than {@code maxFinishedRecords} are held, younger ones too. Only a record both
+     * holders hold finished is forgotten ({@link #bothHoldResult}); one that is not yet is looked at
+     * again one retention later. Each tick looks at the queue's head only: its cost is the records
+     * forgotten, the stale entries dropped (one per record change) and at most {@value
+     * #MAX_EXPIRY_REQUEUES_PER_TICK} records passed over, never all records held.
+     */
+    private void expireFinished(long now) {
+        long retention = config.finishedRetention().toNanos();
+        int passedOver = 0;
+        for (int n = finishedQueue.size(); n > 0; n--) {
+            Finished f = finishedQueue.peek();
+            if (now - f.sinceNanos() < retention && finishedHeld <= config.maxFinishedRecords()) {
+                return; // the queue is in time order: nothing further is due
+            }
+            finishedQueue.poll();
+            Held h = f.held();
+            if (records.get(f.rec().jobId()) != h || h.rec != f.rec()) {
+                continue; // stale: the record changed since (a newer entry exists if it is still finished) or went
+            }
+            if (bothHoldResult(h)) {
+                forget(h);
+            } else {
+                finishedQueue.add(new Finished(h, h.rec, now));
+                if (++passedOver >= MAX_EXPIRY_REQUEUES_PER_TICK) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The partner confirmed this very finished record (so both holders hold the result) or is not
+     * live, and no live former holder still has to learn it.
+     */
+    private boolean bothHoldResult(Held h) {
+        NodeId partner = h.rec.partnerOf(self);
+        boolean partnerHolds = h.partnerConfirmed || partner.equals(self) || !view.isLive(partner);
+        return partnerHolds && h.former.stream().noneMatch(view::isLive);
+    }
+
+    /**
+     * Stops holding a finished cast and remembers it (bounded) so a late copy of it, or of an older
+     * record of it, is answered with it ({@link #merge}) rather than recorded and run again.
+     */
+    private void forget(Held h) {
+        Record r = h.rec;
+        drop(r.jobId());
+        forgotten.remove(r.jobId());
+        forgotten.put(r.jobId(), new Record(r.jobId(), r.name(), new byte[0], r.attempt(), r.epoch(), r.executor(),
+                r.backup(), r.state(), r.ranOn(), new byte[0]));
+        if (forgotten.size() > MAX_FORGOTTEN) {
+            forgotten.remove(forgotten.keySet().iterator().next());
+        }
+        expired.increment();
+        observer.recordExpired(self, r.jobId(), r.attempt(), r.epoch(), r.executor(), r.backup(),
+                r.state() == Record.DONE);
     }
 
     // ------------------------------------------------------------------ status
@@ -1316,6 +1439,7 @@ final class JobNode implements JobsNode {
         }
         int budget = MAX_RESENDS_PER_TICK;
         long now = ctx.clock().monotonicNanos();
+        expireFinished(now);
         for (PendingCall pc : calls.values()) {
             if (!pc.accepted && budget-- > 0) {
                 sendCall(pc);
@@ -2483,7 +2607,7 @@ final class JobNode implements JobsNode {
     String debug() {
         StringBuilder b = new StringBuilder("calls=" + calls.keySet() + " casts=" + casts.keySet() + " queue="
                 + queue.size() + " running=" + running + " execs=" + execs.keySet() + " superseded=" + superseded.values()
-                + " workerOps=" + ops.keySet() + " starts=" + starts.keySet() + " instances=" + instanceViews.values());
+                + " forgotten=" + forgotten.size() + " workerOps=" + ops.keySet() + " starts=" + starts.keySet() + " instances=" + instanceViews.values());
         records.forEach((k, h) -> {
             if (!h.partnerConfirmed || !h.rec.finished() || !h.former.isEmpty()) {
                 b.append(" ").append(h.rec).append(h.partnerConfirmed ? "" : " unconfirmed").append(" former=").append(h.former)

@@ -24,6 +24,14 @@ public interface JobsObserver {
     default void resultAccepted(NodeId node, String jobId, int resultAttempt) {
     }
 
+    /**
+     * The node forgot its finished record of the job (attempt, epoch, holders; {@code done}: DONE
+     * rather than FAILED) after {@code finishedRetention} or beyond {@code maxFinishedRecords}.
+     */
+    default void recordExpired(NodeId node, String jobId, int attempt, long epoch, NodeId executor, NodeId backup,
+                               boolean done) {
+    }
+
     /** A worker instance started on the node. */
     default void workerStarted(NodeId node, String name, int incarnation, long epoch) {
     }

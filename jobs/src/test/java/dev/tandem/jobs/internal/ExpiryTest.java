@@ -1,0 +1,261 @@
+package dev.tandem.jobs.internal;
+
+import static dev.tandem.jobs.internal.JobNodeTest.on;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.cluster.runtime.Channels;
+import dev.tandem.jobs.CastOptions;
+import dev.tandem.jobs.JobStatus;
+import dev.tandem.jobs.JobsConfig;
+import dev.tandem.jobs.WorkerInfo;
+import dev.tandem.jobs.WorkersConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Finished cast records are forgotten ({@link JobsConfig#finishedRetention()},
+ * {@link JobsConfig#maxFinishedRecords()}) on {@link TestCluster}: virtual time, fixed seed.
+ */
+class ExpiryTest {
+    static final long SEED = 42;
+    static final Duration RETENTION = Duration.ofSeconds(10);
+
+    static TestCluster cluster(JobsConfig config, String... nodes) {
+        System.out.println("TestCluster seed " + SEED);
+        TestCluster c = new TestCluster(SEED, config, "uniform", "", JobNodeTest.HANDLERS)
+                .withWorkers(WorkersConfig.defaults(), TestWorkers.TYPES).start(nodes);
+        c.run(Duration.ofMillis(5));
+        return c;
+    }
+
+    /** Casts {@code count} jobs through the nodes in turn and returns their ids once all are acknowledged. */
+    static List<String> castAll(TestCluster c, int count, String job, long arg, CastOptions options) {
+        List<String> names = new ArrayList<>(c.nodes.keySet());
+        List<CompletableFuture<String>> fs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            fs.add(on(c, names.get(i % names.size()), n -> n.jobs.cast(job, arg, options)));
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]));
+        c.await(all, Duration.ofSeconds(10));
+        assertThat(all).as("all casts acknowledged").isCompleted();
+        return fs.stream().map(CompletableFuture::join).toList();
+    }
+
+    static List<String> castAll(TestCluster c, int count, String job, long arg) {
+        return castAll(c, count, job, arg, CastOptions.none());
+    }
+
+    /** The {@code tandem.jobs.records} gauges of the up nodes, summed. */
+    static double recordsGauge(TestCluster c) {
+        return c.nodes.values().stream().filter(n -> n.up)
+                .mapToDouble(n -> n.meters.find("tandem.jobs.records").gauge().value()).sum();
+    }
+
+    static double sum(TestCluster c, String meter) {
+        return c.nodes.values().stream().mapToDouble(n -> n.counter(meter)).sum();
+    }
+
+    static JobStatus status(TestCluster c, String via, String id) {
+        CompletableFuture<JobStatus> s = on(c, via, n -> n.jobs.status(id));
+        c.await(s, Duration.ofSeconds(5));
+        return s.join();
+    }
+
+    static Map<String, Record> held(TestCluster c, String node) {
+        return ((JobNode) c.nodes.get(node).jobs).records();
+    }
+
+    @Test
+    void config_defaultsAndValidation() {
+        assertThat(JobsConfig.defaults().finishedRetention()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(JobsConfig.defaults().maxFinishedRecords()).isEqualTo(100_000);
+        assertThat(JobsConfig.defaults().withFinishedRetention(Duration.ofSeconds(2)).withMaxFinishedRecords(7))
+                .extracting(JobsConfig::finishedRetention, JobsConfig::maxFinishedRecords)
+                .containsExactly(Duration.ofSeconds(2), 7);
+        assertThatThrownBy(() -> JobsConfig.defaults().withFinishedRetention(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("finishedRetention must be a positive duration, was PT0S");
+        assertThatThrownBy(() -> JobsConfig.defaults().withMaxFinishedRecords(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxFinishedRecords must be >= 1, was 0");
+        assertThatThrownBy(() -> JobsConfig.defaults().withFinishedRetention(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("finishedRetention");
+    }
+
+    @Test
+    void finishedCasts_areKeptForTheRetention_thenForgottenOnBothHolders() {
+        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(RETENTION), "a", "b", "c");
+        List<String> ids = castAll(c, 30, "slow", 200L); // 10 per node, 8 at a time: all done within 0.5 s
+        c.run(Duration.ofSeconds(2));
+        assertThat(recordsGauge(c)).as("two holders per cast").isEqualTo(60);
+        assertThat(c.nodes.keySet()).allSatisfy(n -> assertThat(held(c, n).values()).allMatch(r -> r.state() == Record.DONE));
+        for (String n : c.nodes.keySet()) {
+            assertThat(status(c, n, ids.get(0)).state()).as("status from " + n).isEqualTo(JobStatus.State.DONE);
+        }
+        c.run(Duration.ofSeconds(7)); // 9 s after the casts: every record finished less than 10 s ago
+        assertThat(recordsGauge(c)).as("kept for the retention").isEqualTo(60);
+        assertThat(sum(c, "tandem.jobs.records.expired")).isZero();
+
+        c.run(Duration.ofSeconds(3));
+        assertThat(recordsGauge(c)).as("forgotten once finished for the retention").isZero();
+        assertThat(sum(c, "tandem.jobs.records.expired")).isEqualTo(60);
+        for (String n : c.nodes.keySet()) {
+            assertThat(status(c, n, ids.get(0)).state()).as("status from " + n).isEqualTo(JobStatus.State.UNKNOWN);
+        }
+        assertThat(sum(c, "tandem.jobs.started")).isEqualTo(30);
+        assertThat(c.nodes.values()).allMatch(n -> JobNodes.idle(n.jobs));
+    }
+
+    @Test
+    void lateCopiesOfAForgottenCast_areAnsweredWithTheFinishedRecord_andDoNotRunItAgain() {
+        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(RETENTION), "a", "b", "c");
+        String id = castAll(c, 1, "slow", 200L).get(0);
+        c.run(Duration.ofSeconds(1));
+        Record done = null;
+        for (String n : c.nodes.keySet()) {
+            done = done != null ? done : held(c, n).get(id);
+        }
+        assertThat(done.state()).isEqualTo(Record.DONE);
+        String exec = done.executor().name();
+        String backup = done.backup().name();
+        c.run(RETENTION.plusSeconds(1));
+        assertThat(recordsGauge(c)).isZero();
+
+        // What the submitter sent first (PENDING, the same order), delivered again to both holders, as
+        // if from the submitter, then from each holder's partner.
+        byte[] late = Messages.encode(c.nodes.get("a").id, 0, new Messages.RecordMsg(done.reopened()));
+        c.delivered.clear();
+        for (String[] fromTo : new String[][] {{"a", exec}, {"a", backup}, {backup, exec}, {exec, backup}}) {
+            TestCluster.TNode from = c.nodes.get(fromTo[0]);
+            TestCluster.TNode to = c.nodes.get(fromTo[1]);
+            byte[] copy = fromTo[0].equals("a") ? late : Messages.encode(from.id, 0, new Messages.RecordMsg(done.reopened()));
+            c.on(to.name, () -> to.bound.get(Channels.JOBS).onMessage(from.address, copy));
+        }
+        c.run(Duration.ofSeconds(2));
+        assertThat(sum(c, "tandem.jobs.started")).as("not run again").isEqualTo(1);
+        assertThat(recordsGauge(c)).as("recorded nowhere again").isZero();
+        List<Record> answers = c.delivered.stream().map(b -> Messages.decode(b, 1 << 20).body())
+                .filter(b -> b instanceof Messages.RecordMsg).map(b -> ((Messages.RecordMsg) b).record())
+                .filter(r -> r.jobId().equals(id)).toList();
+        assertThat(answers).as("the holders answer the copies with the finished record").isNotEmpty()
+                .allMatch(r -> r.state() == Record.DONE && r.attempt() == 1);
+        assertThat(c.nodes.values()).allMatch(n -> JobNodes.idle(n.jobs));
+    }
+
+    @Test
+    void aFinishedRecord_isKeptUntilItsPartnerConfirmedIt() {
+        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(Duration.ofSeconds(2)), "a", "b", "c");
+        String id = castAll(c, 1, "slow", 1_000L).get(0);
+        Record r = held(c, "a").getOrDefault(id, held(c, "b").getOrDefault(id, held(c, "c").get(id)));
+        String exec = r.executor().name();
+        String backup = r.backup().name();
+        c.block(backup, exec); // the backup's acknowledgements never reach the executor
+        c.run(Duration.ofSeconds(10));
+        assertThat(held(c, exec)).as("the executor never heard that its partner holds the result").containsKey(id);
+        assertThat(held(c, exec).get(id).state()).isEqualTo(Record.DONE);
+        assertThat(held(c, backup)).as("the backup got the result from the executor: both hold it").doesNotContainKey(id);
+        assertThat(c.nodes.get(exec).counter("tandem.jobs.records.expired")).isZero();
+
+        c.unblock(backup, exec);
+        c.run(Duration.ofSeconds(3)); // confirmed within a tick, then one more retention
+        assertThat(held(c, exec)).doesNotContainKey(id);
+        assertThat(sum(c, "tandem.jobs.records.expired")).isEqualTo(2);
+        assertThat(sum(c, "tandem.jobs.started")).isEqualTo(1);
+    }
+
+    @Test
+    void overMaxFinishedRecords_theOldestConfirmedOnesAreForgottenFirst() {
+        int cap = 20;
+        int batch = 15;
+        TestCluster c = cluster(JobsConfig.defaults().withMaxFinishedRecords(cap), "a", "b", "c");
+        List<List<String>> batches = new ArrayList<>();
+        int most = 0;
+        for (int i = 0; i < 20; i++) {
+            batches.add(castAll(c, batch, "square", i));
+            for (int t = 0; t < 10; t++) {
+                c.run(Duration.ofMillis(100));
+                for (String n : c.nodes.keySet()) {
+                    most = Math.max(most, held(c, n).size());
+                }
+            }
+            for (String n : c.nodes.keySet()) {
+                assertThat(held(c, n).size()).as("records on " + n + " after batch " + i).isLessThanOrEqualTo(cap);
+            }
+        }
+        System.out.println("most records held on one node: " + most + " (cap " + cap + ", batches of " + batch + ")");
+        assertThat(most).as("at most a batch over the cap between two ticks").isLessThanOrEqualTo(cap + batch);
+        assertThat(sum(c, "tandem.jobs.started")).as("each cast ran once").isEqualTo(20 * batch);
+        assertThat(sum(c, "tandem.jobs.records.expired")).isEqualTo(2 * 20 * batch - recordsGauge(c));
+        TreeSet<String> recent = new TreeSet<>();
+        batches.subList(batches.size() - 3, batches.size()).forEach(recent::addAll);
+        for (String n : c.nodes.keySet()) {
+            assertThat(recent).as("what " + n + " kept is among the last three batches").containsAll(held(c, n).keySet());
+        }
+    }
+
+    @Test
+    void idempotencyKey_deduplicatesWhileRetainedAndRemembered_thenRunsAgain() {
+        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(Duration.ofSeconds(2)), "a", "b", "c");
+        CastOptions key = CastOptions.idempotent("order-17");
+        String first = castAll(c, 1, "slow", 100L, key).get(0);
+        c.run(Duration.ofSeconds(1));
+        CompletableFuture<String> second = on(c, "b", n -> n.jobs.cast("slow", 100L, key));
+        c.await(second, Duration.ofSeconds(1));
+        c.run(Duration.ofSeconds(1));
+        assertThat(second.join()).isEqualTo(first);
+        assertThat(sum(c, "tandem.jobs.started")).as("repeated within the retention: one job").isEqualTo(1);
+
+        c.run(Duration.ofSeconds(5));
+        assertThat(recordsGauge(c)).as("forgotten").isZero();
+        for (String via : c.nodes.keySet()) {
+            CompletableFuture<String> again = on(c, via, n -> n.jobs.cast("slow", 100L, key));
+            c.await(again, Duration.ofSeconds(1));
+            assertThat(again.join()).isEqualTo(first);
+        }
+        c.run(Duration.ofSeconds(1));
+        assertThat(sum(c, "tandem.jobs.started")).as("answered from the memory of forgotten records").isEqualTo(1);
+        assertThat(status(c, "a", first).state()).isEqualTo(JobStatus.State.UNKNOWN);
+
+        // 7,000 other casts: each node forgets more than the 4,096 records it remembers
+        int others = 7_000;
+        for (int i = 0; i < others; i += 500) {
+            castAll(c, 500, "square", i);
+            c.run(Duration.ofMillis(500));
+        }
+        c.run(Duration.ofSeconds(5));
+        assertThat(sum(c, "tandem.jobs.started")).isEqualTo(1 + others);
+        CompletableFuture<String> late = on(c, "c", n -> n.jobs.cast("slow", 100L, key));
+        c.await(late, Duration.ofSeconds(1));
+        c.run(Duration.ofSeconds(1));
+        assertThat(late.join()).isEqualTo(first);
+        assertThat(sum(c, "tandem.jobs.started")).as("out of the memory too: runs again").isEqualTo(2 + others);
+        assertThat(status(c, "a", first).state()).isEqualTo(JobStatus.State.DONE);
+    }
+
+    @Test
+    void workerRegistrations_neverExpire_soAStoppedWorkerStaysStopped() {
+        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(Duration.ofSeconds(1)), "a", "b", "c");
+        WorkerTest.start(c, "a", "running", 1);
+        WorkerTest.start(c, "b", "stopped", 2);
+        WorkerTest.await(c, on(c, "c", n -> n.jobs.stopWorker("stopped")));
+        castAll(c, 10, "square", 3L);
+        c.run(Duration.ofSeconds(10));
+        assertThat(sum(c, "tandem.jobs.records.expired")).as("the ten casts only").isEqualTo(20);
+        long stoppedHolders = c.nodes.keySet().stream().map(n -> JobNodes.records(c.nodes.get(n).jobs).get("worker:stopped"))
+                .filter(r -> r != null && r.state().equals("DONE")).count();
+        long runningHolders = c.nodes.keySet().stream().map(n -> JobNodes.records(c.nodes.get(n).jobs).get("worker:running"))
+                .filter(r -> r != null && r.state().equals("PENDING")).count();
+        assertThat(stoppedHolders).as("the stopped registration is still on both holders").isEqualTo(2);
+        assertThat(runningHolders).isEqualTo(2);
+        List<WorkerInfo> all = WorkerTest.await(c, on(c, "a", n -> n.jobs.workers()));
+        assertThat(all).extracting(WorkerInfo::name, WorkerInfo::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("running", WorkerInfo.State.RUNNING),
+                org.assertj.core.groups.Tuple.tuple("stopped", WorkerInfo.State.STOPPED));
+        assertThat(WorkerTest.runningOn(c, "stopped")).isEmpty();
+    }
+}
