@@ -1,5 +1,6 @@
 package dev.tandem.jobs.sim;
 
+import dev.tandem.jobs.JobsConfig;
 import dev.tandem.simulator.Fault;
 import dev.tandem.simulator.FaultPlan;
 import dev.tandem.simulator.FaultPlans;
@@ -24,6 +25,9 @@ public final class JobScenarios implements ScenarioProvider {
     static final String SUBMITTER_CRASH = "jobs: the submitter crashes right after its casts are acknowledged (N=5)";
     static final String PARTITION = "jobs: calls and casts across a partition that heals (N=5)";
     static final String LEAST_LOADED = "jobs: least-loaded calls and casts, one node crashes (N=5)";
+    static final String EXPIRY = "jobs: finished casts forgotten after 2 s while a node restarts and a partition heals (N=5)";
+    /** The finished-record retention of {@link #EXPIRY}: short enough to expire records during its faults. */
+    static final Duration SHORT_RETENTION = Duration.ofSeconds(2);
     static final String WORKER_CRASH = "jobs: workers: the nodes running named workers crash, one at a time (N=5)";
     static final String WORKER_PARTITION = "jobs: workers: a partition runs a name on both sides, the heal leaves one (N=5)";
     static final String WORKER_ROLLING = "jobs: workers: two nodes join, then a rolling restart (N=5)";
@@ -48,6 +52,7 @@ public final class JobScenarios implements ScenarioProvider {
                 partition(""),
                 base(LEAST_LOADED, "", mix(300, 200, -1, 2_000), "least-loaded").faults(FaultPlans.crash(1))
                         .description("power of two choices over gossiped load; failover as with uniform").build(),
+                expiry(),
                 workerCrash(""),
                 workerPartition(""),
                 workerRolling(""));
@@ -85,7 +90,12 @@ public final class JobScenarios implements ScenarioProvider {
     }
 
     private static Scenario executorCrash(String sabotage) {
-        return base(EXECUTOR_CRASH, sabotage, mix(0, 300, -1, 3_000), "uniform")
+        return executorCrash(sabotage, JobsConfig.defaults());
+    }
+
+    /** The executor-crash scenario with another jobs configuration (tests: a sabotage under a short retention). */
+    static Scenario executorCrash(String sabotage, JobsConfig config) {
+        return base(EXECUTOR_CRASH, sabotage, mix(0, 300, -1, 3_000), "uniform", config)
                 .faults(FaultPlans.fixed(FaultSchedule.of(new FaultStep(Duration.ofSeconds(9), new Fault.Crash(2)))))
                 .description("n3 crashes with jobs running; their backups restart them elsewhere with a higher"
                         + " attempt").build();
@@ -97,9 +107,33 @@ public final class JobScenarios implements ScenarioProvider {
             new FaultStep(Duration.ofSeconds(21), new Fault.Heal())));
 
     private static Scenario partition(String sabotage) {
-        return base(PARTITION, sabotage, mix(200, 250, -1, 3_000), "uniform").faults(SPLIT)
+        return partition(sabotage, JobsConfig.defaults());
+    }
+
+    /** The partition scenario with another jobs configuration (tests: a sabotage under a short retention). */
+    static Scenario partition(String sabotage, JobsConfig config) {
+        return base(PARTITION, sabotage, mix(200, 250, -1, 3_000), "uniform", config).faults(SPLIT)
                 .description("both sides restart what the other side was running; on heal the newer attempt wins"
                         + " and stale results are rejected").build();
+    }
+
+    /**
+     * n4 crashes at 7 s and is back (empty) at 10 s; n1,n2 | n3,n4,n5 from 13 s to 21 s; casts of up
+     * to 2 s from 3 s to 15 s, finished records forgotten after {@link #SHORT_RETENTION}.
+     */
+    static final FaultPlan RESTART_THEN_SPLIT = FaultPlans.fixed(FaultSchedule.of(
+            new FaultStep(Duration.ofSeconds(7), new Fault.Crash(3)),
+            new FaultStep(Duration.ofSeconds(10), new Fault.Restart(3)),
+            new FaultStep(Duration.ofSeconds(13), new Fault.Partition(List.of(List.of(0, 1), List.of(2, 3, 4)))),
+            new FaultStep(Duration.ofSeconds(21), new Fault.Heal())));
+
+    private static Scenario expiry() {
+        return base(EXPIRY, "", mix(100, 300, -1, 2_000), "uniform",
+                JobsConfig.defaults().withFinishedRetention(SHORT_RETENTION)).faults(RESTART_THEN_SPLIT)
+                .description("holders forget finished casts 2 s after both hold the result, during the faults;"
+                        + " every acknowledged cast still ran and no stale result is accepted (figures"
+                        + " jobs.records.expired; jobs.executions.after.expiry: executions of a job some node had"
+                        + " already forgotten)").build();
     }
 
     // ------------------------------------------------------------------ named workers
@@ -151,7 +185,13 @@ public final class JobScenarios implements ScenarioProvider {
     }
 
     private static Scenario.Builder base(String name, String sabotage, JobWorkload.Mix mix, String scheduler) {
-        return Scenario.builder(name, JobWorkload.workload(name.substring(0, name.indexOf(':')), sabotage, mix, scheduler))
+        return base(name, sabotage, mix, scheduler, JobsConfig.defaults());
+    }
+
+    private static Scenario.Builder base(String name, String sabotage, JobWorkload.Mix mix, String scheduler,
+                                         JobsConfig config) {
+        return Scenario.builder(name, JobWorkload.workload(name.substring(0, name.indexOf(':')), sabotage, mix, scheduler,
+                        config))
                 .nodes(5).minNodes(3).duration(Duration.ofSeconds(30)).livenessBound(Duration.ofSeconds(40))
                 .convergenceCheckInterval(Duration.ofMillis(250));
     }

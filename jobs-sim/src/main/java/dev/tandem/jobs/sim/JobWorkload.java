@@ -57,13 +57,18 @@ import java.util.concurrent.CompletionStage;
  *       once, and the newest record of it is DONE on both of its (up) holders. DESIGN.md's
  *       precondition applies: once two crashes fall within one repair window
  *       ({@value #REPAIR_WINDOW_NANOS} ns; a restarted node comes back empty), casts acknowledged
- *       before are exempt (both holders may be gone) and counted in a figure.</li>
+ *       before are exempt (both holders may be gone) and counted in a figure. With a short
+ *       {@code finishedRetention} the holders forget finished records before the end: a holder of
+ *       the newest record that no longer holds it must have reported forgetting exactly that record
+ *       DONE, and if no up node holds any record of the cast, the newest record any node forgot must
+ *       be DONE and forgotten by each of its up holders.</li>
  * </ul>
  */
 final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
     static final String NO_STALE = "no result of a stale attempt is accepted";
     static final String CALLS_CORRECT = "every completed call returned its handler's result";
-    static final String CASTS_RUN = "every acknowledged cast ran at least once and its record is DONE on both holders";
+    static final String CASTS_RUN = "every acknowledged cast ran at least once and its record is DONE on both holders"
+            + " (or they forgot it DONE)";
 
     /** What clients do. */
     record Mix(int calls, int casts, int submitter, Duration start, Duration spacing, int maxWorkMillis) {
@@ -86,6 +91,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
     private final String sabotage;
     private final Mix mix;
     private final String scheduler;
+    private final JobsConfig config;
     private final Placement placement;
     private final List<String> violations = new ArrayList<>();
 
@@ -101,26 +107,55 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
     private long castsFailed;
     private long executions;
     private long staleAccepted;
+    /** Finished records the nodes forgot (expiry), by job, then by node ("name#incarnation"). */
+    private final TreeMap<String, TreeMap<String, Forgot>> forgotten = new TreeMap<>();
+    private long recordsExpired;
+    private long executionsAfterExpiry;
 
-    JobWorkload(Roster roster, String sabotage, Mix mix, String scheduler) {
+    /** A finished record a node forgot. */
+    private record Forgot(int attempt, long epoch, String executor, String backup, boolean done) {
+        boolean isNewerThan(Forgot o) {
+            return attempt > o.attempt || attempt == o.attempt && epoch > o.epoch;
+        }
+    }
+
+    JobWorkload(Roster roster, String sabotage, Mix mix, String scheduler, JobsConfig config) {
         this.roster = roster;
         this.sabotage = sabotage;
         this.mix = mix;
         this.scheduler = scheduler;
+        this.config = config;
         this.placement = StrategyCatalog.placements().get("rendezvous").create(StrategyOptions.none());
         this.callsRanOn = new int[roster.size()];
     }
 
     static Workload<JobSimNode> workload(String name, String sabotage, Mix mix, String scheduler) {
+        return workload(name, sabotage, mix, scheduler, JobsConfig.defaults());
+    }
+
+    static Workload<JobSimNode> workload(String name, String sabotage, Mix mix, String scheduler, JobsConfig config) {
         return Workload.of(name + (sabotage.isEmpty() ? "" : " (sabotage " + sabotage + ")"),
                 "SWIM membership + a jobs node on every machine; clients call and cast through random nodes",
-                roster -> new JobWorkload(roster, sabotage, mix, scheduler));
+                roster -> new JobWorkload(roster, sabotage, mix, scheduler, config));
     }
 
     private final JobsObserver observer = new JobsObserver() {
         @Override
         public void executionStarted(NodeId node, String jobId, int attempt) {
             executions++;
+            if (forgotten.containsKey(jobId)) {
+                // an idempotency key cast again after its record was forgotten, or a restart by holders that never
+                // heard of the forgotten result (a partition): at least once allows it; counted, not failed
+                executionsAfterExpiry++;
+            }
+        }
+
+        @Override
+        public void recordExpired(NodeId node, String jobId, int attempt, long epoch, NodeId executor, NodeId backup,
+                                  boolean done) {
+            recordsExpired++;
+            forgotten.computeIfAbsent(jobId, k -> new TreeMap<>()).put(node.toString(),
+                    new Forgot(attempt, epoch, executor.toString(), backup.toString(), done));
         }
 
         @Override
@@ -152,7 +187,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         List<JobHandler<?, ?>> handlers = List.of(
                 JobHandler.of("square", Codecs.int64(), Codecs.int64(), x -> x * x),
                 new Work());
-        JobsNode jobs = JobNodes.create(context, s, placement, JobsConfig.defaults(), handlers, sabotage, observer);
+        JobsNode jobs = JobNodes.create(context, s, placement, config, handlers, sabotage, observer);
         Membership membership = new StaticDiscoveryProvider().create(GossipSettings.staticSeeds(roster.addresses()))
                 .start(context, jobs::onViewChange);
         if (membership.view().version() > jobs.view().version() || jobs.view().liveMembers().isEmpty()) {
@@ -309,8 +344,13 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
                     newest = r;
                 }
             }
+            TreeMap<String, Forgot> gone = forgotten.getOrDefault(jobId, new TreeMap<>());
             if (newest == null) {
-                return Optional.of("acknowledged cast " + jobId + " has no record on any up node");
+                Optional<String> f = allForgotten(c, jobId, gone);
+                if (f.isPresent()) {
+                    return f;
+                }
+                continue;
             }
             if (!newest.state().equals("DONE")) {
                 return Optional.of("acknowledged cast " + jobId + " is " + newest.state() + " at convergence: " + newest);
@@ -320,11 +360,50 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
                     Optional<JobSimNode> s = c.state(i);
                     if (s.isPresent() && s.get().id.toString().equals(holder)) {
                         RecordView r = JobNodes.records(s.get().jobs).get(jobId);
+                        Forgot f = gone.get(holder);
+                        if (r == null && f != null && f.done() && f.attempt() == newest.attempt()
+                                && f.epoch() == newest.epoch()) {
+                            continue; // this holder held the newest record DONE and forgot it (expiry)
+                        }
                         if (r == null || !r.state().equals("DONE") || r.attempt() != newest.attempt()
                                 || r.epoch() != newest.epoch()) {
                             return Optional.of("acknowledged cast " + jobId + ": holder " + holder + " has " + r
                                     + ", the newest record is " + newest);
                         }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * No up node holds a record of the acknowledged cast: that is right only if they forgot it
+     * finished — the newest record any node forgot is DONE, and each of its holders that is up (the
+     * same incarnation) forgot exactly that record.
+     */
+    private static Optional<String> allForgotten(ClusterView<JobSimNode> c, String jobId, TreeMap<String, Forgot> gone) {
+        Forgot newest = null;
+        for (Forgot f : gone.values()) {
+            if (newest == null || f.isNewerThan(newest)) {
+                newest = f;
+            }
+        }
+        if (newest == null) {
+            return Optional.of("acknowledged cast " + jobId + " has no record on any up node, and no node forgot it"
+                    + " finished");
+        }
+        if (!newest.done()) {
+            return Optional.of("acknowledged cast " + jobId + " was forgotten not DONE: " + gone);
+        }
+        for (String holder : new String[] {newest.executor(), newest.backup()}) {
+            for (int i = 0; i < c.size(); i++) {
+                Optional<JobSimNode> s = c.state(i);
+                if (s.isPresent() && s.get().id.toString().equals(holder)) {
+                    Forgot f = gone.get(holder);
+                    if (f == null || f.attempt() != newest.attempt() || f.epoch() != newest.epoch() || !f.done()) {
+                        return Optional.of("acknowledged cast " + jobId + ": holder " + holder + " forgot " + f
+                                + " but the newest record forgotten is " + newest + " (no up node holds one)");
                     }
                 }
             }
@@ -379,6 +458,8 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         f.put("jobs.executions.started", executions);
         f.put("jobs.stale.accepted", staleAccepted);
         f.put("jobs.casts.exempt.double.failure", mayBeLost.size());
+        f.put("jobs.records.expired", recordsExpired);
+        f.put("jobs.executions.after.expiry", executionsAfterExpiry);
         if (callsOk > 0) {
             for (int i = 0; i < callsRanOn.length; i++) {
                 f.put("jobs.calls.ran.on." + roster.name(i), callsRanOn[i]);

@@ -22,6 +22,16 @@ class JobSimDeterminismTest {
     }
 
     @Test
+    void expiry_sameSeed_sameTraceHash() {
+        String name = JobScenarios.EXPIRY;
+        SimulationResult a = JobSimScenariosTest.RUNNER.run(SimulationOptions.scenario(11, name));
+        SimulationResult b = JobSimScenariosTest.RUNNER.run(SimulationOptions.scenario(11, name));
+        assertThat(a.figures().get("jobs.records.expired").longValue()).isPositive();
+        assertThat(b.traceHash()).isEqualTo(a.traceHash());
+        assertThat(b.figures().get("jobs.records.expired")).isEqualTo(a.figures().get("jobs.records.expired"));
+    }
+
+    @Test
     void namedWorkers_sameSeed_sameTraceHash() {
         String name = JobScenarios.WORKER_PARTITION;
         SimulationResult a = JobSimScenariosTest.RUNNER.run(SimulationOptions.scenario(21, name));

@@ -39,5 +39,11 @@ class JobSimScenariosTest {
         } else {
             assertThat(r.figures().get("jobs.stale.accepted").longValue()).isZero();
         }
+        if (name.equals(JobScenarios.EXPIRY)) {
+            System.out.println(name + " seed " + seed + ": records expired " + r.figures().get("jobs.records.expired")
+                    + ", executions after expiry " + r.figures().get("jobs.executions.after.expiry"));
+            assertThat(r.figures().get("jobs.records.expired").longValue()).as("records were forgotten during the run")
+                    .isGreaterThan(r.figures().get("jobs.casts.acknowledged").longValue());
+        }
     }
 }

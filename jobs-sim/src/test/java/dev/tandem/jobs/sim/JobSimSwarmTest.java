@@ -2,6 +2,7 @@ package dev.tandem.jobs.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tandem.jobs.JobsConfig;
 import dev.tandem.simulator.FaultPlans;
 import dev.tandem.simulator.Outcome;
 import dev.tandem.simulator.Scenario;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Swarm runs: the simulator's swarm fault plan (which kinds of fault are enabled at all is itself
- * drawn from the seed) over the mixed call/cast workload, and over the named-workers workload. {@value #DEFAULT_SEEDS} seeds in the
+ * drawn from the seed) over the mixed call/cast workload (also with finished casts forgotten after
+ * 2 s), and over the named-workers workload. {@value #DEFAULT_SEEDS} seeds in the
  * normal run; {@code -Dtandem.jobs.swarm.seeds=N -Dtandem.jobs.swarm.first=S} for more. Each
  * failure prints its reproduction command.
  */
@@ -27,6 +29,17 @@ class JobSimSwarmTest {
     static Scenario swarm() {
         return Scenario.builder(NAME, JobWorkload.workload("jobs", "", new JobWorkload.Mix(200, 250, -1,
                         Duration.ofSeconds(3), Duration.ofMillis(27), 3_000), "uniform"))
+                .nodes(5).minNodes(3).duration(Duration.ofSeconds(30)).livenessBound(Duration.ofSeconds(40))
+                .convergenceCheckInterval(Duration.ofMillis(250)).faults(FaultPlans.swarm()).build();
+    }
+
+    static final String EXPIRY = "jobs: swarm of faults under calls and casts, finished casts forgotten after 2 s (N=5)";
+
+    /** The mixed swarm with a short {@code finishedRetention}: records are forgotten while faults go on. */
+    static Scenario expirySwarm() {
+        return Scenario.builder(EXPIRY, JobWorkload.workload("jobs", "", new JobWorkload.Mix(200, 250, -1,
+                        Duration.ofSeconds(3), Duration.ofMillis(27), 3_000), "uniform",
+                        JobsConfig.defaults().withFinishedRetention(JobScenarios.SHORT_RETENTION)))
                 .nodes(5).minNodes(3).duration(Duration.ofSeconds(30)).livenessBound(Duration.ofSeconds(40))
                 .convergenceCheckInterval(Duration.ofMillis(250)).faults(FaultPlans.swarm()).build();
     }
@@ -43,6 +56,11 @@ class JobSimSwarmTest {
     @Test
     void swarmSeeds_pass() {
         run(swarm(), NAME, Integer.getInteger("tandem.jobs.swarm.seeds", DEFAULT_SEEDS));
+    }
+
+    @Test
+    void expirySwarmSeeds_pass() {
+        run(expirySwarm(), EXPIRY, Integer.getInteger("tandem.jobs.swarm.seeds", DEFAULT_SEEDS));
     }
 
     @Test
