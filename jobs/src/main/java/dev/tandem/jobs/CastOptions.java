@@ -11,7 +11,11 @@ import java.util.OptionalLong;
  * @param idempotencyKey casts with the same key are one job: the job id is derived from the key and
  *                       its record is placed on the key's placement owners, so a repeated cast
  *                       finds the existing record and does not run again (while the owners of the
- *                       key's hash are stable)
+ *                       key's hash are stable, and while the finished record is kept:
+ *                       {@link JobsConfig#finishedRetention()}, or less beyond
+ *                       {@link JobsConfig#maxFinishedRecords()}; after that a repeat is still
+ *                       answered from the holders' bounded memory of forgotten records, and runs
+ *                       again once the key has left it)
  * @param affinityKeyHash for the {@code key-affinity} scheduler
  */
 public record CastOptions(Optional<String> idempotencyKey, OptionalLong affinityKeyHash) {

@@ -39,7 +39,12 @@ public interface JobService {
         return cast(name, input, CastOptions.none());
     }
 
-    /** The cast's status from any node: the local record, or the newest any live node holds. */
+    /**
+     * The cast's status from any node: the local record, or the newest any live node holds. A
+     * finished cast's record is kept for {@link JobsConfig#finishedRetention()} (or less beyond
+     * {@link JobsConfig#maxFinishedRecords()}); once both holders forgot it the status is
+     * {@link JobStatus.State#UNKNOWN}, as for an id never cast.
+     */
     CompletableFuture<JobStatus> status(String jobId);
 
     /** Names of the handlers registered on this node, sorted. */

@@ -8,7 +8,8 @@ import java.util.Optional;
  * What the cluster knows of a cast, as {@link JobService#status} found it.
  *
  * @param jobId    the cast's id
- * @param state    {@link State#UNKNOWN} when no reachable node holds a record of it
+ * @param state    {@link State#UNKNOWN} when no reachable node holds a record of it (never cast, or
+ *                 finished and forgotten after {@link JobsConfig#finishedRetention()})
  * @param attempt  the current attempt (0 when unknown)
  * @param epoch    the record's fencing epoch (0 when unknown)
  * @param executor the node assigned the current attempt
@@ -24,7 +25,7 @@ public record JobStatus(String jobId, State state, int attempt, long epoch, Opti
         DONE,
         /** The handler threw or its input could not be decoded; not retried. */
         FAILED,
-        /** No reachable node holds a record. */
+        /** No reachable node holds a record (also once a finished cast's record was forgotten). */
         UNKNOWN
     }
 

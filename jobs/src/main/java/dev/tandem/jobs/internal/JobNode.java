@@ -2607,7 +2607,8 @@ final class JobNode implements JobsNode {
     String debug() {
         StringBuilder b = new StringBuilder("calls=" + calls.keySet() + " casts=" + casts.keySet() + " queue="
                 + queue.size() + " running=" + running + " execs=" + execs.keySet() + " superseded=" + superseded.values()
-                + " forgotten=" + forgotten.size() + " workerOps=" + ops.keySet() + " starts=" + starts.keySet() + " instances=" + instanceViews.values());
+                + " forgotten=" + forgotten.size() + " workerOps=" + ops.keySet() + " starts=" + starts.keySet()
+                + " instances=" + instanceViews.values());
         records.forEach((k, h) -> {
             if (!h.partnerConfirmed || !h.rec.finished() || !h.former.isEmpty()) {
                 b.append(" ").append(h.rec).append(h.partnerConfirmed ? "" : " unconfirmed").append(" former=").append(h.former)
