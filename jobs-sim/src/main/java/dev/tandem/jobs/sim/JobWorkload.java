@@ -110,6 +110,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
     /** Finished records the nodes forgot (expiry), by job, then by node ("name#incarnation"). */
     private final TreeMap<String, TreeMap<String, Forgot>> forgotten = new TreeMap<>();
     private long recordsExpired;
+    private long earlierLifeDropped;
     private long executionsAfterExpiry;
 
     /** A finished record a node forgot. */
@@ -156,6 +157,11 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
             recordsExpired++;
             forgotten.computeIfAbsent(jobId, k -> new TreeMap<>()).put(node.toString(),
                     new Forgot(attempt, epoch, executor.toString(), backup.toString(), done));
+        }
+
+        @Override
+        public void messageForEarlierLifeDropped(NodeId node, NodeId sender) {
+            earlierLifeDropped++;
         }
 
         @Override
@@ -459,6 +465,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         f.put("jobs.stale.accepted", staleAccepted);
         f.put("jobs.casts.exempt.double.failure", mayBeLost.size());
         f.put("jobs.records.expired", recordsExpired);
+        f.put("jobs.messages.for.earlier.life.dropped", earlierLifeDropped);
         f.put("jobs.executions.after.expiry", executionsAfterExpiry);
         if (callsOk > 0) {
             for (int i = 0; i < callsRanOn.length; i++) {

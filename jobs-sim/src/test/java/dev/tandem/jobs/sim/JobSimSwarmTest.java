@@ -68,6 +68,20 @@ class JobSimSwarmTest {
         run(workerSwarm(), WORKERS, Integer.getInteger("tandem.jobs.swarm.seeds", DEFAULT_SEEDS));
     }
 
+    /**
+     * Seed 103 of the mixed swarm once failed "every completed call returned its handler's result":
+     * {@code call square(537729) returned 929159117041} (963929 squared). The submitter restarted, and
+     * an executor whose view still listed its previous incarnation answered that life's request; the
+     * new life, whose request ids start again at 1, took the answer for its own. Messages now name
+     * the receiver's incarnation, and a node drops what was meant for an earlier life.
+     */
+    @Test
+    void swarmSeed103_aReplyToAnEarlierLifeOfTheSubmitter_isDropped() {
+        SimulationResult r = new SimulationRunner(ScenarioCatalog.of(swarm())).run(SimulationOptions.scenario(103, NAME));
+        assertThat(r.outcome()).as(r.reproductionCommand() + "\n" + r.report()).isEqualTo(Outcome.PASSED);
+        assertThat(r.figures().get("jobs.messages.for.earlier.life.dropped").longValue()).as(r.report()).isPositive();
+    }
+
     private static void run(Scenario scenario, String name, int seeds) {
         long first = Long.getLong("tandem.jobs.swarm.first", 1);
         SimulationRunner runner = new SimulationRunner(ScenarioCatalog.of(scenario));

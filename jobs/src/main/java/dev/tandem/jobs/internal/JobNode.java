@@ -253,6 +253,7 @@ final class JobNode implements JobsNode {
     private final Counter staleRejected;
     private final Counter malformed;
     private final Counter expired;
+    private final Counter otherLife;
 
     JobNode(NodeContext ctx, JobScheduler scheduler, Placement placement, JobsConfig config,
             List<JobHandler<?, ?>> handlerList, Sabotage sabotage, JobsObserver observer, JobNodes.Options options) {
@@ -299,6 +300,9 @@ final class JobNode implements JobsNode {
         Gauge.builder("tandem.jobs.running", this, n -> n.running).tag("node", node).register(m);
         Gauge.builder("tandem.jobs.records", this, n -> n.records.size()).tag("node", node).register(m);
         expired = Counter.builder("tandem.jobs.records.expired").tag("node", node).register(m);
+        otherLife = Counter.builder("tandem.jobs.messages.other.incarnation").tag("node", node)
+                .description("messages dropped because they were meant for an earlier incarnation of this node")
+                .register(m);
         workersStarted = Counter.builder("tandem.workers.started").tag("node", node).register(m);
         workersRestarted = Counter.builder("tandem.workers.restarted").tag("node", node).register(m);
         workersStopped = Counter.builder("tandem.workers.stopped").tag("node", node).register(m);
@@ -1515,7 +1519,7 @@ final class JobNode implements JobsNode {
             return; // unknown, or that incarnation is gone: never deliver to a later life of the name
         }
         NodeAddress address = m.get().address();
-        ctx.transport().send(address, Channels.JOBS, Messages.encode(self, load(), body));
+        ctx.transport().send(address, Channels.JOBS, Messages.encode(self, to.incarnation(), load(), body));
     }
 
     private void onMessage(NodeAddress fromAddress, byte[] payload) {
@@ -1530,6 +1534,13 @@ final class JobNode implements JobsNode {
             return;
         }
         if (env.sender().equals(self)) {
+            return;
+        }
+        if (env.toIncarnation() != self.incarnation()) {
+            // Meant for an earlier life of this name (the sender had not yet seen the restart): its request
+            // ids, records and answers are not this life's, and a reply matched by request id would be wrong.
+            otherLife.increment();
+            observer.messageForEarlierLifeDropped(self, env.sender());
             return;
         }
         loads.put(env.sender().name(), env.load());

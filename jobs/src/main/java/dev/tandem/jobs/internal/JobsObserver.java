@@ -32,6 +32,10 @@ public interface JobsObserver {
                                boolean done) {
     }
 
+    /** The node dropped a message meant for an earlier incarnation of its name. */
+    default void messageForEarlierLifeDropped(NodeId node, NodeId sender) {
+    }
+
     /** A worker instance started on the node. */
     default void workerStarted(NodeId node, String name, int incarnation, long epoch) {
     }

@@ -7,8 +7,11 @@ import dev.tandem.cluster.codec.MessageWriter;
 import java.util.Objects;
 
 /**
- * The jobs wire format (channel {@code Channels.JOBS}). Every message: {@code u8 version (1), u8
- * type, sender name, varint sender incarnation, varint sender load}, then the body:
+ * The jobs wire format (channel {@code Channels.JOBS}). Every message: {@code u8 version (2), u8
+ * type, sender name, varint sender incarnation, varint receiver incarnation, varint sender load},
+ * then the body. The receiver's incarnation lets a node drop what was meant for an earlier life of
+ * its name (request ids start again at 1 in every life, so a late reply to the old life would
+ * otherwise be taken for the answer to a new request). Bodies:
  * <pre>
  * CALL        varint reqId, varint attempt, string name, bytes input
  * CALL_REPLY  varint reqId, varint attempt, u8 outcome (OK, FAILED, UNKNOWN_JOB, BUSY, ACCEPTED), bytes payload
@@ -36,7 +39,7 @@ import java.util.Objects;
  * are rejected.
  */
 final class Messages {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int CALL = 1;
     static final int CALL_REPLY = 2;
     static final int CANCEL = 3;
@@ -186,17 +189,19 @@ final class Messages {
         }
     }
 
-    record Envelope(NodeId sender, int load, Body body) {
+    /** A decoded message: who sent it, which life of the receiver's name it is for, the sender's load. */
+    record Envelope(NodeId sender, long toIncarnation, int load, Body body) {
         Envelope {
             Objects.requireNonNull(sender, "sender");
             Objects.requireNonNull(body, "body");
         }
     }
 
-    static byte[] encode(NodeId sender, int load, Body body) {
+    static byte[] encode(NodeId sender, long toIncarnation, int load, Body body) {
         MessageWriter w = new MessageWriter(64);
         w.u8(VERSION).u8(body.type());
         node(w, sender);
+        w.varLong(toIncarnation);
         w.varInt(Math.max(0, load));
         if (body instanceof Call c) {
             w.varLong(c.reqId()).varInt(c.attempt()).string(c.name()).bytes(c.input());
@@ -253,6 +258,11 @@ final class Messages {
         }
         int type = r.u8("type");
         NodeId sender = node(r, "sender");
+        long toIncarnation = r.varLong("receiver incarnation");
+        if (toIncarnation < 0) {
+            throw new MalformedMessageException("receiver incarnation " + Long.toUnsignedString(toIncarnation)
+                    + " is negative");
+        }
         int load = r.varInt("load", Integer.MAX_VALUE);
         Body body = switch (type) {
             case CALL -> new Call(r.varLong("reqId"), attempt(r), name(r, "name"), r.bytes("input", maxPayloadBytes));
@@ -319,7 +329,7 @@ final class Messages {
             default -> throw new MalformedMessageException("unknown jobs message type " + type);
         };
         r.expectEnd("jobs message type " + type);
-        return new Envelope(sender, load, body);
+        return new Envelope(sender, toIncarnation, load, body);
     }
 
     private static void record(MessageWriter w, Record rec) {

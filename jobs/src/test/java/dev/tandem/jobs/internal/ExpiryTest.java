@@ -128,12 +128,11 @@ class ExpiryTest {
 
         // What the submitter sent first (PENDING, the same order), delivered again to both holders, as
         // if from the submitter, then from each holder's partner.
-        byte[] late = Messages.encode(c.nodes.get("a").id, 0, new Messages.RecordMsg(done.reopened()));
         c.delivered.clear();
         for (String[] fromTo : new String[][] {{"a", exec}, {"a", backup}, {backup, exec}, {exec, backup}}) {
             TestCluster.TNode from = c.nodes.get(fromTo[0]);
             TestCluster.TNode to = c.nodes.get(fromTo[1]);
-            byte[] copy = fromTo[0].equals("a") ? late : Messages.encode(from.id, 0, new Messages.RecordMsg(done.reopened()));
+            byte[] copy = Messages.encode(from.id, to.id.incarnation(), 0, new Messages.RecordMsg(done.reopened()));
             c.on(to.name, () -> to.bound.get(Channels.JOBS).onMessage(from.address, copy));
         }
         c.run(Duration.ofSeconds(2));

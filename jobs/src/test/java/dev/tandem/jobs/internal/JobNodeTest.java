@@ -180,6 +180,35 @@ class JobNodeTest {
         assertThat(c.nodes.values()).allMatch(n -> JobNodes.idle(n.jobs));
     }
 
+    /**
+     * Swarm seed 103 ({@code JobSimSwarmTest}): a call returned another call's result. Request ids start
+     * at 1 in every life of a node, and a reply the executor sent to the submitter's previous
+     * incarnation (its view not yet updated, the address the same) was taken by the new incarnation
+     * for the answer to its own request with that id. Messages now name the receiver's incarnation.
+     */
+    @Test
+    void aReplyMeantForTheSubmittersPreviousLife_isNotTakenForTheNewLifesCallWithTheSameRequestId() {
+        TestCluster c = affine("a", "b", "c");
+        c.run(Duration.ofMillis(5));
+        CompletableFuture<JobResult<Long>> first = on(c, "a", n -> n.jobs.call("slow", 200L,
+                pinnedTo(c, "b", Duration.ofSeconds(5))));
+        c.run(Duration.ofMillis(50));
+        assertThat(sum(c, "tandem.jobs.started")).isEqualTo(1);
+        c.restartUnnoticed("a"); // b and c still list a#1 at a's address
+        c.view("a", "a", "b", "c");
+        c.run(Duration.ofMillis(5));
+        CompletableFuture<JobResult<Long>> second = on(c, "a", n -> n.jobs.call("slow", 1000L,
+                pinnedTo(c, "b", Duration.ofSeconds(5))));
+        c.run(Duration.ofMillis(300)); // b finishes a#1's call and answers it to a#1, at a's address
+        c.publishViews(); // now everyone knows a#2
+        c.run(Duration.ofSeconds(3));
+        assertThat(first).isNotCompleted(); // its submitter's life ended
+        assertThat(second).isCompleted();
+        JobResult<Long> r = second.join();
+        assertThat(r.value()).as("a#2's own call's result, not a#1's").isEqualTo(1000L);
+        assertThat(c.nodes.get("a").counter("tandem.jobs.messages.other.incarnation")).isPositive();
+    }
+
     /** Call options whose affinity key the key-affinity scheduler places on {@code owner}. */
     static CallOptions pinnedTo(TestCluster c, String owner, Duration timeout) {
         var table = c.placement.assign(c.nodes.values().stream()

@@ -69,6 +69,6 @@ final class MessageGen {
 
     static byte[] message(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        return Messages.encode(node(r), r.nextInt(0, 10_000), body(r));
+        return Messages.encode(node(r), r.nextLong(0, 1L << 40), r.nextInt(0, 10_000), body(r));
     }
 }

@@ -19,7 +19,7 @@ class MessagesProperties {
         qt().forAll(longs().all()).checkAssert(seed -> {
             byte[] bytes = MessageGen.message(seed);
             Messages.Envelope env = Messages.decode(bytes, MessageGen.MAX_PAYLOAD);
-            assertThat(Messages.encode(env.sender(), env.load(), env.body())).isEqualTo(bytes);
+            assertThat(Messages.encode(env.sender(), env.toIncarnation(), env.load(), env.body())).isEqualTo(bytes);
         });
     }
 
@@ -55,7 +55,7 @@ class MessagesProperties {
             }
             try {
                 Messages.Envelope env = Messages.decode(bytes, MessageGen.MAX_PAYLOAD);
-                byte[] canonical = Messages.encode(env.sender(), env.load(), env.body());
+                byte[] canonical = Messages.encode(env.sender(), env.toIncarnation(), env.load(), env.body());
                 assertThat(Messages.decode(canonical, MessageGen.MAX_PAYLOAD).body().type()).isEqualTo(env.body().type());
             } catch (MalformedMessageException expected) {
                 assertThat(expected.getMessage()).isNotBlank();
@@ -65,7 +65,7 @@ class MessagesProperties {
 
     @Test
     void oversizedPayload_isRejectedBeforeAllocation() {
-        byte[] bytes = Messages.encode(new dev.tandem.cluster.NodeId("a", 1), 0,
+        byte[] bytes = Messages.encode(new dev.tandem.cluster.NodeId("a", 1), 1, 0,
                 new Messages.Call(1, 1, "square", new byte[MessageGen.MAX_PAYLOAD + 1]));
         assertThatThrownBy(() -> Messages.decode(bytes, MessageGen.MAX_PAYLOAD))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("limit");

@@ -166,6 +166,16 @@ final class TestCluster {
         publishViews();
     }
 
+    /**
+     * Restarts {@code name} as a new incarnation, at the same address, without anyone noticing yet:
+     * the other nodes' views still list the old incarnation until the test publishes views, and the
+     * new one has no view either (give it one with {@link #view}).
+     */
+    void restartUnnoticed(String name) {
+        TNode n = nodes.get(name);
+        boot(n, n.id.incarnation() + 1);
+    }
+
     void block(String from, String to) {
         blocked.add(from + ">" + to);
     }

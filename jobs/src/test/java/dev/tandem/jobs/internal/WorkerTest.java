@@ -438,7 +438,7 @@ class WorkerTest {
         TestCluster.TNode exec = c.nodes.get(w.node().name());
         TestCluster.TNode other = c.nodes.values().stream().filter(n -> n != exec).findFirst().orElseThrow();
         // As if `other` had learned of incarnation 9 while the executor still runs incarnation 1.
-        byte[] msg = Messages.encode(other.id, 0, new Messages.WorkerMsg(777, "fence", 9, 20, true,
+        byte[] msg = Messages.encode(other.id, exec.id.incarnation(), 0, new Messages.WorkerMsg(777, "fence", 9, 20, true,
                 dev.tandem.cluster.codec.Codecs.int64().encode(5L)));
         c.delivered.clear();
         c.on(exec.name, () -> exec.bound.get(Channels.JOBS).onMessage(other.address, msg));
