@@ -111,6 +111,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
     private final TreeMap<String, TreeMap<String, Forgot>> forgotten = new TreeMap<>();
     private long recordsExpired;
     private long earlierLifeDropped;
+    private long keptUntilConfirmed;
     private long executionsAfterExpiry;
 
     /** A finished record a node forgot. */
@@ -162,6 +163,11 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         @Override
         public void messageForEarlierLifeDropped(NodeId node, NodeId sender) {
             earlierLifeDropped++;
+        }
+
+        @Override
+        public void recordKeptUntilConfirmed(NodeId node, String jobId) {
+            keptUntilConfirmed++;
         }
 
         @Override
@@ -466,6 +472,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         f.put("jobs.casts.exempt.double.failure", mayBeLost.size());
         f.put("jobs.records.expired", recordsExpired);
         f.put("jobs.messages.for.earlier.life.dropped", earlierLifeDropped);
+        f.put("jobs.records.kept.until.confirmed", keptUntilConfirmed);
         f.put("jobs.executions.after.expiry", executionsAfterExpiry);
         if (callsOk > 0) {
             for (int i = 0; i < callsRanOn.length; i++) {

@@ -82,6 +82,19 @@ class JobSimSwarmTest {
         assertThat(r.figures().get("jobs.messages.for.earlier.life.dropped").longValue()).as(r.report()).isPositive();
     }
 
+    /**
+     * Seed 560 lost an acknowledged cast with one crash: its backup, cut off from the executor, restarted
+     * it on a node it could not reach either, and the executor dropped its own record for that one, which
+     * only the backup held; then the backup crashed. A holder now keeps its record until both holders of
+     * the newer one hold it.
+     */
+    @Test
+    void swarmSeed560_aHolderKeepsItsRecordUntilTheNewerOneIsOnBothItsHolders() {
+        SimulationResult r = new SimulationRunner(ScenarioCatalog.of(swarm())).run(SimulationOptions.scenario(560, NAME));
+        assertThat(r.outcome()).as(r.reproductionCommand() + "\n" + r.report()).isEqualTo(Outcome.PASSED);
+        assertThat(r.figures().get("jobs.records.kept.until.confirmed").longValue()).as(r.report()).isPositive();
+    }
+
     private static void run(Scenario scenario, String name, int seeds) {
         long first = Long.getLong("tandem.jobs.swarm.first", 1);
         SimulationRunner runner = new SimulationRunner(ScenarioCatalog.of(scenario));

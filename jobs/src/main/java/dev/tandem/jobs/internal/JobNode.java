@@ -254,6 +254,8 @@ final class JobNode implements JobsNode {
     private final Counter malformed;
     private final Counter expired;
     private final Counter otherLife;
+    private final Counter unconfirmedSuperseders;
+    private final Counter orphansAdopted;
 
     JobNode(NodeContext ctx, JobScheduler scheduler, Placement placement, JobsConfig config,
             List<JobHandler<?, ?>> handlerList, Sabotage sabotage, JobsObserver observer, JobNodes.Options options) {
@@ -300,6 +302,12 @@ final class JobNode implements JobsNode {
         Gauge.builder("tandem.jobs.running", this, n -> n.running).tag("node", node).register(m);
         Gauge.builder("tandem.jobs.records", this, n -> n.records.size()).tag("node", node).register(m);
         expired = Counter.builder("tandem.jobs.records.expired").tag("node", node).register(m);
+        unconfirmedSuperseders = Counter.builder("tandem.jobs.records.kept.until.confirmed").tag("node", node)
+                .description("copies of a newer record that no longer names this node, not yet on both its holders,"
+                        + " so this node kept its own").register(m);
+        orphansAdopted = Counter.builder("tandem.jobs.records.orphans.adopted").tag("node", node)
+                .description("newer records of a job whose two holders were both gone, carried on from here")
+                .register(m);
         otherLife = Counter.builder("tandem.jobs.messages.other.incarnation").tag("node", node)
                 .description("messages dropped because they were meant for an earlier incarnation of this node")
                 .register(m);
@@ -604,7 +612,14 @@ final class JobNode implements JobsNode {
 
     /** The partner of this holder's record is gone: restart the job or replace the partner. */
     private void repair(Held h) {
-        Record r = h.rec;
+        repair(h, h.rec);
+    }
+
+    /**
+     * Carries the job on from {@code r}, which this node now holds in {@code h}: a record whose other
+     * holder is gone, or (as a non-holder, see {@link #merge}) one both of whose holders are gone.
+     */
+    private void repair(Held h, Record r) {
         NodeId partner = r.partnerOf(self);
         Record next;
         if (!r.finished() && partner.equals(r.executor())) {
@@ -643,7 +658,7 @@ final class JobNode implements JobsNode {
             }
         }
         store(h, next);
-        send(next.partnerOf(self), new Messages.RecordMsg(next));
+        send(next.partnerOf(self), recordMsg(next));
         maybeExecute(next);
     }
 
@@ -958,7 +973,7 @@ final class JobNode implements JobsNode {
         Record next = h.rec.finish(state, self, payload);
         observer.resultAccepted(self, x.jobId, x.attempt);
         store(h, next);
-        send(next.partnerOf(self), new Messages.RecordMsg(next));
+        send(next.partnerOf(self), recordMsg(next));
     }
 
     private void maybeExecute(Record r) {
@@ -984,7 +999,7 @@ final class JobNode implements JobsNode {
                         .getBytes(StandardCharsets.UTF_8));
                 observer.resultAccepted(self, r.jobId(), r.attempt());
                 store(held, next);
-                send(next.partnerOf(self), new Messages.RecordMsg(next));
+                send(next.partnerOf(self), recordMsg(next));
             }
             return;
         }
@@ -1068,7 +1083,7 @@ final class JobNode implements JobsNode {
             if (holder.equals(self)) {
                 merge(pc.record, self);
             } else {
-                send(holder, new Messages.RecordMsg(pc.record));
+                send(holder, recordMsg(pc.record));
             }
         }
     }
@@ -1128,6 +1143,26 @@ final class JobNode implements JobsNode {
      * sender with what this node now keeps: an ack, plus its own record if that is newer.
      */
     private void merge(Record in, NodeId from) {
+        merge(in, from, from.equals(self));
+    }
+
+    /**
+     * A copy of a record: marked confirmed if this node holds exactly it and its partner confirmed
+     * it, or forgot exactly it (a finished record is forgotten only once both holders hold it, or its
+     * partner is gone) — see {@link Messages.RecordMsg}.
+     */
+    private Messages.RecordMsg recordMsg(Record r) {
+        Held h = records.get(r.jobId());
+        boolean confirmed = h != null ? h.rec == r && h.partnerConfirmed && r.holds(self) : r == forgotten.get(r.jobId());
+        return new Messages.RecordMsg(r, confirmed);
+    }
+
+    /**
+     * {@code confirmed}: the sender vouches that both holders of {@code in} hold it. A holder that a
+     * newer record no longer names keeps its own copy until then (make-before-break): were it to drop
+     * it for a record only one node holds, that node's loss would lose the job.
+     */
+    private void merge(Record in, NodeId from, boolean confirmed) {
         PendingCast pending = casts.get(in.jobId());
         if (pending != null && in.compareOrder(pending.record) > 0) {
             pending.record = in;
@@ -1153,7 +1188,7 @@ final class JobNode implements JobsNode {
                     if (sup != null) {
                         for (NodeId loser : new NodeId[] {sup.executor(), sup.backup()}) {
                             if (!loser.equals(from) && !loser.equals(self) && !in.holds(loser)) {
-                                send(loser, new Messages.RecordMsg(in));
+                                send(loser, recordMsg(in));
                             }
                         }
                     }
@@ -1180,14 +1215,31 @@ final class JobNode implements JobsNode {
                         && cur.executor().equals(in.executor())) {
                     next = in.finish(cur.state(), cur.ranOn(), cur.result()); // same attempt, new holders: keep the result
                 }
-                if (cur.attempt() < next.attempt()) {
-                    fenceOff(in.jobId(), next.attempt());
-                }
-                if (!next.holds(self)) {
+                if (!next.holds(self) && !confirmed && !isLive(next.executor()) && !isLive(next.backup())) {
+                    // A newer record whose holders are both gone: nobody can confirm it, and this copy
+                    // may be the last of the job. Carry the job on from the newer record, held here.
+                    if (cur.attempt() < next.attempt()) {
+                        fenceOff(in.jobId(), next.attempt());
+                    }
+                    orphansAdopted.increment();
+                    repair(h, next);
+                    kept = h.rec;
+                } else if (!next.holds(self) && !confirmed && next.holds(from)) {
+                    // Superseded by a record its sender holds but not yet with its partner: keep ours
+                    // (and let its execution go on) until a holder of the newer one says both hold it.
+                    // (A non-holder answering from memory vouches for nothing either way; as before,
+                    // its newer record wins.)
+                    unconfirmedSuperseders.increment();
+                    observer.recordKeptUntilConfirmed(self, in.jobId());
+                    kept = cur;
+                } else if (!next.holds(self)) {
+                    if (cur.attempt() < next.attempt()) {
+                        fenceOff(in.jobId(), next.attempt());
+                    }
                     // Superseded and no longer a holder: tell the old partner, remember, forget.
                     NodeId oldPartner = cur.partnerOf(self);
                     if (!oldPartner.equals(from) && !next.holds(oldPartner)) {
-                        send(oldPartner, new Messages.RecordMsg(next));
+                        send(oldPartner, new Messages.RecordMsg(next, true)); // relays the vouch it came with
                     }
                     drop(in.jobId());
                     Exec x = execs.get(in.jobId());
@@ -1197,6 +1249,9 @@ final class JobNode implements JobsNode {
                     remember(next);
                     kept = next;
                 } else {
+                    if (cur.attempt() < next.attempt()) {
+                        fenceOff(in.jobId(), next.attempt());
+                    }
                     if (next.finished() && !(cur.finished() && cur.attempt() == next.attempt())) {
                         observer.resultAccepted(self, in.jobId(), next.attempt());
                     }
@@ -1236,7 +1291,7 @@ final class JobNode implements JobsNode {
         // Answer with our record only if it tells the sender more (newer, or the same one finished),
         // so two nodes can never bounce records back and forth.
         if (kept.compareOrder(in) > 0 || kept.compareOrder(in) == 0 && kept.finished() && !in.finished()) {
-            send(from, new Messages.RecordMsg(kept));
+            send(from, recordMsg(kept));
         }
     }
 
@@ -1247,7 +1302,9 @@ final class JobNode implements JobsNode {
         }
         Held h = records.get(a.jobId());
         if (h != null) {
-            h.former.remove(from);
+            if (h.rec.matches(a) || h.rec.compareOrder(a) < 0) {
+                h.former.remove(from); // it took this record (or knows a newer one), not merely its own older one
+            }
             if (from.equals(h.rec.partnerOf(self)) && h.rec.matches(a)) {
                 h.partnerConfirmed = true;
             }
@@ -1468,11 +1525,11 @@ final class JobNode implements JobsNode {
                     && now - h.lastSentNanos >= config.resendInterval().toNanos() * PENDING_SYNC_TICKS;
             if ((!h.partnerConfirmed || heartbeat) && !partner.equals(self) && view.isLive(partner) && budget-- > 0) {
                 h.lastSentNanos = now;
-                send(partner, new Messages.RecordMsg(h.rec));
+                send(partner, recordMsg(h.rec));
             }
             for (NodeId old : h.former) {
                 if (view.isLive(old) && budget-- > 0) {
-                    send(old, new Messages.RecordMsg(h.rec));
+                    send(old, recordMsg(h.rec));
                 }
             }
         }
@@ -1480,7 +1537,7 @@ final class JobNode implements JobsNode {
             Held h = e.getValue();
             NodeId home = homeOf(e.getKey());
             if (!h.homeConfirmed && home != null && !h.rec.holds(home) && budget-- > 0) {
-                send(home, new Messages.RecordMsg(h.rec)); // the directory: see the class comment
+                send(home, recordMsg(h.rec)); // the directory: see the class comment
             }
         }
         for (WorkerOp op : ops.values()) {
@@ -1555,7 +1612,7 @@ final class JobNode implements JobsNode {
         } else if (body instanceof Messages.Cancel c) {
             onCancel(from, c);
         } else if (body instanceof Messages.RecordMsg m) {
-            merge(m.record(), from);
+            merge(m.record(), from, m.confirmed());
         } else if (body instanceof Messages.RecordAck a) {
             onRecordAck(from, a);
         } else if (body instanceof Messages.StatusReq q) {
@@ -2150,7 +2207,7 @@ final class JobNode implements JobsNode {
             }
         });
         merge(r, self);
-        send(r.partnerOf(self), new Messages.RecordMsg(r));
+        send(r.partnerOf(self), recordMsg(r));
     }
 
     /** Sends the answer to a start request and keeps it for the request's later copies. */
@@ -2313,7 +2370,7 @@ final class JobNode implements JobsNode {
         if (failure != null) {
             Record next = r.finish(Record.FAILED, self, truncate(failure).getBytes(StandardCharsets.UTF_8));
             store(h, next);
-            send(next.partnerOf(self), new Messages.RecordMsg(next));
+            send(next.partnerOf(self), recordMsg(next));
             failed.increment();
             event(WorkerEvent.Kind.FAILED, next, failure);
             return;
@@ -2525,7 +2582,7 @@ final class JobNode implements JobsNode {
         if (!h.rec.finished()) {
             Record next = h.rec.finish(Record.DONE, self, new byte[0]);
             store(h, next);
-            send(next.partnerOf(self), new Messages.RecordMsg(next));
+            send(next.partnerOf(self), recordMsg(next));
             reconcileWorker(jobId);
         }
         // Answer only once the partner holds the stopped registration too (the stopper resends until then):

@@ -32,6 +32,10 @@ public interface JobsObserver {
                                boolean done) {
     }
 
+    /** The node kept its record of a job on hearing of a newer one that is not yet on both its holders. */
+    default void recordKeptUntilConfirmed(NodeId node, String jobId) {
+    }
+
     /** The node dropped a message meant for an earlier incarnation of its name. */
     default void messageForEarlierLifeDropped(NodeId node, NodeId sender) {
     }

@@ -209,6 +209,49 @@ class JobNodeTest {
         assertThat(c.nodes.get("a").counter("tandem.jobs.messages.other.incarnation")).isPositive();
     }
 
+    /**
+     * Swarm seed 560 ({@code JobSimSwarmTest}): an acknowledged cast was lost with one crash. Its backup
+     * B, cut off from the executor E, restarted it (attempt 2) on a node N it could not reach either;
+     * E, finished, sent B its result, B answered with attempt 2, and E dropped its own record for one
+     * that only B held. Then B crashed. A holder now gives its record up only for a newer one both of
+     * whose holders hold it (the sender says so); until then it keeps it, and repairs it when B dies.
+     */
+    @Test
+    void aHolderKeepsItsRecord_untilBothHoldersOfTheNewerOneHoldIt_soTheSecondHoldersCrashLosesNothing() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        c.run(Duration.ofMillis(5));
+        CompletableFuture<String> cast = on(c, "a", n -> n.jobs.cast("slow", 300L));
+        c.run(Duration.ofMillis(50));
+        assertThat(cast).isCompleted();
+        String id = cast.join();
+        Record r = ExpiryTest.held(c, "a").get(id);
+        for (String n : c.nodes.keySet()) {
+            r = r != null ? r : ExpiryTest.held(c, n).get(id);
+        }
+        String e = r.executor().name();
+        String b = r.backup().name();
+        // B thinks E is gone and can reach nobody but E: its restart (attempt 2) reaches no second holder.
+        for (String n : c.nodes.keySet()) {
+            if (!n.equals(b) && !n.equals(e)) {
+                c.block(b, n);
+            }
+        }
+        List<String> others = new ArrayList<>(c.nodes.keySet());
+        others.remove(e);
+        c.view(b, others.toArray(String[]::new));
+        c.run(Duration.ofMillis(600)); // E finishes attempt 1, tells B, and hears of B's attempt 2
+        assertThat(ExpiryTest.held(c, b).get(id).attempt()).isEqualTo(2);
+        assertThat(ExpiryTest.held(c, e)).as("E keeps its record: attempt 2 is on B alone").containsKey(id);
+        assertThat(c.nodes.get(e).counter("tandem.jobs.records.kept.until.confirmed")).isPositive();
+
+        c.crash(b);
+        c.run(Duration.ofSeconds(3));
+        List<String> holders = c.nodes.keySet().stream().filter(n -> c.nodes.get(n).up)
+                .filter(n -> ExpiryTest.held(c, n).containsKey(id)).toList();
+        assertThat(holders).as("the cast survives B's crash on two nodes").hasSize(2);
+        assertThat(holders).allMatch(n -> ExpiryTest.held(c, n).get(id).state() == Record.DONE);
+    }
+
     /** Call options whose affinity key the key-affinity scheduler places on {@code owner}. */
     static CallOptions pinnedTo(TestCluster c, String owner, Duration timeout) {
         var table = c.placement.assign(c.nodes.values().stream()
