@@ -57,7 +57,10 @@ import java.util.concurrent.CompletionStage;
  *       once, and the newest record of it is DONE on both of its (up) holders. DESIGN.md's
  *       precondition applies: once two crashes fall within one repair window
  *       ({@value #REPAIR_WINDOW_NANOS} ns; a restarted node comes back empty), casts acknowledged
- *       before are exempt (both holders may be gone) and counted in a figure. With a short
+ *       before are exempt (both holders may be gone) and counted in a figure; so is a cast whose every
+ *       holder crashed with none of them having let a copy go (the survivor had not yet declared the
+ *       first dead and re-replicated: with a partition or loss, SWIM's Lifeguard can take longer than
+ *       the fixed window). A cast a node dropped a copy of stays checked. With a short
  *       {@code finishedRetention} the holders forget finished records before the end: a holder of
  *       the newest record that no longer holds it must have reported forgetting exactly that record
  *       DONE, and if no up node holds any record of the cast, the newest record any node forgot must
@@ -180,6 +183,19 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         @Override
         public void recordHeld(NodeId node, String jobId, int attempt) {
             highestHeld.merge(node + "|" + jobId, attempt, Math::max);
+            TreeSet<String> holders = holdersOf.computeIfAbsent(jobId, k -> new TreeSet<>());
+            holders.add(node.toString());
+            if (holders.size() >= 2) {
+                droppedBelowTwo.remove(jobId);
+            }
+        }
+
+        @Override
+        public void recordDropped(NodeId node, String jobId) {
+            TreeSet<String> holders = holdersOf.get(jobId);
+            if (holders != null && holders.remove(node.toString()) && holders.size() < 2) {
+                droppedBelowTwo.add(jobId); // a node let a copy go: losing the rest is not a double failure
+            }
         }
 
         @Override
@@ -318,13 +334,38 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
     /** Casts acknowledged before two crashes fell within one repair window: DESIGN.md allows losing them. */
     private final TreeSet<String> mayBeLost = new TreeSet<>();
 
+    /**
+     * Nodes holding some record of each job (from the nodes' reports), to tell a cast lost because both
+     * of its holders crashed before either re-replicated it (DESIGN.md allows it, whatever the time
+     * between the crashes: a surviving holder repairs only once its view has declared the other dead)
+     * from one lost because a node let its copy go.
+     */
+    private final TreeMap<String, TreeSet<String>> holdersOf = new TreeMap<>();
+    /** Jobs whose holders fell below two because a node dropped a copy (not by a crash), until two hold it again. */
+    private final TreeSet<String> droppedBelowTwo = new TreeSet<>();
+    /** Jobs whose last holder crashed, every copy lost to crashes: exempt from {@value #CASTS_RUN}. */
+    private final TreeSet<String> lostToCrashes = new TreeSet<>();
+    private NodeId[] lastId;
+
     /** Notices crashes (a restarted node comes back empty, so a crash is a failure even if brief). */
     private void trackFailures(ClusterView<JobSimNode> c) {
         if (wasUp == null) {
             wasUp = new boolean[c.size()];
+            lastId = new NodeId[c.size()];
         }
         for (int i = 0; i < c.size(); i++) {
             boolean up = c.state(i).isPresent();
+            if (up) {
+                lastId[i] = c.state(i).get().id;
+            }
+            if (wasUp[i] && !up && lastId[i] != null) {
+                String gone = lastId[i].toString();
+                for (Map.Entry<String, TreeSet<String>> e : holdersOf.entrySet()) {
+                    if (e.getValue().remove(gone) && e.getValue().isEmpty() && !droppedBelowTwo.contains(e.getKey())) {
+                        lostToCrashes.add(e.getKey());
+                    }
+                }
+            }
             if (wasUp[i] && !up) {
                 if (c.nowNanos() - lastCrashNanos < REPAIR_WINDOW_NANOS) {
                     mayBeLost.addAll(ackedCasts);
@@ -337,7 +378,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
 
     private Optional<String> castsRan(ClusterView<JobSimNode> c) {
         for (String jobId : ackedCasts) {
-            if (mayBeLost.contains(jobId)) {
+            if (mayBeLost.contains(jobId) || lostToCrashes.contains(jobId)) {
                 continue;
             }
             if (!completedJobs.contains(jobId)) {
@@ -470,6 +511,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         f.put("jobs.executions.started", executions);
         f.put("jobs.stale.accepted", staleAccepted);
         f.put("jobs.casts.exempt.double.failure", mayBeLost.size());
+        f.put("jobs.casts.exempt.both.holders.crashed", ackedCasts.stream().filter(lostToCrashes::contains).count());
         f.put("jobs.records.expired", recordsExpired);
         f.put("jobs.messages.for.earlier.life.dropped", earlierLifeDropped);
         f.put("jobs.records.kept.until.confirmed", keptUntilConfirmed);

@@ -1132,6 +1132,9 @@ final class JobNode implements JobsNode {
     /** Stops holding a job's record (superseded, forgotten, or the sabotage). */
     private void drop(String jobId) {
         Held h = records.remove(jobId);
+        if (h != null) {
+            observer.recordDropped(self, jobId);
+        }
         if (h != null && h.countedFinished) {
             h.countedFinished = false;
             finishedHeld--;

@@ -20,6 +20,10 @@ public interface JobsObserver {
     default void recordHeld(NodeId node, String jobId, int attempt) {
     }
 
+    /** The node no longer holds any record of the job (superseded, forgotten, or the sabotage). */
+    default void recordDropped(NodeId node, String jobId) {
+    }
+
     /** The node marked the job finished, taking the result of {@code resultAttempt}. */
     default void resultAccepted(NodeId node, String jobId, int resultAttempt) {
     }
