@@ -169,7 +169,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         }
 
         @Override
-        public void recordKeptUntilConfirmed(NodeId node, String jobId) {
+        public void makeBeforeBreak(NodeId node, String jobId) {
             keptUntilConfirmed++;
         }
 
@@ -514,7 +514,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         f.put("jobs.casts.exempt.both.holders.crashed", ackedCasts.stream().filter(lostToCrashes::contains).count());
         f.put("jobs.records.expired", recordsExpired);
         f.put("jobs.messages.for.earlier.life.dropped", earlierLifeDropped);
-        f.put("jobs.records.kept.until.confirmed", keptUntilConfirmed);
+        f.put("jobs.records.make.before.break", keptUntilConfirmed);
         f.put("jobs.executions.after.expiry", executionsAfterExpiry);
         if (callsOk > 0) {
             for (int i = 0; i < callsRanOn.length; i++) {

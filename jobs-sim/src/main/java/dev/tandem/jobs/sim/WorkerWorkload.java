@@ -65,7 +65,12 @@ import java.util.concurrent.CompletionStage;
  *   the first fault runs none. (A stop acknowledged later is not checked: while membership is
  *   unsettled a concurrent start through another home can make a second registration of the name,
  *   which the stop does not reach and which may win afterwards — the jobs README's known gap; swarm
- *   seed 115 shows it. Figure {@code workers.stops.unchecked.after.faults}.)</li>
+ *   seed 115 shows it. Figure {@code workers.stops.unchecked.after.faults}. Nor must a name stay
+ *   stopped if one of its starts completed after the stop was issued, started or NOT_ACKNOWLEDGED:
+ *   the two overlap, so the start may take effect after the stop — worker swarm seed 1749, a start
+ *   whose request was held up by a clogged link reached the home after the stop and was answered
+ *   STARTED. Such a name runs at most one instance, on the executor of its newest registration.
+ *   Figure {@code workers.stops.overtaken.by.start}.)</li>
  *   <li>{@value #WHEREIS_AGREES} (at convergence): the last {@code whereis} of every name from every
  *   node, issued after the last change of any instance and of any node's view, names that one
  *   instance.</li>
@@ -122,6 +127,15 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
     private long instancesStarted;
     private long duplicatesStopped;
     private long lastDuplicateStopNanos = -1;
+    /**
+     * Duplicates made while their two nodes reached each other (an instance started beside a running one
+     * it could reach: a restart after a false suspicion), not left over from a cut: "name|i|j" -> since.
+     */
+    private final TreeMap<String, Long> madeReachable = new TreeMap<>();
+    private long duplicatesMadeReachable;
+    private long longestMadeReachableNanos;
+    /** The instances ("node|name|incarnation") of the previous step, paused nodes included. */
+    private TreeSet<String> lastInstances = new TreeSet<>();
     private long healNanos = -1;
     private boolean wasCut;
     private boolean[] wasUp;
@@ -130,6 +144,10 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
     /** When the first crash, pause or cut was seen (stops acknowledged after it are not checked, see {@link #startsLive}). */
     private long firstFaultNanos = Long.MAX_VALUE;
     private final TreeSet<String> stopsUnsettled = new TreeSet<>();
+    /** Names whose stop was issued (a start that completes after that may be ordered after the stop). */
+    private final TreeSet<String> stopIssued = new TreeSet<>();
+    /** Names with a start that may have taken effect after their stop, see {@link #startsLive}. */
+    private final TreeSet<String> startedAfterStop = new TreeSet<>();
 
     WorkerWorkload(Roster roster, String sabotage, Mix mix) {
         this.roster = roster;
@@ -317,6 +335,11 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
             } else {
                 startsFailed++;
             }
+            // Completed after the name's stop was issued: the two overlap, so the start may be ordered after
+            // the stop if it started the name (or may have: NOT_ACKNOWLEDGED says it may still start).
+            if (stopIssued.contains(name) && (t == null || reason(t) == JobException.Reason.NOT_ACKNOWLEDGED)) {
+                startedAfterStop.add(name);
+            }
         });
     }
 
@@ -324,6 +347,7 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         if (driver.phase() != Phase.SAFETY) {
             return;
         }
+        stopIssued.add(name);
         s.jobs.stopWorker(name).whenComplete((v, t) -> {
             if (t == null) {
                 stopAcked.add(name);
@@ -449,12 +473,33 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
             }
         }
         TreeSet<String> now = new TreeSet<>();
+        TreeSet<String> madeNow = new TreeSet<>();
+        TreeSet<String> instancesNow = new TreeSet<>();
+        for (int i = 0; i < c.size(); i++) {
+            Optional<JobSimNode> s = c.state(i);
+            if (s.isPresent()) {
+                for (String name : JobNodes.instances(s.get().jobs).keySet()) {
+                    instancesNow.add(instanceKey(c, i, name));
+                }
+            }
+        }
         for (Map.Entry<String, List<Integer>> e : at.entrySet()) {
             List<Integer> nodes = e.getValue();
             for (int x = 0; x < nodes.size(); x++) {
                 for (int y = x + 1; y < nodes.size(); y++) {
                     int i = nodes.get(x);
                     int j = nodes.get(y);
+                    String pair = e.getKey() + "|" + i + "|" + j;
+                    if (c.linkOpen(i, j) && c.linkOpen(j, i) && (madeReachable.containsKey(pair)
+                            || !lastInstances.contains(instanceKey(c, i, e.getKey()))
+                            || !lastInstances.contains(instanceKey(c, j, e.getKey())))) {
+                        madeNow.add(pair);
+                        if (!madeReachable.containsKey(pair)) {
+                            duplicatesMadeReachable++;
+                        }
+                        long since = madeReachable.computeIfAbsent(pair, k -> c.nowNanos());
+                        longestMadeReachableNanos = Math.max(longestMadeReachableNanos, c.nowNanos() - since);
+                    }
                     if (stableSide(c, i, j)) {
                         String key = e.getKey() + "|" + i + "|" + j;
                         now.add(key);
@@ -469,7 +514,13 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
             }
         }
         together.keySet().retainAll(now);
+        madeReachable.keySet().retainAll(madeNow);
+        lastInstances = instancesNow;
         return Optional.empty();
+    }
+
+    private static String instanceKey(ClusterView<JobSimNode> c, int i, String name) {
+        return i + "|" + name + "|" + JobNodes.instances(c.state(i).orElseThrow().jobs).get(name).incarnation();
     }
 
     private static String instance(ClusterView<JobSimNode> c, int i, String name) {
@@ -513,8 +564,9 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         for (int k = 0; k < NAMES; k++) {
             String name = name(k);
             boolean mustRun = acked.contains(name) && !stopName(name) && !mayBeLost.contains(name);
-            boolean mustNot = stopAcked.contains(name) && !stopsUnsettled.contains(name);
-            if (!mustRun && !mustNot) {
+            boolean mustNot = stopAcked.contains(name) && !stopsUnsettled.contains(name) && !startedAfterStop.contains(name);
+            boolean mayRun = stopAcked.contains(name) && !stopsUnsettled.contains(name) && startedAfterStop.contains(name);
+            if (!mustRun && !mustNot && !mayRun) {
                 continue;
             }
             List<String> on = new ArrayList<>();
@@ -534,6 +586,15 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
             }
             if (mustNot && !on.isEmpty()) {
                 return Optional.of("worker " + name + " was stopped (acknowledged) but runs on " + on);
+            }
+            if (mayRun && on.size() > 1) {
+                return Optional.of("worker " + name + " was stopped (acknowledged) and started again by a start that"
+                        + " overlapped the stop, but runs " + on.size() + " instances: " + on + "; newest registration "
+                        + newest);
+            }
+            if (mayRun && on.size() == 1 && (newest == null || !newest.executor().equals(on.get(0))
+                    || !newest.state().equals("PENDING"))) {
+                return Optional.of("worker " + name + " runs on " + on.get(0) + " but its newest registration is " + newest);
             }
             if (mustRun) {
                 if (on.size() != 1) {
@@ -621,12 +682,15 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         f.put("workers.names.acknowledged", acked.size());
         f.put("workers.stops.acknowledged", stopAcked.size());
         f.put("workers.stops.unchecked.after.faults", stopsUnsettled.size());
+        f.put("workers.stops.overtaken.by.start", startedAfterStop.size());
         f.put("workers.sends.ok", sendsOk);
         f.put("workers.sends.failed", sendsFailed);
         f.put("workers.asks.ok", asksOk);
         f.put("workers.asks.failed", asksFailed);
         f.put("workers.instances.started", instancesStarted);
         f.put("workers.duplicates.resolved", duplicatesStopped);
+        f.put("workers.duplicates.made.reachable", duplicatesMadeReachable);
+        f.put("workers.duplicates.made.reachable.millis.max", longestMadeReachableNanos / 1_000_000);
         f.put("workers.stale.deliveries", staleDeliveries);
         f.put("workers.exempt.double.failure", mayBeLost.size());
         f.put("workers.restarts.after.crash", restartNanos.size());

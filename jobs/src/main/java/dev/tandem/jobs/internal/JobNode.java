@@ -96,7 +96,9 @@ import java.util.random.RandomGenerator;
  *   (its stage is cancelled and its result discarded).</li>
  *   <li><b>Anti-entropy.</b> Until the partner acknowledged the holder's current (attempt, epoch,
  *   state), the holder resends its record every tick; the same exchange merges the two sides of a
- *   healed partition.</li>
+ *   healed partition. A holder shows its record to a node that does not hold it (which then drops
+ *   its own older copy) only once its partner confirmed it: make before break. An executor whose new
+ *   backup has not confirmed takes a former holder that resends to it as backup instead.</li>
  *   <li><b>Expiry.</b> A holder forgets a finished (DONE or FAILED) cast record once its partner
  *   confirmed that same finished record (or is not live), no live former holder still has to learn
  *   it, and it has been finished here for {@code finishedRetention} by the node's clock; while more
@@ -1233,7 +1235,7 @@ final class JobNode implements JobsNode {
                     // (A non-holder answering from memory vouches for nothing either way; as before,
                     // its newer record wins.)
                     unconfirmedSuperseders.increment();
-                    observer.recordKeptUntilConfirmed(self, in.jobId());
+                    observer.makeBeforeBreak(self, in.jobId());
                     kept = cur;
                 } else if (!next.holds(self)) {
                     if (cur.attempt() < next.attempt()) {
@@ -1277,6 +1279,15 @@ final class JobNode implements JobsNode {
                 } else if (in.finished() && in.attempt() < cur.attempt()) {
                     staleRejected.increment();
                 }
+                if (!cur.finished() && cur.executor().equals(self) && !h.partnerConfirmed && h.former.contains(from)
+                        && isLive(from) && h.rec == cur) {
+                    // A former holder is back and reachable while the new backup has not confirmed (it may be
+                    // paused or cut off): take the former holder as backup instead. Told of the record before
+                    // the backup holds it, it would drop its copy (see settled); not told, it would keep
+                    // running an older instance of a worker beside this node's.
+                    store(h, cur.withHolders(cur.attempt(), cur.epoch() + 1, self, from));
+                    h.former.remove(from);
+                }
                 kept = h.rec;
             }
         }
@@ -1294,8 +1305,25 @@ final class JobNode implements JobsNode {
         // Answer with our record only if it tells the sender more (newer, or the same one finished),
         // so two nodes can never bounce records back and forth.
         if (kept.compareOrder(in) > 0 || kept.compareOrder(in) == 0 && kept.finished() && !in.finished()) {
-            send(from, recordMsg(kept));
+            Held mine = records.get(kept.jobId());
+            if (kept.holds(from) || mine == null || mine.rec != kept || settled(mine)) {
+                send(from, recordMsg(kept));
+            } else {
+                observer.makeBeforeBreak(self, kept.jobId());
+            }
         }
+    }
+
+    /**
+     * Whether this holder may show its record to a node that does not hold it (a former holder, the
+     * name's home, a node that sent an older copy): only once the partner confirmed it. Such a node
+     * drops its own copy when it learns it was replaced as a holder; told before the new partner holds
+     * the record, it would leave one copy, and one crash would lose the job or worker (make before
+     * break, as the store does). Until then it keeps its older copy, and its resends are answered with
+     * an ack only.
+     */
+    private boolean settled(Held h) {
+        return h.partnerConfirmed || h.rec.partnerOf(self).equals(self);
     }
 
     private void onRecordAck(NodeId from, Messages.RecordAck a) {
@@ -1305,8 +1333,8 @@ final class JobNode implements JobsNode {
         }
         Held h = records.get(a.jobId());
         if (h != null) {
-            if (h.rec.matches(a) || h.rec.compareOrder(a) < 0) {
-                h.former.remove(from); // it took this record (or knows a newer one), not merely its own older one
+            if (confirms(a, h.rec)) {
+                h.former.remove(from); // not on an ack of what it held before: it must still learn this record
             }
             if (from.equals(h.rec.partnerOf(self)) && h.rec.matches(a)) {
                 h.partnerConfirmed = true;
@@ -1315,6 +1343,25 @@ final class JobNode implements JobsNode {
                 h.homeConfirmed = true;
             }
         }
+    }
+
+    /**
+     * Whether an acknowledgement confirms {@code r} or a newer record of its job: a greater (attempt,
+     * epoch, executor, backup), or the same with {@code r}'s state (any state if {@code r} is pending).
+     * An ack of an older record (the answer to a copy sent before this node's record changed) does not.
+     */
+    private static boolean confirms(Messages.RecordAck a, Record r) {
+        int c = Integer.compare(a.attempt(), r.attempt());
+        if (c == 0) {
+            c = Long.compare(a.epoch(), r.epoch());
+        }
+        if (c == 0) {
+            c = a.executor().compareTo(r.executor());
+        }
+        if (c == 0) {
+            c = a.backup().compareTo(r.backup());
+        }
+        return c > 0 || c == 0 && (a.state() == r.state() || !r.finished());
     }
 
     private void remember(Record r) {
@@ -1531,7 +1578,7 @@ final class JobNode implements JobsNode {
                 send(partner, recordMsg(h.rec));
             }
             for (NodeId old : h.former) {
-                if (view.isLive(old) && budget-- > 0) {
+                if (view.isLive(old) && (settled(h) || h.rec.holds(old)) && budget-- > 0) {
                     send(old, recordMsg(h.rec));
                 }
             }
@@ -1539,7 +1586,7 @@ final class JobNode implements JobsNode {
         for (Map.Entry<String, Held> e : records.subMap(WORKER, WORKER + Character.MAX_VALUE).entrySet()) {
             Held h = e.getValue();
             NodeId home = homeOf(e.getKey());
-            if (!h.homeConfirmed && home != null && !h.rec.holds(home) && budget-- > 0) {
+            if (!h.homeConfirmed && home != null && !h.rec.holds(home) && settled(h) && budget-- > 0) {
                 send(home, recordMsg(h.rec)); // the directory: see the class comment
             }
         }

@@ -36,8 +36,11 @@ public interface JobsObserver {
                                boolean done) {
     }
 
-    /** The node kept its record of a job on hearing of a newer one that is not yet on both its holders. */
-    default void recordKeptUntilConfirmed(NodeId node, String jobId) {
+    /**
+     * Make-before-break held a record copy back: the node did not show a record not yet on both its
+     * holders to a node that does not hold it, or kept its own copy on hearing of such a record.
+     */
+    default void makeBeforeBreak(NodeId node, String jobId) {
     }
 
     /** The node dropped a message meant for an earlier incarnation of its name. */

@@ -67,18 +67,6 @@ record Record(String jobId, String name, byte[] input, int attempt, long epoch, 
         return c != 0 ? c : backup.compareTo(o.backup);
     }
 
-    /** Order of this record against the one an acknowledgement describes (as {@link #compareOrder(Record)}). */
-    int compareOrder(Messages.RecordAck a) {
-        int c = Integer.compare(attempt, a.attempt());
-        if (c == 0) {
-            c = Long.compare(epoch, a.epoch());
-        }
-        if (c == 0) {
-            c = executor.compareTo(a.executor());
-        }
-        return c != 0 ? c : backup.compareTo(a.backup());
-    }
-
     /** Whether this record is the one an acknowledgement describes. */
     boolean matches(Messages.RecordAck a) {
         return a.attempt() == attempt && a.epoch() == epoch && a.state() == state && a.executor().equals(executor)

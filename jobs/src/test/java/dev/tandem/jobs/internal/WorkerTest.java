@@ -221,6 +221,38 @@ class WorkerTest {
                 .containsExactly(Messages.W_EXISTS);
     }
 
+    /**
+     * The other side of the test above: a start issued before a stop but held up on its way to the
+     * home (a clogged link) until the stop was acknowledged is decided then, and starts the name
+     * anew — its starter is told STARTED (incarnation 2), so the two calls overlapped and the start
+     * took effect after the stop. (Worker swarm seed 1749 did this; the simulator's checker wrongly
+     * required the name to stay stopped, see {@code JobSimRegressionTest}.)
+     */
+    @Test
+    void aStartHeldUpUntilAfterAnAcknowledgedStop_startsTheNameAnew_andItsStarterIsToldStarted() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        WorkerInfo w = start(c, "a", "held", 0);
+        String home = c.nodes.keySet().stream().filter(n -> {
+            var r = JobNodes.records(c.nodes.get(n).jobs).get("worker:held");
+            return r != null && !r.executor().startsWith(n);
+        }).findFirst().orElseThrow(); // the home keeps itself as backup (here the executor is another node)
+        String starter = c.nodes.keySet().stream().filter(n -> !n.equals(home) && !n.equals(w.node().name()))
+                .findFirst().orElseThrow();
+        c.block(starter, home);
+        CompletableFuture<WorkerInfo> late = on(c, starter, n -> n.jobs.startWorker("counter", "held", 7L));
+        c.run(Duration.ofMillis(500));
+        await(c, on(c, home, n -> n.jobs.stopWorker("held")));
+        c.run(Duration.ofMillis(50));
+        assertThat(runningOn(c, "held")).isEmpty();
+        assertThat(late).isNotDone();
+        c.unblock(starter, home);
+        WorkerInfo started = await(c, late);
+        assertThat(started.incarnation()).isEqualTo(2);
+        c.run(Duration.ofMillis(50));
+        assertThat(runningOn(c, "held")).containsExactly(started.node().name());
+        assertThat(ask(c, "a", "held", 1)).isEqualTo(8);
+    }
+
     @Test
     void stop_isAcknowledgedOnlyOnceBothHoldersHoldIt() {
         TestCluster c = cluster("a", "b", "c", "d");
@@ -402,6 +434,138 @@ class WorkerTest {
         DupRun r = duplicateRun("never-resolve-duplicates");
         assertThat(r.after()).hasSize(2);
         assertThat(r.resolved()).isEqualTo(0.0);
+    }
+
+    /**
+     * The backup's view loses the executor X for a moment (a paused node waking up, say) and it
+     * restarts the worker elsewhere while X still runs it; X becomes a former holder, which the
+     * backup must tell about the restart once X is live again. An ack X sent for the record as it
+     * was before the restart (the answer to a copy the backup had just sent) arrives after the
+     * restart; it must not strike X off the former holders. (It used to: X then learnt of the restart
+     * only from its own heartbeat to the backup, 8 resend intervals = 2.4 s later, and the nodes
+     * counted as idle meanwhile: worker swarm seed 1209, {@code JobSimRegressionTest}.)
+     */
+    @Test
+    void anAckOfTheRecordBeforeARestart_doesNotStrikeTheOldExecutorOff_itIsToldAndStopsItsDuplicate() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        c.delivered.clear();
+        WorkerInfo w = start(c, "a", "flap", 0);
+        String x = w.node().name();
+        String backup = JobNodes.records(c.nodes.get(x).jobs).get("worker:flap").backup().substring(0, 1);
+        TestCluster.TNode b = c.nodes.get(backup);
+        // a copy of the incarnation-1 record from the backup to X (as the backup resends it)
+        byte[] copy = c.delivered.stream().filter(m -> {
+            Messages.Envelope e = Messages.decode(m, 1 << 20);
+            return e.sender().name().equals(backup) && e.body() instanceof Messages.RecordMsg r
+                    && r.record().jobId().equals("worker:flap") && r.record().executor().name().equals(x);
+        }).findFirst().orElseThrow();
+        c.run(Duration.ofSeconds(1));
+        TestCluster.TNode xn = c.nodes.get(x);
+        c.on(x, () -> xn.bound.get(Channels.JOBS).onMessage(b.address, copy)); // X acks it: arrives in 1 ms
+        List<String> others = new ArrayList<>(c.nodes.keySet());
+        others.remove(x);
+        c.view(backup, others.toArray(new String[0])); // meanwhile the backup's view loses X: it restarts the worker
+        c.run(Duration.ofMillis(5)); // X's ack of incarnation 1 arrives after the restart
+        assertThat(runningOn(c, "flap")).as("two instances: X and the restart").hasSize(2).contains(x);
+        assertThat(JobNodes.records(b.jobs).get("worker:flap").attempt()).isEqualTo(2);
+        c.publishViews(); // X is live again in every view
+        long healed = c.nowMillis();
+        while (runningOn(c, "flap").contains(x) && c.nowMillis() - healed < 5_000) {
+            assertThat(c.nodes.values()).as("some node still has to tell X while X runs a duplicate")
+                    .anyMatch(n -> !JobNodes.idle(n.jobs));
+            c.run(Duration.ofMillis(10));
+        }
+        long stoppedAfter = c.nowMillis() - healed;
+        System.out.println("the old executor stopped its duplicate " + stoppedAfter + " ms after the views agreed again");
+        assertThat(runningOn(c, "flap")).hasSize(1).doesNotContain(x);
+        assertThat(xn.events).extracting(WorkerEvent::kind)
+                .containsExactly(WorkerEvent.Kind.STARTED, WorkerEvent.Kind.DUPLICATE_STOPPED);
+        assertThat(stoppedAfter).as("ms until X is told (the backup's next resend round)")
+                .isLessThanOrEqualTo(JobsConfig.defaults().resendInterval().toMillis() + 20);
+    }
+
+    /**
+     * The executor X's view loses the backup B (B is in fact fine), so X replaces it by a new partner
+     * N, which X cannot reach. B's resends still reach X. X must not answer them with the new record
+     * before N confirmed it: B would drop its copy (it is no longer a holder), leaving the
+     * registration on X alone, and X's crash would lose the worker. (It did: worker swarm seed 2379,
+     * {@code JobSimRegressionTest}.) B keeps its copy, and restarts the worker when X dies.
+     */
+    @Test
+    void aReplacedHolder_keepsItsCopyUntilItsSuccessorConfirmed_soOneCrashLosesNoWorker() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        WorkerInfo w = start(c, "a", "kept", 5);
+        String x = w.node().name();
+        String backup = JobNodes.records(c.nodes.get(x).jobs).get("worker:kept").backup().substring(0, 1);
+        List<String> seenByX = new ArrayList<>(c.nodes.keySet());
+        seenByX.remove(backup);
+        for (String n : c.nodes.keySet()) {
+            if (!n.equals(x) && !n.equals(backup)) {
+                c.block(x, n); // whichever node X picks as the new partner never hears from X
+            }
+        }
+        c.view(x, seenByX.toArray(new String[0])); // X's view loses B: X replaces it
+        c.run(Duration.ofSeconds(3)); // B's heartbeats (every 8 resend intervals) reach X meanwhile
+        assertThat(JobNodes.records(c.nodes.get(x).jobs).get("worker:kept").backup()).doesNotStartWith(backup);
+        assertThat(JobNodes.records(c.nodes.get(backup).jobs)).as("B still holds the registration")
+                .containsKey("worker:kept");
+        c.crash(x);
+        c.run(Duration.ofSeconds(1));
+        assertThat(runningOn(c, "kept")).as("restarted by B after X's crash").hasSize(1).doesNotContain(x);
+        WorkerInfo moved = await(c, on(c, backup, n -> n.jobs.whereis("kept"))).orElseThrow();
+        assertThat(moved.incarnation()).isEqualTo(2);
+        assertThat(ask(c, backup, "kept", 1)).isEqualTo(6);
+    }
+
+    /**
+     * The backup B's view loses the executor X (X is fine) and B restarts the worker on itself, with
+     * a new backup N that B cannot reach. X, back in B's view, resends its record: B takes X as its
+     * backup instead of N, so X stops its older instance and both keep a copy — B's crash then loses
+     * nothing. (Telling X before N confirmed would leave B's copy alone; not telling X kept both
+     * instances running as long as N stayed silent: worker swarm seed 3224, {@code
+     * JobSimRegressionTest}.) The scheduler picks the new executor, so this tries names until B picks
+     * itself.
+     */
+    @Test
+    void aRestarterWhoseNewBackupIsSilent_takesTheReachableOldExecutorAsBackup_oneInstanceTwoCopies() {
+        for (int i = 0; i < 20; i++) {
+            if (restartBesideAFormerExecutor("rp" + i)) {
+                return;
+            }
+        }
+        throw new AssertionError("no name of 20 made its backup restart it on itself");
+    }
+
+    /** False when the backup did not pick itself as the new executor (nothing checked). */
+    private boolean restartBesideAFormerExecutor(String name) {
+        TestCluster c = cluster("a", "b", "c", "d");
+        WorkerInfo w = start(c, "a", name, 5);
+        String x = w.node().name();
+        String b = JobNodes.records(c.nodes.get(x).jobs).get("worker:" + name).backup().substring(0, 1);
+        List<String> others = new ArrayList<>(c.nodes.keySet());
+        others.remove(x);
+        for (String n : others) {
+            if (!n.equals(b)) {
+                c.block(b, n); // B reaches only X
+                c.block(n, b);
+            }
+        }
+        c.view(b, others.toArray(new String[0])); // B's view loses X: B restarts the worker
+        c.run(Duration.ofMillis(50));
+        if (!JobNodes.records(c.nodes.get(b).jobs).get("worker:" + name).executor().startsWith(b)) {
+            return false;
+        }
+        assertThat(runningOn(c, name)).as("X and B run it").containsExactlyInAnyOrder(x, b);
+        c.view(b, c.nodes.keySet().toArray(new String[0])); // X is live again for B; the new backup stays silent
+        c.run(Duration.ofSeconds(3)); // X's heartbeat (every 8 resend intervals) reaches B
+        assertThat(runningOn(c, name)).as("one instance, B's").containsExactly(b);
+        var rec = JobNodes.records(c.nodes.get(b).jobs).get("worker:" + name);
+        assertThat(rec.backup()).as("B took X as its backup").startsWith(x);
+        assertThat(JobNodes.records(c.nodes.get(x).jobs).get("worker:" + name).attempt()).isEqualTo(2);
+        c.crash(b);
+        c.run(Duration.ofSeconds(1));
+        assertThat(runningOn(c, name)).as("X restarts it after B's crash").hasSize(1).doesNotContain(b);
+        return true;
     }
 
     @Test
