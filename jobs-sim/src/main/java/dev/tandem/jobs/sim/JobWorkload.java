@@ -114,7 +114,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
     private final TreeMap<String, TreeMap<String, Forgot>> forgotten = new TreeMap<>();
     private long recordsExpired;
     private long earlierLifeDropped;
-    private long keptUntilConfirmed;
+    private long makeBeforeBreak;
     private long executionsAfterExpiry;
 
     /** A finished record a node forgot. */
@@ -170,7 +170,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
 
         @Override
         public void makeBeforeBreak(NodeId node, String jobId) {
-            keptUntilConfirmed++;
+            makeBeforeBreak++;
         }
 
         @Override
@@ -514,7 +514,7 @@ final class JobWorkload implements WorkloadRun<JobWorkload.JobSimNode> {
         f.put("jobs.casts.exempt.both.holders.crashed", ackedCasts.stream().filter(lostToCrashes::contains).count());
         f.put("jobs.records.expired", recordsExpired);
         f.put("jobs.messages.for.earlier.life.dropped", earlierLifeDropped);
-        f.put("jobs.records.make.before.break", keptUntilConfirmed);
+        f.put("jobs.records.make.before.break", makeBeforeBreak);
         f.put("jobs.executions.after.expiry", executionsAfterExpiry);
         if (callsOk > 0) {
             for (int i = 0; i < callsRanOn.length; i++) {
