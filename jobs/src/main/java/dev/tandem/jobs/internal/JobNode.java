@@ -256,7 +256,6 @@ final class JobNode implements JobsNode {
     private final Counter malformed;
     private final Counter expired;
     private final Counter otherLife;
-    private final Counter unconfirmedSuperseders;
     private final Counter orphansAdopted;
 
     JobNode(NodeContext ctx, JobScheduler scheduler, Placement placement, JobsConfig config,
@@ -304,9 +303,6 @@ final class JobNode implements JobsNode {
         Gauge.builder("tandem.jobs.running", this, n -> n.running).tag("node", node).register(m);
         Gauge.builder("tandem.jobs.records", this, n -> n.records.size()).tag("node", node).register(m);
         expired = Counter.builder("tandem.jobs.records.expired").tag("node", node).register(m);
-        unconfirmedSuperseders = Counter.builder("tandem.jobs.records.kept.until.confirmed").tag("node", node)
-                .description("copies of a newer record that no longer names this node, not yet on both its holders,"
-                        + " so this node kept its own").register(m);
         orphansAdopted = Counter.builder("tandem.jobs.records.orphans.adopted").tag("node", node)
                 .description("newer records of a job whose two holders were both gone, carried on from here")
                 .register(m);
@@ -660,7 +656,7 @@ final class JobNode implements JobsNode {
             }
         }
         store(h, next);
-        send(next.partnerOf(self), recordMsg(next));
+        send(next.partnerOf(self), new Messages.RecordMsg(next));
         maybeExecute(next);
     }
 
@@ -975,7 +971,7 @@ final class JobNode implements JobsNode {
         Record next = h.rec.finish(state, self, payload);
         observer.resultAccepted(self, x.jobId, x.attempt);
         store(h, next);
-        send(next.partnerOf(self), recordMsg(next));
+        send(next.partnerOf(self), new Messages.RecordMsg(next));
     }
 
     private void maybeExecute(Record r) {
@@ -1001,7 +997,7 @@ final class JobNode implements JobsNode {
                         .getBytes(StandardCharsets.UTF_8));
                 observer.resultAccepted(self, r.jobId(), r.attempt());
                 store(held, next);
-                send(next.partnerOf(self), recordMsg(next));
+                send(next.partnerOf(self), new Messages.RecordMsg(next));
             }
             return;
         }
@@ -1085,7 +1081,7 @@ final class JobNode implements JobsNode {
             if (holder.equals(self)) {
                 merge(pc.record, self);
             } else {
-                send(holder, recordMsg(pc.record));
+                send(holder, new Messages.RecordMsg(pc.record));
             }
         }
     }
@@ -1148,26 +1144,6 @@ final class JobNode implements JobsNode {
      * sender with what this node now keeps: an ack, plus its own record if that is newer.
      */
     private void merge(Record in, NodeId from) {
-        merge(in, from, from.equals(self));
-    }
-
-    /**
-     * A copy of a record: marked confirmed if this node holds exactly it and its partner confirmed
-     * it, or forgot exactly it (a finished record is forgotten only once both holders hold it, or its
-     * partner is gone) — see {@link Messages.RecordMsg}.
-     */
-    private Messages.RecordMsg recordMsg(Record r) {
-        Held h = records.get(r.jobId());
-        boolean confirmed = h != null ? h.rec == r && h.partnerConfirmed && r.holds(self) : r == forgotten.get(r.jobId());
-        return new Messages.RecordMsg(r, confirmed);
-    }
-
-    /**
-     * {@code confirmed}: the sender vouches that both holders of {@code in} hold it. A holder that a
-     * newer record no longer names keeps its own copy until then (make-before-break): were it to drop
-     * it for a record only one node holds, that node's loss would lose the job.
-     */
-    private void merge(Record in, NodeId from, boolean confirmed) {
         PendingCast pending = casts.get(in.jobId());
         if (pending != null && in.compareOrder(pending.record) > 0) {
             pending.record = in;
@@ -1193,7 +1169,7 @@ final class JobNode implements JobsNode {
                     if (sup != null) {
                         for (NodeId loser : new NodeId[] {sup.executor(), sup.backup()}) {
                             if (!loser.equals(from) && !loser.equals(self) && !in.holds(loser)) {
-                                send(loser, recordMsg(in));
+                                send(loser, new Messages.RecordMsg(in));
                             }
                         }
                     }
@@ -1220,7 +1196,7 @@ final class JobNode implements JobsNode {
                         && cur.executor().equals(in.executor())) {
                     next = in.finish(cur.state(), cur.ranOn(), cur.result()); // same attempt, new holders: keep the result
                 }
-                if (!next.holds(self) && !confirmed && !isLive(next.executor()) && !isLive(next.backup())) {
+                if (!next.holds(self) && !isLive(next.executor()) && !isLive(next.backup())) {
                     // A newer record whose holders are both gone: nobody can confirm it, and this copy
                     // may be the last of the job. Carry the job on from the newer record, held here.
                     if (cur.attempt() < next.attempt()) {
@@ -1229,14 +1205,6 @@ final class JobNode implements JobsNode {
                     orphansAdopted.increment();
                     repair(h, next);
                     kept = h.rec;
-                } else if (!next.holds(self) && !confirmed && next.holds(from)) {
-                    // Superseded by a record its sender holds but not yet with its partner: keep ours
-                    // (and let its execution go on) until a holder of the newer one says both hold it.
-                    // (A non-holder answering from memory vouches for nothing either way; as before,
-                    // its newer record wins.)
-                    unconfirmedSuperseders.increment();
-                    observer.makeBeforeBreak(self, in.jobId());
-                    kept = cur;
                 } else if (!next.holds(self)) {
                     if (cur.attempt() < next.attempt()) {
                         fenceOff(in.jobId(), next.attempt());
@@ -1244,7 +1212,7 @@ final class JobNode implements JobsNode {
                     // Superseded and no longer a holder: tell the old partner, remember, forget.
                     NodeId oldPartner = cur.partnerOf(self);
                     if (!oldPartner.equals(from) && !next.holds(oldPartner)) {
-                        send(oldPartner, new Messages.RecordMsg(next, true)); // relays the vouch it came with
+                        send(oldPartner, new Messages.RecordMsg(next));
                     }
                     drop(in.jobId());
                     Exec x = execs.get(in.jobId());
@@ -1307,7 +1275,7 @@ final class JobNode implements JobsNode {
         if (kept.compareOrder(in) > 0 || kept.compareOrder(in) == 0 && kept.finished() && !in.finished()) {
             Held mine = records.get(kept.jobId());
             if (kept.holds(from) || mine == null || mine.rec != kept || settled(mine)) {
-                send(from, recordMsg(kept));
+                send(from, new Messages.RecordMsg(kept));
             } else {
                 observer.makeBeforeBreak(self, kept.jobId());
             }
@@ -1575,11 +1543,11 @@ final class JobNode implements JobsNode {
                     && now - h.lastSentNanos >= config.resendInterval().toNanos() * PENDING_SYNC_TICKS;
             if ((!h.partnerConfirmed || heartbeat) && !partner.equals(self) && view.isLive(partner) && budget-- > 0) {
                 h.lastSentNanos = now;
-                send(partner, recordMsg(h.rec));
+                send(partner, new Messages.RecordMsg(h.rec));
             }
             for (NodeId old : h.former) {
                 if (view.isLive(old) && (settled(h) || h.rec.holds(old)) && budget-- > 0) {
-                    send(old, recordMsg(h.rec));
+                    send(old, new Messages.RecordMsg(h.rec));
                 }
             }
         }
@@ -1587,7 +1555,7 @@ final class JobNode implements JobsNode {
             Held h = e.getValue();
             NodeId home = homeOf(e.getKey());
             if (!h.homeConfirmed && home != null && !h.rec.holds(home) && settled(h) && budget-- > 0) {
-                send(home, recordMsg(h.rec)); // the directory: see the class comment
+                send(home, new Messages.RecordMsg(h.rec)); // the directory: see the class comment
             }
         }
         for (WorkerOp op : ops.values()) {
@@ -1662,7 +1630,7 @@ final class JobNode implements JobsNode {
         } else if (body instanceof Messages.Cancel c) {
             onCancel(from, c);
         } else if (body instanceof Messages.RecordMsg m) {
-            merge(m.record(), from, m.confirmed());
+            merge(m.record(), from);
         } else if (body instanceof Messages.RecordAck a) {
             onRecordAck(from, a);
         } else if (body instanceof Messages.StatusReq q) {
@@ -2257,7 +2225,7 @@ final class JobNode implements JobsNode {
             }
         });
         merge(r, self);
-        send(r.partnerOf(self), recordMsg(r));
+        send(r.partnerOf(self), new Messages.RecordMsg(r));
     }
 
     /** Sends the answer to a start request and keeps it for the request's later copies. */
@@ -2420,7 +2388,7 @@ final class JobNode implements JobsNode {
         if (failure != null) {
             Record next = r.finish(Record.FAILED, self, truncate(failure).getBytes(StandardCharsets.UTF_8));
             store(h, next);
-            send(next.partnerOf(self), recordMsg(next));
+            send(next.partnerOf(self), new Messages.RecordMsg(next));
             failed.increment();
             event(WorkerEvent.Kind.FAILED, next, failure);
             return;
@@ -2632,7 +2600,7 @@ final class JobNode implements JobsNode {
         if (!h.rec.finished()) {
             Record next = h.rec.finish(Record.DONE, self, new byte[0]);
             store(h, next);
-            send(next.partnerOf(self), recordMsg(next));
+            send(next.partnerOf(self), new Messages.RecordMsg(next));
             reconcileWorker(jobId);
         }
         // Answer only once the partner holds the stopped registration too (the stopper resends until then):

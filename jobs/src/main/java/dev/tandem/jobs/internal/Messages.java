@@ -16,8 +16,7 @@ import java.util.Objects;
  * CALL        varint reqId, varint attempt, string name, bytes input
  * CALL_REPLY  varint reqId, varint attempt, u8 outcome (OK, FAILED, UNKNOWN_JOB, BUSY, ACCEPTED), bytes payload
  * CANCEL      varint reqId, varint attempt
- * RECORD      record, bool confirmed (a holder's copy: a cast, a reassignment, a result, or an
- *             anti-entropy push; confirmed: the sender holds it and its partner confirmed it)
+ * RECORD      record (a holder's copy: a cast, a reassignment, a result, or an anti-entropy push)
  * RECORD_ACK  string jobId, varint attempt, varint epoch, u8 state, node executor, node backup
  *             (the newest record of the job the sender knows, whether or not it holds it)
  * STATUS_REQ  varint reqId, string jobId
@@ -112,16 +111,7 @@ final class Messages {
         }
     }
 
-    /**
-     * A copy of a record; {@code confirmed}: the sender holds exactly this record and its partner
-     * confirmed it, so both holders hold it (a holder the record no longer names gives its own copy
-     * up only then).
-     */
-    record RecordMsg(Record record, boolean confirmed) implements Body {
-        RecordMsg(Record record) {
-            this(record, false);
-        }
-
+    record RecordMsg(Record record) implements Body {
         public int type() {
             return RECORD;
         }
@@ -221,7 +211,6 @@ final class Messages {
             w.varLong(c.reqId()).varInt(c.attempt());
         } else if (body instanceof RecordMsg m) {
             record(w, m.record());
-            w.bool(m.confirmed());
         } else if (body instanceof RecordAck a) {
             w.string(a.jobId()).varInt(a.attempt()).varLong(a.epoch()).u8(a.state());
             node(w, a.executor());
@@ -287,7 +276,7 @@ final class Messages {
                 yield new CallReply(reqId, attempt, outcome, r.bytes("payload", maxPayloadBytes));
             }
             case CANCEL -> new Cancel(r.varLong("reqId"), attempt(r));
-            case RECORD -> new RecordMsg(record(r, maxPayloadBytes), r.bool("confirmed"));
+            case RECORD -> new RecordMsg(record(r, maxPayloadBytes));
             case RECORD_ACK -> new RecordAck(jobId(r), attempt(r), epoch(r), state(r), node(r, "executor"),
                     node(r, "backup"));
             case STATUS_REQ -> new StatusReq(r.varLong("reqId"), jobId(r));

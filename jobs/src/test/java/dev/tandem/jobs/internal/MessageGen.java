@@ -39,7 +39,7 @@ final class MessageGen {
             case 0 -> new Messages.Call(req, r.nextInt(1, 10), "square", bytes(r, 64));
             case 1 -> new Messages.CallReply(req, r.nextInt(1, 10), r.nextInt(0, 5), bytes(r, 64));
             case 2 -> new Messages.Cancel(req, r.nextInt(1, 10));
-            case 3 -> new Messages.RecordMsg(record(r), r.nextBoolean());
+            case 3 -> new Messages.RecordMsg(record(r));
             case 4 -> {
                 Record x = record(r);
                 yield x.ack();
