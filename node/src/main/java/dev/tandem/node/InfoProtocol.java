@@ -57,7 +57,7 @@ final class InfoProtocol {
     private final Supplier<KeyValueStore> store;
     private final Map<Long, Pending> pending = new HashMap<>();
     private final Counter malformed;
-    private long nextId = 1;
+    private long nextId;
 
     private static final class Pending {
         final Map<NodeId, NodeInfo> answers = new LinkedHashMap<>();
@@ -74,6 +74,7 @@ final class InfoProtocol {
         this.ctx = ctx;
         this.view = view;
         this.store = store;
+        this.nextId = ctx.self().firstRequestId(); // a late answer to an earlier life's ask matches none of ours
         this.malformed = Counter.builder("tandem.info.messages.malformed")
                 .description("cluster info messages dropped as malformed").register(ctx.meters());
         ctx.transport().bind(CHANNEL, this::onMessage);

@@ -144,7 +144,7 @@ final class SwimMembership implements GossipMembership {
 
     private final List<String> probeOrder = new ArrayList<>();
     private int probeIndex;
-    private long nextSeq = 1;
+    private long nextSeq;
     private Probe probe;
     /** Probes started by a transport hint, by member name (at most one per member). */
     private final TreeMap<String, Probe> hinted = new TreeMap<>();
@@ -184,6 +184,7 @@ final class SwimMembership implements GossipMembership {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.self = ctx.self();
+        this.nextSeq = self.firstRequestId(); // acks are matched by seq: a late ack to an earlier life matches none
         this.selfAddress = ctx.transport().localAddress();
         this.health = new LocalHealth(settings.healthMax());
         this.dissemination = new Dissemination(settings.retransmitMultiplier());

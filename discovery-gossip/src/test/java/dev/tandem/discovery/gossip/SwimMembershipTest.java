@@ -107,6 +107,23 @@ class SwimMembershipTest {
     }
 
     @Test
+    void anAckMeantForAnEarlierLifeAtTheSameAddress_doesNotAnswerThisLifesProbe() {
+        TestWorld.Host first = world.start("a", 1, 1, settings());
+        introduce(first, "b");
+        long earlierSeq = awaitPing(address(2)).seq();
+        world.crash(first);
+        TestWorld.Host a = world.start("a", 2, 1, settings()); // restarted at once, same address
+        introduce(a, "b");
+        Ping ping = awaitPing(address(2));
+        assertThat(ping.seq()).as("the new life's first probe (seed " + SEED + ")").isNotEqualTo(earlierSeq);
+        // b's answer to the earlier life's probe arrives late, at the same address
+        world.deliver(address(2), a, new Ack(id("b"), earlierSeq, List.of()));
+        boolean suspected = world.runUntil(() -> in(a.view(), "b").status() == MemberStatus.SUSPECT, Duration.ofSeconds(2));
+        assertThat(suspected).as("b, whose ack answered another life, suspected (seed " + SEED + ")").isTrue();
+        assertThat(a.counter("tandem.membership.acks")).isZero();
+    }
+
+    @Test
     void missedAck_sendsPingReqToKOtherMembers_afterTheProbeTimeout() {
         TestWorld.Host a = startA();
         introduce(a, "b", "c", "d", "e");
