@@ -507,7 +507,14 @@ final class BenchCommand implements Callable<Integer> {
                 m.put("stealShare", c.stealShare());
                 steal = String.format(", %.1f %% stolen by the host", 100 * c.stealShare());
             }
-            say("    CPU %.2f us per operation (%s), %.2f CPUs busy%s", c.microsPerOp(ops), parts, c.busyCpus(), steal);
+            String jit = "";
+            long jitNanos = c.jitTotalNanos();
+            if (jitNanos >= 0) {
+                m.put("jitCompilerCpuSeconds", jitNanos / 1e9);
+                jit = String.format(", JIT compilers %.2f s of it", jitNanos / 1e9);
+            }
+            say("    CPU %.2f us per operation (%s), %.2f CPUs busy%s%s", c.microsPerOp(ops), parts, c.busyCpus(), steal,
+                    jit);
         });
     }
 

@@ -19,11 +19,18 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Read through {@link ProcessHandle.Info#totalCpuDuration()}: on Linux the kernel's tick count
  * (10 ms), so a 5 s window is good to about 1 %. Where the platform does not report CPU time the
  * window reports nothing.
+ *
+ * <p>Of that time, the share of the JIT compiler threads ({@code C1/C2 CompilerThread*}, read from
+ * {@code /proc/<pid>/task}, Linux only): code still being compiled while a figure is measured
+ * takes CPU from the code measured, on 2 cores a good part of it, and runs slower until it is
+ * compiled, so a figure with compiler time in its window was measured on a JVM not yet warm.
  */
 final class CpuWindow {
     private final Map<String, ProcessHandle> processes;
     private final Map<String, Long> startNanos = new LinkedHashMap<>();
     private final Map<String, Long> endNanos = new LinkedHashMap<>();
+    private final Map<String, Long> jitStartNanos = new LinkedHashMap<>();
+    private final Map<String, Long> jitEndNanos = new LinkedHashMap<>();
     private final Thread sampler;
     private volatile long openedAt;
     private volatile long closedAt;
@@ -37,11 +44,11 @@ final class CpuWindow {
             sleepUntil(t0 + delayNanos);
             openedAt = System.nanoTime();
             stealStart = machineTicks();
-            sample(startNanos);
+            sample(startNanos, jitStartNanos);
             sleepUntil(t0 + delayNanos + lengthNanos);
             closedAt = System.nanoTime();
             stealEnd = machineTicks();
-            sample(endNanos);
+            sample(endNanos, jitEndNanos);
         }, "bench-cpu-window");
         sampler.setDaemon(true);
     }
@@ -71,7 +78,17 @@ final class CpuWindow {
         if (s0 != null && s1 != null && s1[1] > s0[1]) {
             steal = (s1[0] - s0[0]) / (double) (s1[1] - s0[1]);
         }
-        return Optional.of(new Figure(cpu, closedAt - openedAt, steal));
+        Map<String, Long> jit = new LinkedHashMap<>();
+        for (String name : processes.keySet()) {
+            Long s = jitStartNanos.get(name);
+            Long e = jitEndNanos.get(name);
+            if (s == null || e == null) {
+                jit = Map.of(); // not readable on this platform: reported as unknown
+                break;
+            }
+            jit.put(name, e - s);
+        }
+        return Optional.of(new Figure(cpu, closedAt - openedAt, steal, jit));
     }
 
     /**
@@ -96,8 +113,46 @@ final class CpuWindow {
         }
     }
 
-    private void sample(Map<String, Long> into) {
-        processes.forEach((name, p) -> p.info().totalCpuDuration().ifPresent(d -> into.put(name, d.toNanos())));
+    private void sample(Map<String, Long> into, Map<String, Long> jitInto) {
+        processes.forEach((name, p) -> {
+            p.info().totalCpuDuration().ifPresent(d -> into.put(name, d.toNanos()));
+            long jit = compilerThreadsNanos(p.pid());
+            if (jit >= 0) {
+                jitInto.put(name, jit);
+            }
+        });
+    }
+
+    /** Clock ticks of a Linux task's {@code stat} line, in nanoseconds (USER_HZ is 100 on Linux). */
+    private static final long NANOS_PER_TICK = 10_000_000L;
+
+    /**
+     * CPU time (user + system) of the JIT compiler threads of process {@code pid} so far, or -1 where
+     * {@code /proc/<pid>/task} cannot be read. A compiler thread that exited took its time with it;
+     * HotSpot keeps them for the JVM's life unless {@code -XX:+UseDynamicNumberOfCompilerThreads}
+     * retires idle ones (the default), so an idle window can read slightly low, never high.
+     */
+    static long compilerThreadsNanos(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        long ticks = 0;
+        try (var dir = Files.newDirectoryStream(tasks)) {
+            for (Path t : dir) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).strip();
+                    if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) {
+                        continue;
+                    }
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between listing and reading: nothing to add
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return ticks * NANOS_PER_TICK;
     }
 
     private static void sleepUntil(long deadline) {
@@ -113,8 +168,14 @@ final class CpuWindow {
      * @param windowNanos the window's length as measured
      * @param stealShare  the share of the machine's CPU time stolen by the host in the window
      *                    (0-1), NaN where unknown
+     * @param jitNanos    of {@code cpuNanos}, the JIT compiler threads', by process; empty where unknown
      */
-    record Figure(Map<String, Long> cpuNanos, long windowNanos, double stealShare) {
+    record Figure(Map<String, Long> cpuNanos, long windowNanos, double stealShare, Map<String, Long> jitNanos) {
+        /** CPU nanoseconds of the JIT compilers of all processes; -1 where unknown. */
+        long jitTotalNanos() {
+            return jitNanos.isEmpty() ? -1 : jitNanos.values().stream().mapToLong(Long::longValue).sum();
+        }
+
         long totalNanos() {
             return cpuNanos.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -136,7 +197,12 @@ final class CpuWindow {
             long window = windowNanos + o.windowNanos;
             double steal = Double.isNaN(stealShare) || Double.isNaN(o.stealShare) ? Double.NaN
                     : (stealShare * windowNanos + o.stealShare * o.windowNanos) / window;
-            return new Figure(cpu, window, steal);
+            Map<String, Long> jit = new LinkedHashMap<>();
+            if (!jitNanos.isEmpty() && !o.jitNanos.isEmpty()) {
+                jit.putAll(jitNanos);
+                o.jitNanos.forEach((name, nanos) -> jit.merge(name, nanos, Long::sum));
+            }
+            return new Figure(cpu, window, steal, jit);
         }
     }
 }
