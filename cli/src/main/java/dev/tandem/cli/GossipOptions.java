@@ -119,7 +119,8 @@ final class GossipOptions {
             return;
         }
         boolean v6 = bind instanceof Inet6Address;
-        throw new IllegalArgumentException(GROUP + ": " + group.getHostAddress() + " is " + (v6 ? "IPv4" : "IPv6")
+        String g = NodeAddress.ipv6(group.getHostAddress()).orElse(group.getHostAddress());
+        throw new IllegalArgumentException(GROUP + ": " + g + " is " + (v6 ? "IPv4" : "IPv6")
                 + " but --bind " + bindHost + " is " + (v6 ? "IPv6" : "IPv4") + "; beacons need a group of the bind"
                 + " address's family, e.g. " + GROUP + " " + (v6 ? BeaconSettings.DEFAULT_IPV6_GROUP
                 : BeaconSettings.DEFAULT_GROUP) + " (the default for this --bind when " + GROUP + " is not given)");

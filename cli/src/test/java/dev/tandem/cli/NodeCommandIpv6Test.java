@@ -46,7 +46,7 @@ class NodeCommandIpv6Test {
         "--discovery static --seeds [::1]   | --seeds: address '[::1]' has no port: write [::1]:PORT",
         "--discovery static --seeds [::1]:1 --advertise [node-a] | --advertise: host '[node-a]': 'node-a' in brackets is not an IPv6 address",
         "--bind [::1]:0 --gossip-group 239.1.2.3 | --gossip-group: 239.1.2.3 is IPv4 but --bind ::1 is IPv6; beacons need a group of the bind address's family, e.g. --gossip-group ff15::7461:6e64:656d",
-        "--bind 127.0.0.1:0 --gossip-group ff15::1 | --gossip-group: ff15:0:0:0:0:0:0:1 is IPv6 but --bind 127.0.0.1 is IPv4; beacons need a group of the bind address's family, e.g. --gossip-group 239.84.78.68",
+        "--bind 127.0.0.1:0 --gossip-group ff15::1 | --gossip-group: ff15::1 is IPv6 but --bind 127.0.0.1 is IPv4; beacons need a group of the bind address's family, e.g. --gossip-group 239.84.78.68",
     })
     void badIpv6Address_oneLineUsageError_sayingWhatToWrite(String options, String message) {
         List<String> args = new ArrayList<>(List.of("node", "a", "--secret", SECRET, "--no-warm-up"));

@@ -1,5 +1,6 @@
 package dev.tandem.transport.netty;
 
+import dev.tandem.cluster.NodeAddress;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -40,7 +41,7 @@ public record BeaconSettings(boolean enabled, Optional<InetAddress> group, int p
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(interfaceName, "interfaceName");
         if (group.isPresent() && !group.get().isMulticastAddress()) {
-            throw new IllegalArgumentException(group.get().getHostAddress() + " is not a multicast group; give an IPv4"
+            throw new IllegalArgumentException(text(group.get()) + " is not a multicast group; give an IPv4"
                     + " group in 224.0.0.0/4 (e.g. " + DEFAULT_GROUP + ") or an IPv6 group in ff00::/8 (e.g. "
                     + DEFAULT_IPV6_GROUP + ")");
         }
@@ -100,12 +101,18 @@ public record BeaconSettings(boolean enabled, Optional<InetAddress> group, int p
         }
         InetAddress g = group.get();
         if (!bind.isAnyLocalAddress() && (g instanceof Inet6Address) != v6) {
-            throw new IllegalArgumentException("beacon group " + g.getHostAddress() + " is "
+            throw new IllegalArgumentException("beacon group " + text(g) + " is "
                     + (v6 ? "IPv4" : "IPv6") + " but the transport binds to the " + (v6 ? "IPv6" : "IPv4")
-                    + " address " + bind.getHostAddress() + ": beacons must use a group of the same family, e.g. "
+                    + " address " + text(bind) + ": beacons must use a group of the same family, e.g. "
                     + (v6 ? DEFAULT_IPV6_GROUP : DEFAULT_GROUP) + " (or leave the group unset for that default)");
         }
         return g;
+    }
+
+    /** An address as users write it: IPv6 in its canonical form ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}). */
+    static String text(InetAddress a) {
+        String s = a.getHostAddress();
+        return NodeAddress.ipv6(s).orElse(s);
     }
 
     /** A literal IP address, never a name lookup (the JDK parses a bracketed string as IPv6 or fails). */

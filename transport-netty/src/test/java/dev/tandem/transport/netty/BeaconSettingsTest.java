@@ -51,7 +51,7 @@ class BeaconSettingsTest {
     void aGroupOfTheWrongFamily_isRefused_namingTheGroupToUse() throws Exception {
         assertThatThrownBy(() -> BeaconSettings.defaults().withGroup("239.1.2.3", 1).groupFor(ip("::1")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("beacon group 239.1.2.3 is IPv4 but the transport binds to the IPv6 address 0:0:0:0:0:0:0:1:"
+                .hasMessage("beacon group 239.1.2.3 is IPv4 but the transport binds to the IPv6 address ::1:"
                         + " beacons must use a group of the same family, e.g. ff15::7461:6e64:656d (or leave the group"
                         + " unset for that default)");
         assertThatThrownBy(() -> BeaconSettings.defaults().withGroup("ff15::1", 1).groupFor(ip("127.0.0.1")))
