@@ -1,6 +1,8 @@
 package dev.tandem.cli;
 
+import dev.tandem.cluster.NodeAddress;
 import dev.tandem.transport.netty.BeaconSettings;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -33,7 +35,7 @@ final class GossipOptions {
     /** What an IPv6 literal may hold (hex digits, colons, an embedded IPv4 tail, a %scope). */
     private static final Pattern IPV6ISH = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?");
     private static final String WHAT_GROUP = "give a literal multicast address, IPv4 224.0.0.0/4 (e.g. "
-            + BeaconSettings.DEFAULT_GROUP + ") or IPv6 ff00::/8 (e.g. ff15::7464)";
+            + BeaconSettings.DEFAULT_GROUP + ") or IPv6 ff00::/8 (e.g. " + BeaconSettings.DEFAULT_IPV6_GROUP + ")";
 
     private GossipOptions() {
     }
@@ -87,7 +89,8 @@ final class GossipOptions {
             return Optional.empty();
         }
         BeaconSettings s = BeaconSettings.defaults();
-        InetAddress g = group != null ? group(group) : s.group();
+        Optional<InetAddress> g = group != null ? Optional.of(group(group)) : Optional.empty();
+        g.ifPresent(a -> checkFamily(a, bindHost));
         int p = port != null ? port : s.port();
         if (p < 1 || p > 65_535) {
             throw new IllegalArgumentException(PORT + " must be from 1 to 65535, was " + p);
@@ -103,6 +106,24 @@ final class GossipOptions {
             s = s.withInterface(interfaceName);
         }
         return Optional.of(s);
+    }
+
+    /**
+     * Refuses a group of the other family than a literal {@code --bind} address: an IPv4 group
+     * cannot reach an IPv6-only network, nor the other way round. A wildcard or a host name is
+     * left to the beacon channel, which knows what the name resolved to.
+     */
+    private static void checkFamily(InetAddress group, String bindHost) {
+        InetAddress bind = isWildcard(bindHost) ? null : literal(bindHost);
+        if (bind == null || (bind instanceof Inet6Address) == (group instanceof Inet6Address)) {
+            return;
+        }
+        boolean v6 = bind instanceof Inet6Address;
+        String g = NodeAddress.ipv6(group.getHostAddress()).orElse(group.getHostAddress());
+        throw new IllegalArgumentException(GROUP + ": " + g + " is " + (v6 ? "IPv4" : "IPv6")
+                + " but --bind " + bindHost + " is " + (v6 ? "IPv6" : "IPv4") + "; beacons need a group of the bind"
+                + " address's family, e.g. " + GROUP + " " + (v6 ? BeaconSettings.DEFAULT_IPV6_GROUP
+                : BeaconSettings.DEFAULT_GROUP) + " (the default for this --bind when " + GROUP + " is not given)");
     }
 
     /** Parses a literal multicast address without ever asking a name server. */
@@ -150,7 +171,7 @@ final class GossipOptions {
     }
 
     private static boolean isWildcard(String host) {
-        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
+        return host.equals("0.0.0.0") || NodeAddress.ipv6(host).filter("::"::equals).isPresent();
     }
 
     private static void checkInterface(String name) {

@@ -53,29 +53,33 @@ final class NodeCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
-            description = "Transport address to listen on (default ${DEFAULT-VALUE}: loopback, any free port).")
+            description = "Transport address to listen on (default ${DEFAULT-VALUE}: loopback, any free port);"
+                    + " IPv6 in brackets, e.g. [::1]:7401.")
     String bind;
 
-    @Option(names = "--advertise", paramLabel = "HOST", description = "Host peers should dial, if not the bind host.")
+    @Option(names = "--advertise", paramLabel = "HOST", description = "Host peers should dial, if not the bind host"
+            + " (an IPv6 address with or without brackets).")
     String advertise;
 
     @Option(names = "--discovery", paramLabel = "NAME", defaultValue = "gossip",
             description = "gossip (multicast beacons, default; see --gossip-*) or static (needs --seeds).")
     String discovery;
 
-    @Option(names = "--seeds", paramLabel = "HOST:PORT,...", description = "Addresses to join through.")
+    @Option(names = "--seeds", paramLabel = "HOST:PORT,...", description = "Addresses to join through; IPv6 in"
+            + " brackets, e.g. [::1]:7401,[::1]:7402.")
     String seeds;
 
     @Option(names = GossipOptions.GROUP, paramLabel = "ADDR", description = "gossip: the multicast group beacons go to,"
-            + " a literal IPv4 or IPv6 address (default " + BeaconSettings.DEFAULT_GROUP + "). Nodes on different"
-            + " groups or ports do not find each other.")
+            + " a literal IPv4 or IPv6 address of the --bind address's family (default " + BeaconSettings.DEFAULT_GROUP
+            + " for IPv4, " + BeaconSettings.DEFAULT_IPV6_GROUP + " for IPv6). Nodes on different groups or ports do not"
+            + " find each other.")
     String gossipGroup;
 
     @Option(names = GossipOptions.PORT, paramLabel = "PORT",
             description = "gossip: the beacons' UDP port, 1-65535 (default " + BeaconSettings.DEFAULT_PORT + ").")
     Integer gossipPort;
 
-    @Option(names = GossipOptions.TTL, paramLabel = "N", description = "gossip: multicast TTL, 0-255 (default "
+    @Option(names = GossipOptions.TTL, paramLabel = "N", description = "gossip: multicast TTL (IPv6: hop limit), 0-255 (default "
             + GossipOptions.DEFAULT_TTL + ": this network segment only; 0: this host only).")
     Integer gossipTtl;
 
@@ -166,10 +170,21 @@ final class NodeCommand implements Callable<Integer> {
         TandemNode.Builder b = TandemNode.builder().name(name).bind(address.host(), address.port())
                 .cluster(cluster).secret(key).discovery(discovery).placement(placement)
                 .jobScheduler(scheduler).jobHandlersFromServiceLoader().workersFromServiceLoader().warmUp(warmUp);
-        if (advertise != null) {
-            b.advertisedHost(advertise);
+        try {
+            if (advertise != null) {
+                b.advertisedHost(advertise);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--advertise: " + e.getMessage());
         }
         if (seeds != null) {
+            for (String seed : seeds.split(",", -1)) {
+                try {
+                    NodeAddress.parse(seed);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--seeds: " + e.getMessage());
+                }
+            }
             b.seeds(seeds);
         }
         discoveryOptions.forEach(b::discoveryOption);
@@ -205,7 +220,7 @@ final class NodeCommand implements Callable<Integer> {
         node.addViewListener((previous, current) -> printView(out, current));
         Map<String, Object> started = Output.fields("node", node.id().toString(), "address",
                 node.address().toString(), "discovery", discovery, "placement", placement);
-        node.metricsPort().ifPresent(p -> started.put("metrics", "http://" + address.host() + ":" + p + "/metrics"));
+        node.metricsPort().ifPresent(p -> started.put("metrics", "http://" + new NodeAddress(address.host(), p) + "/metrics"));
         if (tlsCert != null) {
             started.put("tls", "mutual");
         }
@@ -214,8 +229,9 @@ final class NodeCommand implements Callable<Integer> {
         }
         if (discovery.equals("gossip")) {
             BeaconSettings bs = beacons.orElseGet(BeaconSettings::defaults);
-            started.put("beacons", new NodeAddress(bs.group().getHostAddress(), bs.port()) + " ttl " + bs.ttl()
-                    + bs.interfaceName().map(n -> " on " + n).orElse(""));
+            node.beaconGroup().ifPresent(g -> started.put("beacons",
+                    new NodeAddress(g.getAddress().getHostAddress(), g.getPort()) + " ttl " + bs.ttl()
+                            + bs.interfaceName().map(n -> " on " + n).orElse("")));
         }
         emit(out, "started", started);
         printView(out, node.view());

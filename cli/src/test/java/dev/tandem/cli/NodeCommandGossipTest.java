@@ -71,14 +71,14 @@ class NodeCommandGossipTest {
     @Test
     void goodValues_becomeBeaconSettings_noneGivenKeepsTheDefaults() throws Exception {
         BeaconSettings s = GossipOptions.settings("gossip", "127.0.0.1", "239.1.2.3", 47_401, 0, "lo").orElseThrow();
-        assertThat(s.group().getHostAddress()).isEqualTo("239.1.2.3");
+        assertThat(s.group().orElseThrow().getHostAddress()).isEqualTo("239.1.2.3");
         assertThat(s.port()).isEqualTo(47_401);
         assertThat(s.ttl()).isZero();
         assertThat(s.interfaceName()).contains("lo");
         assertThat(s.enabled()).isTrue();
 
         BeaconSettings only = GossipOptions.settings("gossip", "127.0.0.1", null, 47_402, null, null).orElseThrow();
-        assertThat(only).isEqualTo(BeaconSettings.defaults().withGroup(BeaconSettings.DEFAULT_GROUP, 47_402));
+        assertThat(only).isEqualTo(BeaconSettings.defaults().withDefaultGroup(47_402));
 
         assertThat(GossipOptions.settings("gossip", "127.0.0.1", null, null, null, null)).isEmpty();
         assertThat(GossipOptions.settings("static", "127.0.0.1", null, null, null, null)).isEmpty();

@@ -1,5 +1,6 @@
 package dev.tandem.node;
 
+import dev.tandem.cluster.NodeAddress;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -85,7 +86,7 @@ final class MetricsServer implements AutoCloseable {
             return new MetricsServer(group, ch, bindJvmMeters(registry));
         } catch (Exception e) { // Netty rethrows the bind's checked exception undeclared
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IllegalStateException("cannot serve metrics on " + host + ":" + port + " (" + e.getMessage()
+            throw new IllegalStateException("cannot serve metrics on " + new NodeAddress(host, port) + " (" + e.getMessage()
                     + "); is the port in use? choose another metrics port, or 0 for any free one", e);
         }
     }

@@ -35,6 +35,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -42,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -131,6 +133,14 @@ public final class TandemNode implements AutoCloseable {
     /** The address peers reach this node's transport at. */
     public NodeAddress address() {
         return runtime.localAddress();
+    }
+
+    /**
+     * The multicast group and port this node's beacons go to ({@code gossip} discovery: the
+     * configured group, or the default of the bind address's family), or empty without beacons.
+     */
+    public Optional<InetSocketAddress> beaconGroup() {
+        return runtime.beaconGroup();
     }
 
     /** The latest membership view this node holds. */
@@ -527,14 +537,21 @@ public final class TandemNode implements AutoCloseable {
             return this;
         }
 
-        /** Where the transport listens (port 0: any free port). Default {@code 127.0.0.1:0}. */
+        /**
+         * Where the transport listens (port 0: any free port). Default {@code 127.0.0.1:0}. An IPv6
+         * host may be given with or without brackets ({@code "::1"}, {@code "[::1]"}).
+         *
+         * @throws IllegalArgumentException for a host that is blank or has a colon without being an
+         *                                  IPv6 address, or a port outside 0-65535
+         */
         public Builder bind(String host, int port) {
-            this.host = Objects.requireNonNull(host, "host");
-            this.port = port;
+            NodeAddress a = new NodeAddress(NodeAddress.host(Objects.requireNonNull(host, "host")), port);
+            this.host = a.host();
+            this.port = a.port();
             return this;
         }
 
-        /** {@code HOST:PORT}, as {@link NodeAddress#parse}. */
+        /** {@code HOST:PORT}, as {@link NodeAddress#parse} reads it: {@code [::1]:7400} for IPv6. */
         public Builder bind(String hostAndPort) {
             NodeAddress a = NodeAddress.parse(hostAndPort);
             return bind(a.host(), a.port());
@@ -542,7 +559,7 @@ public final class TandemNode implements AutoCloseable {
 
         /** The host peers should dial when it differs from the bind host (NAT, containers). */
         public Builder advertisedHost(String host) {
-            this.advertisedHost = host;
+            this.advertisedHost = NodeAddress.host(Objects.requireNonNull(host, "host"));
             return this;
         }
 
@@ -573,7 +590,10 @@ public final class TandemNode implements AutoCloseable {
             return this;
         }
 
-        /** Addresses to join through, {@code HOST:PORT,...}. */
+        /**
+         * Addresses to join through, {@code HOST:PORT,...}, each as {@link NodeAddress#parse} reads
+         * it (IPv6 in brackets: {@code [fd00::5]:7400,[fd00::6]:7400}).
+         */
         public Builder seeds(String commaSeparated) {
             return discoveryOption("seeds", commaSeparated);
         }
@@ -631,7 +651,7 @@ public final class TandemNode implements AutoCloseable {
 
         /** The host the metrics endpoint listens on; default the bind host. */
         public Builder metricsHost(String host) {
-            this.metricsHost = Objects.requireNonNull(host, "host");
+            this.metricsHost = NodeAddress.host(Objects.requireNonNull(host, "host"));
             return this;
         }
 

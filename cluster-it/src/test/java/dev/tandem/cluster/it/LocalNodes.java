@@ -35,6 +35,12 @@ final class LocalNodes implements ConsoleCluster, AutoCloseable {
     private final Path work;
     private final List<String> seeds = new ArrayList<>();
     private final Map<String, Proc> procs = new LinkedHashMap<>();
+    /** What runs the JVM (e.g. {@code ip netns exec NS}); empty: the JVM itself. */
+    private final List<String> launcher;
+    /** The host every node binds to, as {@code --bind} takes it (IPv6 in brackets). */
+    private final String bindHost;
+    /** Discovery options for every node; empty: static, through {@link #seeds}. */
+    private final List<String> discovery;
 
     /** One node process. */
     static final class Proc {
@@ -72,14 +78,34 @@ final class LocalNodes implements ConsoleCluster, AutoCloseable {
      * @param seedCount how many of the first nodes started are the seeds every node joins through
      */
     LocalNodes(Path modules, Path work, int seedCount) throws IOException {
+        this(modules, work, List.of(), "127.0.0.1", List.of());
+        for (int i = 0; i < seedCount; i++) {
+            seeds.add(bindHost + ":" + freePort());
+        }
+    }
+
+    /**
+     * Nodes that find each other by {@code gossip} (multicast beacons) instead of seeds.
+     *
+     * @param launcher  what runs each JVM, e.g. {@code ip netns exec NS}
+     * @param bindHost  the host every node binds to, as {@code --bind} takes it ({@code [fd7a::1]})
+     * @param gossip    the gossip options every node gets (e.g. {@code --gossip-port P})
+     */
+    static LocalNodes gossip(Path modules, Path work, List<String> launcher, String bindHost, List<String> gossip) {
+        List<String> discovery = new ArrayList<>(List.of("--discovery", "gossip"));
+        discovery.addAll(gossip);
+        return new LocalNodes(modules, work, launcher, bindHost, discovery);
+    }
+
+    private LocalNodes(Path modules, Path work, List<String> launcher, String bindHost, List<String> discovery) {
         this.work = work;
         if (!Files.isDirectory(modules)) {
             throw new IllegalStateException("no launcher module path at " + modules + ": package the cli module first");
         }
         this.modules = modules;
-        for (int i = 0; i < seedCount; i++) {
-            seeds.add("127.0.0.1:" + freePort());
-        }
+        this.launcher = List.copyOf(launcher);
+        this.bindHost = bindHost;
+        this.discovery = List.copyOf(discovery);
     }
 
     static int freePort() throws IOException {
@@ -94,16 +120,20 @@ final class LocalNodes implements ConsoleCluster, AutoCloseable {
             throw new IllegalArgumentException("node " + name + " already exists");
         }
         int index = procs.size();
-        String bind = index < seeds.size() ? seeds.get(index) : "127.0.0.1:" + freePort();
-        List<String> cmd = new ArrayList<>();
+        String bind = index < seeds.size() ? seeds.get(index) : bindHost + ":" + freePort();
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(JVM);
         cmd.addAll(List.of("--module-path", modules.toString(), "-m", "dev.tandem.cli/dev.tandem.cli.Tandem",
-                "node", name, "--bind", bind, "--discovery", "static", "--seeds", String.join(",", seeds),
-                "--no-warm-up")); // C1 only (JVM above): nothing for a warm-up to gain
+                "node", name, "--bind", bind, "--no-warm-up")); // C1 only (JVM above): nothing for a warm-up to gain
+        if (discovery.isEmpty()) {
+            cmd.addAll(List.of("--discovery", "static", "--seeds", String.join(",", seeds)));
+        } else {
+            cmd.addAll(discovery);
+        }
         List<String> swim = TandemCluster.FAST_SWIM;
         for (int i = 0; i + 1 < swim.size(); i += 2) {
-            if (!swim.get(i + 1).startsWith("beacon")) { // no beacons with static seeds
+            if (!discovery.isEmpty() || !swim.get(i + 1).startsWith("beacon")) { // no beacons with static seeds
                 cmd.add(swim.get(i));
                 cmd.add(swim.get(i + 1));
             }

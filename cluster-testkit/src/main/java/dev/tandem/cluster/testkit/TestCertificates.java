@@ -28,13 +28,26 @@ public final class TestCertificates {
 
     /** A new key pair and self-signed certificate {@code CN=name} in {@code dir}. */
     public static Pem selfSigned(Path dir, String name) throws Exception {
+        return selfSigned(dir, name, List.of());
+    }
+
+    /**
+     * A new key pair and self-signed certificate {@code CN=name} in {@code dir} that names
+     * {@code ipAddresses} (e.g. {@code ::1}) as subject alternative names, for host name
+     * verification against literal addresses.
+     */
+    public static Pem selfSigned(Path dir, String name, List<String> ipAddresses) throws Exception {
         Path p12 = dir.resolve(name + ".p12");
         Path log = dir.resolve(name + "-keytool.log");
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        Process p = new ProcessBuilder(List.of(java.resolveSibling("keytool").toString(), "-genkeypair", "-alias", "node",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name, "-validity", "2",
+        List<String> command = new java.util.ArrayList<>(List.of(java.resolveSibling("keytool").toString(), "-genkeypair",
+                "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name, "-validity", "2",
                 "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", new String(PASSWORD),
-                "-keypass", new String(PASSWORD)))
+                "-keypass", new String(PASSWORD)));
+        if (!ipAddresses.isEmpty()) {
+            command.addAll(List.of("-ext", "SAN=" + String.join(",", ipAddresses.stream().map(a -> "ip:" + a).toList())));
+        }
+        Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -59,6 +59,9 @@ class GossipSettingsTest {
                 Map.entry("beacon-max-skew-millis", "30000"), Map.entry("sabotage", "never-suspect")));
         assertThat(s.cluster()).isEqualTo("prod-eu");
         assertThat(s.seeds()).containsExactly(new NodeAddress("10.0.0.1", 7400), new NodeAddress("::1", 7401));
+        // Two spellings of one IPv6 address are one seed.
+        assertThat(statik(Map.of("seeds", "[fd00::5]:7400,[FD00:0:0:0:0:0:0:5]:7400,[fe80::1%eth0]:7400")).seeds())
+                .containsExactly(new NodeAddress("fd00::5", 7400), new NodeAddress("fe80::1%eth0", 7400));
         assertThat(s.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("zone", "eu-1", "role", "worker"));
         assertThat(s.protocolPeriod()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.probeTimeout()).isEqualTo(Duration.ofMillis(700));
@@ -106,7 +109,12 @@ class GossipSettingsTest {
         assertThatThrownBy(() -> statik(Map.of("seeds", "h:1", "indirect-probes", "17")))
                 .hasMessage("setting indirect-probes=17 is invalid: expected an integer from 0 to 16");
         assertThatThrownBy(() -> statik(Map.of("seeds", "h:x")))
-                .hasMessage("setting seeds: address 'h:x': port is not a number");
+                .hasMessage("setting seeds: address 'h:x': port 'x' is not a number from 0 to 65535");
+        assertThatThrownBy(() -> statik(Map.of("seeds", "[::1]:7400,fd00::5:7400")))
+                .hasMessageStartingWith("setting seeds: address 'fd00::5:7400' is an IPv6 address without brackets:"
+                        + " write it as [ADDRESS]:PORT, e.g. [fd00::5]:7400");
+        assertThatThrownBy(() -> statik(Map.of("seeds", "[fd00::5:7400")))
+                .hasMessageStartingWith("setting seeds: address '[fd00::5:7400' opens '[' but never closes it");
         assertThatThrownBy(() -> statik(Map.of("seeds", "h:1,,h:2")))
                 .hasMessage("setting seeds=h:1,,h:2 has an empty entry: separate HOST:PORT addresses with single commas");
         assertThatThrownBy(() -> statik(Map.of("seeds", "h:1", "cluster", "a b")))

@@ -1,5 +1,6 @@
 package dev.tandem.transport.netty;
 
+import dev.tandem.cluster.NodeAddress;
 import dev.tandem.cluster.runtime.BeaconChannel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,12 +69,23 @@ final class MulticastBeaconChannel implements BeaconChannel {
      * Opens the channel on {@code loop}: binds the group's port, joins the group on the chosen
      * interface. Must not be called on {@code loop} (it waits).
      *
-     * @param bindHost the transport's bind host, which picks the interface when the settings name none
-     * @throws IllegalStateException if the interface cannot be found or the group cannot be joined
+     * <p>The socket's family is the group's: an IPv6 group gets an IPv6 socket, whose hop limit
+     * ({@code IPV6_MULTICAST_HOPS}), interface ({@code IPV6_MULTICAST_IF}) and loop-back
+     * ({@code IPV6_MULTICAST_LOOP}) the JDK sets from the same socket options as IPv4's.
+     *
+     * @param bindHost the transport's bind host, which picks the interface when the settings name
+     *                 none, and the default group's family
+     * @throws IllegalStateException if the interface cannot be found, cannot carry the group's
+     *                               family of multicast, or the group cannot be joined
+     * @throws IllegalArgumentException if the settings' group is not of the bind address's family
      */
     static MulticastBeaconChannel open(BeaconSettings settings, String bindHost, EventLoop loop, MeterRegistry meters) {
+        InetAddress bind = bindAddress(bindHost);
+        InetAddress groupIp = settings.groupFor(bind);
         NetworkInterface nif = resolveInterface(settings, bindHost);
-        boolean v6 = settings.group() instanceof Inet6Address;
+        boolean v6 = groupIp instanceof Inet6Address;
+        String where = new NodeAddress(groupIp.getHostAddress(), settings.port()) + " on " + nif.getName();
+        checkCanCarry(nif, v6, where);
         Bootstrap b = new Bootstrap().group(loop)
                 .channelFactory(() -> new NioDatagramChannel(v6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET))
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -89,13 +101,12 @@ final class MulticastBeaconChannel implements BeaconChannel {
             throw new AssertionError(e);
         }
         ChannelFuture bound = b.bind(new InetSocketAddress(wildcard, settings.port()));
-        String where = settings.group().getHostAddress() + ":" + settings.port() + " on " + nif.getName();
         if (!bound.awaitUninterruptibly(10, TimeUnit.SECONDS) || !bound.isSuccess()) {
             bound.channel().close();
             throw new IllegalStateException("cannot open beacon channel " + where + ": " + bound.cause(), bound.cause());
         }
         DatagramChannel ch = (DatagramChannel) bound.channel();
-        InetSocketAddress groupAddress = new InetSocketAddress(settings.group(), settings.port());
+        InetSocketAddress groupAddress = new InetSocketAddress(groupIp, settings.port());
         ChannelFuture joined = ch.joinGroup(groupAddress, nif);
         if (!joined.awaitUninterruptibly(10, TimeUnit.SECONDS) || !joined.isSuccess()) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -103,8 +114,37 @@ final class MulticastBeaconChannel implements BeaconChannel {
         }
         MulticastBeaconChannel beacons = new MulticastBeaconChannel(ch, groupAddress, nif, meters);
         ch.pipeline().get(Receiver.class).owner = beacons;
-        LOG.log(System.Logger.Level.INFO, () -> "beacons on " + where + ", TTL " + settings.ttl());
+        LOG.log(System.Logger.Level.INFO, () -> "beacons on " + where + ", " + (v6 ? "hop limit " : "TTL ") + settings.ttl());
         return beacons;
+    }
+
+    /**
+     * Refuses IPv6 multicast on an interface without the MULTICAST flag. Linux's loopback has none:
+     * IPv4 multicast still works there once {@code IP_MULTICAST_IF} names it, but IPv6 multicast
+     * does not (measured: every send fails with "Network is unreachable", even with the flag
+     * turned on and an {@code ff00::/8} route added), so a node would start and never hear anyone.
+     */
+    static void checkCanCarry(NetworkInterface nif, boolean v6, String where) {
+        try {
+            if (v6 && !nif.supportsMulticast()) {
+                throw new IllegalStateException("cannot send IPv6 beacons " + where + ": interface " + nif.getName()
+                        + " does not support multicast" + (nif.isLoopback() ? " (Linux sends no IPv6 multicast on"
+                        + " loopback; IPv4 multicast works there)" : "") + "; bind to an address of a multicast"
+                        + " interface, or to IPv4 loopback (127.0.0.1) with an IPv4 group, or use discovery"
+                        + " 'static' with seeds");
+            }
+        } catch (SocketException e) {
+            throw new IllegalStateException("cannot inspect beacon interface " + nif.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bind host as an address; the transport has already bound it, so a name resolves. */
+    private static InetAddress bindAddress(String bindHost) {
+        try {
+            return InetAddress.getByName(bindHost.indexOf(':') >= 0 ? "[" + bindHost + "]" : bindHost);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("cannot choose beacons for bind host " + bindHost + ": " + e.getMessage(), e);
+        }
     }
 
     /** The named interface, else the one carrying {@code bindHost} (loopback for a loopback bind). */
@@ -118,7 +158,7 @@ final class MulticastBeaconChannel implements BeaconChannel {
                 }
                 return nif;
             }
-            InetAddress bind = InetAddress.getByName(bindHost);
+            InetAddress bind = bindAddress(bindHost);
             if (bind.isAnyLocalAddress()) {
                 throw new IllegalStateException("the transport binds to every interface (" + bindHost
                         + "): name the beacon interface in BeaconSettings.withInterface(...)");
@@ -129,9 +169,14 @@ final class MulticastBeaconChannel implements BeaconChannel {
                         + ": name the beacon interface in BeaconSettings.withInterface(...)");
             }
             return nif;
-        } catch (UnknownHostException | SocketException e) {
+        } catch (SocketException e) {
             throw new IllegalStateException("cannot choose a beacon interface for " + bindHost + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The group and port beacons go to. */
+    InetSocketAddress group() {
+        return group;
     }
 
     @Override

@@ -236,7 +236,7 @@ final class NettyTransport implements Transport {
         ChannelFuture bound = b.bind(settings.bindHost(), settings.port());
         if (!bound.awaitUninterruptibly(10, TimeUnit.SECONDS) || !bound.isSuccess()) {
             bound.channel().close();
-            throw new IllegalStateException("cannot listen on " + settings.bindHost() + ":" + settings.port() + ": "
+            throw new IllegalStateException("cannot listen on " + new NodeAddress(settings.bindHost(), settings.port()) + ": "
                     + (bound.cause() == null ? "timed out" : bound.cause().getMessage()), bound.cause());
         }
         t.server = bound.channel();
@@ -412,7 +412,8 @@ final class NettyTransport implements Transport {
      */
     private void connect(Peer peer) {
         String host = peer.address.host();
-        if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+        // A zone (fe80::1%eth0) names an interface, which the JDK looks up on the resolver thread.
+        if (NetUtil.isValidIpV4Address(host) || (NetUtil.isValidIpV6Address(host) && host.indexOf('%') < 0)) {
             connect(peer, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(host), peer.address.port()));
             return;
         }

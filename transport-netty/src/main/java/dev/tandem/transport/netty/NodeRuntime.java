@@ -12,8 +12,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGeneratorFactory;
@@ -72,6 +74,14 @@ public final class NodeRuntime implements AutoCloseable {
     /** Where peers reach this node. */
     public NodeAddress localAddress() {
         return transport.localAddress();
+    }
+
+    /**
+     * The multicast group and port this node's beacons go to (the settings' group, or the default
+     * of the bind address's family), or empty without beacons.
+     */
+    public Optional<InetSocketAddress> beaconGroup() {
+        return beacons == null ? Optional.empty() : Optional.of(beacons.group());
     }
 
     /** The seed of {@code context().random()}, also logged at start. */

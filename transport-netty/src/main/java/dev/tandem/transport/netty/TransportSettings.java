@@ -1,5 +1,6 @@
 package dev.tandem.transport.netty;
 
+import dev.tandem.cluster.NodeAddress;
 import dev.tandem.cluster.runtime.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,10 +32,11 @@ import java.util.Optional;
  *
  * @param clusterName   the cluster this node belongs to; peers with another name are refused
  * @param clusterSecret the shared secret every member proves knowledge of (at least 16 bytes)
- * @param bindHost      the local address to listen on (a literal IP or host name)
+ * @param bindHost      the local address to listen on (a literal IP or host name; an IPv6 address
+ *                      with or without brackets, held as {@link NodeAddress#host(String)} gives it)
  * @param port          the TCP port, 0 for an ephemeral one
  * @param advertisedHost the host peers reach this node at; defaults to {@code bindHost}, required
- *                       when {@code bindHost} is a wildcard address
+ *                       when {@code bindHost} is a wildcard address; IPv6 as for {@code bindHost}
  * @param tls           TLS for every connection, or empty for plain TCP
  */
 public record TransportSettings(String clusterName, byte[] clusterSecret, String bindHost, int port,
@@ -60,11 +62,11 @@ public record TransportSettings(String clusterName, byte[] clusterSecret, String
                     + " bytes, was " + clusterSecret.length);
         }
         clusterSecret = clusterSecret.clone();
-        Objects.requireNonNull(bindHost, "bindHost");
+        bindHost = NodeAddress.host(Objects.requireNonNull(bindHost, "bindHost"));
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0-65535, was " + port);
         }
-        Objects.requireNonNull(advertisedHost, "advertisedHost");
+        advertisedHost = Objects.requireNonNull(advertisedHost, "advertisedHost").map(NodeAddress::host);
         if (maxFrameBytes < HANDSHAKE_MAX_FRAME_BYTES) {
             throw new IllegalArgumentException("maxFrameBytes must be >= " + HANDSHAKE_MAX_FRAME_BYTES
                     + ", was " + maxFrameBytes);
@@ -130,7 +132,7 @@ public record TransportSettings(String clusterName, byte[] clusterSecret, String
     /** Never prints the secret. */
     @Override
     public String toString() {
-        return "TransportSettings[cluster=" + clusterName + ", bind=" + bindHost + ":" + port
+        return "TransportSettings[cluster=" + clusterName + ", bind=" + new NodeAddress(bindHost, port)
                 + advertisedHost.map(h -> ", advertised=" + h).orElse("") + ", maxFrameBytes=" + maxFrameBytes
                 + ", tls=" + tls.isPresent() + "]";
     }
