@@ -642,6 +642,38 @@ class WorkerTest {
         assertThat(message(second)).contains("maxWorkers");
     }
 
+    /**
+     * One worker per user session: names started and stopped one after another, more than {@code
+     * maxWorkers} of them. A stopped registration runs nothing, so it does not count toward the limit
+     * (it used to: the third start here was refused {@code REJECTED} with nothing running); the
+     * running ones still do.
+     */
+    @Test
+    void maxWorkers_countsRunningRegistrationsOnly_soStartingAndStoppingManyNamesIsNeverRefused() {
+        TestCluster c = cluster(WorkersConfig.defaults().withMaxWorkers(2), "", "a", "b");
+        c.run(Duration.ofMillis(5));
+        for (int i = 0; i < 6; i++) {
+            String name = "session-" + i;
+            start(c, i % 2 == 0 ? "a" : "b", name, i);
+            await(c, on(c, "b", n -> n.jobs.stopWorker(name)));
+        }
+        assertThat(c.nodes.values()).as("each node still holds the six stopped registrations (5 min retention)")
+                .allMatch(n -> JobNodes.records(n.jobs).values().stream().filter(r -> r.state().equals("DONE")).count() == 6);
+        assertThat(start(c, "a", "session-6", 6).state()).isEqualTo(WorkerInfo.State.RUNNING);
+        assertThat(start(c, "b", "session-7", 7).state()).isEqualTo(WorkerInfo.State.RUNNING);
+        for (TestCluster.TNode n : c.nodes.values()) {
+            assertThat(n.meters.find("tandem.workers.records").gauge().value()).as("registrations on " + n.name)
+                    .isEqualTo(8);
+            assertThat(n.meters.find("tandem.workers.records.stopped").gauge().value()).isEqualTo(6);
+        }
+        CompletableFuture<WorkerInfo> third = on(c, "a", n -> n.jobs.startWorker("counter", "session-8", 8L));
+        c.await(third, Duration.ofSeconds(5));
+        assertThat(reason(third)).as("two running registrations: the home is full").isEqualTo(JobException.Reason.REJECTED);
+        assertThat(message(third)).contains("2 running worker registrations").contains("maxWorkers");
+        assertThat(runningOn(c, "session-6")).hasSize(1);
+        assertThat(runningOn(c, "session-0")).isEmpty();
+    }
+
     @Test
     void ask_timesOut_andAReplyFromTheDeadNodeNeverArrives() {
         TestCluster c = cluster("a", "b", "c");
