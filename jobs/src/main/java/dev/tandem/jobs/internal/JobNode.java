@@ -681,6 +681,13 @@ final class JobNode implements JobsNode {
                         r.state(), r.ranOn(), r.result());
             }
         }
+        PendingStart ps = starts.get(r.jobId());
+        if (ps != null && isSameRegistration(ps.record, r)) {
+            // The home repairs the registration a start is recording (its partner left before confirming):
+            // the start goes on with the repaired record, which is this start's, not another registration.
+            ps.record = next;
+            ps.acks.clear();
+        }
         store(h, next);
         send(next.partnerOf(self), new Messages.RecordMsg(next));
         maybeExecute(next);
@@ -1785,7 +1792,8 @@ final class JobNode implements JobsNode {
     private static final class PendingStart {
         final NodeId starter;
         final long reqId;
-        final Record record;
+        /** The registration being recorded: the one decided, or its repair by this home ({@link #repair}). */
+        Record record;
         final TreeSet<NodeId> acks = new TreeSet<>();
         Cancellable timeout;
 

@@ -674,6 +674,48 @@ class WorkerTest {
         assertThat(runningOn(c, "session-0")).isEmpty();
     }
 
+    /**
+     * The executor the home picked for a start dies before confirming the registration: the home (its
+     * backup) restarts it elsewhere (incarnation 2) and the start completes STARTED with that
+     * registration — it is this start's, not another. (On the code before, this run completed with
+     * incarnation 1 on the dead node, whose ack was in flight when it died; in worker expiry swarm seed
+     * 130 such a start was answered ALREADY_STARTED, naming the home's own repair, while the worker ran.)
+     */
+    @Test
+    void aStartWhoseExecutorDiesBeforeConfirming_isRepairedByTheHome_andCompletesStarted() {
+        for (int i = 0; i < 20; i++) {
+            TestCluster c = cluster("a", "b", "c", "d");
+            String name = "rep" + i;
+            String starter = "a";
+            CompletableFuture<WorkerInfo> f = on(c, starter, n -> n.jobs.startWorker("counter", name, 3L));
+            c.run(Duration.ofMillis(1)); // the request is on its way to the home
+            // the home decides within 1 ms of the request: find the executor it picked, then kill it unnoticed
+            c.run(Duration.ofMillis(1));
+            String exec = null;
+            String home = null;
+            for (TestCluster.TNode n : c.nodes.values()) {
+                JobNodes.RecordView r = JobNodes.records(n.jobs).get("worker:" + name);
+                if (r != null) {
+                    home = n.name;
+                    exec = r.executor().substring(0, 1);
+                }
+            }
+            if (home == null || exec.equals(home) || exec.equals(starter)) {
+                continue; // the home ran it itself, or the starter is the executor: try another name
+            }
+            c.kill(exec);
+            c.publishViews();
+            WorkerInfo started = await(c, f);
+            assertThat(started.incarnation()).as("the home's repair").isEqualTo(2);
+            assertThat(started.node().name()).isNotEqualTo(exec);
+            c.run(Duration.ofMillis(50));
+            assertThat(runningOn(c, name)).containsExactly(started.node().name());
+            assertThat(ask(c, starter, name, 1)).isEqualTo(4);
+            return;
+        }
+        throw new AssertionError("no name of 20 had a home that picked another node than itself and the starter");
+    }
+
     @Test
     void ask_timesOut_andAReplyFromTheDeadNodeNeverArrives() {
         TestCluster c = cluster("a", "b", "c");
