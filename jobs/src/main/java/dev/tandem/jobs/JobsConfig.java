@@ -14,7 +14,15 @@ import java.util.Objects;
  * then on {@link JobService#status} of a job forgotten by both holders is {@code UNKNOWN}, and an
  * idempotency key no longer guarantees de-duplication: a repeat is still answered without running
  * while the holders remember the forgotten job (their last 4,096 forgotten records each), and runs
- * again after that. Named workers' registrations are never forgotten this way.
+ * again after that.
+ *
+ * <p><b>So are stopped workers.</b> A named worker's registration that is stopped (or FAILED) is
+ * forgotten the same way: once both its holders hold it stopped, the name's home has it too (if
+ * it is not a holder), and it has been stopped here for {@code finishedRetention}; beyond {@code
+ * maxFinishedRecords} stopped registrations on a node (counted apart from finished casts, so cast
+ * churn cannot shorten a stop), the oldest go earlier. Until then a late copy of the running
+ * registration cannot start the worker again; after, the holders' memory of forgotten records
+ * still refuses such copies while it lasts. Running registrations never expire.
  *
  * @param maxConcurrent      executions running at once on a node
  * @param maxQueuedCalls     calls waiting for a slot on a node; more are rejected (back-pressure)
@@ -28,11 +36,12 @@ import java.util.Objects;
  * @param maxPayloadBytes    largest input or result
  * @param finishedRetention  how long a holder keeps the record of a finished cast once both holders
  *                           hold its result (5 minutes by default); also how long an idempotency key
- *                           surely de-duplicates
- * @param maxFinishedRecords finished cast records a node keeps (100,000 by default); beyond, the
- *                           oldest ones both holders hold are forgotten before {@code
- *                           finishedRetention} (records whose partner has not confirmed yet are kept,
- *                           so the count may exceed it by those)
+ *                           surely de-duplicates, and how long a stopped worker's registration is kept
+ * @param maxFinishedRecords finished cast records a node keeps (100,000 by default), and, counted
+ *                           apart, stopped or failed worker registrations; beyond, the oldest ones
+ *                           both holders hold are forgotten before {@code finishedRetention} (records
+ *                           whose partner has not confirmed yet are kept, so the count may exceed it
+ *                           by those)
  */
 public record JobsConfig(int maxConcurrent, int maxQueuedCalls, int maxPendingCalls, int maxPendingCasts,
                          Duration callTimeout, int maxCallAttempts, Duration castAckTimeout,

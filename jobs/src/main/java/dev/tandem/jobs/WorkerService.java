@@ -26,8 +26,8 @@ public interface WorkerService {
      *
      * <p>Fails: {@code UNKNOWN_JOB} at once if {@code type} is not registered here; {@code
      * ALREADY_STARTED} if a registration of the name exists (running, on a live node; the message
-     * names where); {@code NO_NODES} with fewer than two live nodes; {@code REJECTED} if the home is at
-     * {@link WorkersConfig#maxWorkers()}; {@code NOT_ACKNOWLEDGED} if not confirmed in time (it may
+     * names where); {@code NO_NODES} with fewer than two live nodes; {@code REJECTED} if the home holds
+     * {@link WorkersConfig#maxWorkers()} running registrations (stopped ones do not count); {@code NOT_ACKNOWLEDGED} if not confirmed in time (it may
      * still start). Starting a name again after it was stopped starts a new incarnation.
      */
     <A> CompletableFuture<WorkerInfo> startWorker(String type, String name, A arg);
@@ -53,10 +53,21 @@ public interface WorkerService {
      * Stops the worker: completes once its registration is STOPPED on both of its holders (so a
      * concurrent restart by the other holder cannot undo it) and the instance has stopped. {@code
      * NO_SUCH_WORKER} if none runs; {@code TIMEOUT} if not confirmed in time (it may still stop).
+     *
+     * <p>A stop is final against late copies of what came before it (a holder's resend of the
+     * running registration, a start request already answered) for at least {@link
+     * dev.tandem.jobs.JobsConfig#finishedRetention()} after both holders hold it stopped (shorter
+     * only beyond {@link dev.tandem.jobs.JobsConfig#maxFinishedRecords()} stopped registrations on a
+     * node); then the holders forget the registration ({@code tandem.workers.expired}) and still
+     * answer such copies from their memory of forgotten records (4,096 per node) while it lasts. A
+     * new {@link #startWorker} of the name is never held back by a stop: it starts the name again.
      */
     CompletableFuture<Void> stopWorker(String name);
 
-    /** Every registration the live nodes hold (running, stopped, failed), the newest per name, sorted by name. */
+    /**
+     * Every registration the live nodes hold (running, and stopped or failed ones not yet forgotten),
+     * the newest per name, sorted by name.
+     */
     CompletableFuture<List<WorkerInfo>> workers();
 
     /** Worker types registered on this node, sorted. */

@@ -6,9 +6,12 @@ import java.util.Objects;
 /**
  * Limits and timings of named workers on a node.
  *
- * @param maxWorkers    worker registrations a node holds (running, or as backup) before it refuses new
- *                      starts for which it is the home ({@code REJECTED}); a restart after a node loss
- *                      is never refused, so the count may exceed it then (gauge {@code tandem.workers.records})
+ * @param maxWorkers    running worker registrations a node holds (as executor or backup) before it refuses
+ *                      new starts for which it is the home ({@code REJECTED}); a restart after a node loss
+ *                      is never refused, so the count may exceed it then. Stopped or failed registrations
+ *                      do not count: they are kept {@link JobsConfig#finishedRetention()} and bounded by
+ *                      {@link JobsConfig#maxFinishedRecords()} (gauges {@code tandem.workers.records},
+ *                      {@code tandem.workers.records.stopped})
  * @param maxMailbox    messages queued for one instance; more are refused ({@code REJECTED})
  * @param maxPendingOps unanswered starts, stops, sends and asks a node may have submitted
  * @param askTimeout    default deadline of an ask, a send's delivery, a start and a stop

@@ -48,7 +48,9 @@ import java.util.concurrent.CompletionStage;
  * {@code counter} (starts at its argument; a message adds to it, the reply is the total). Clients
  * start {@value #NAMES} names (each twice, from two of the first three nodes), stop two of them, and send and
  * ask through random nodes during the safety phase; in the liveness phase every node asks
- * {@code whereis} for every name once a second.
+ * {@code whereis} for every name once a second. Optionally ({@link Mix#sessions}) more names are
+ * started and stopped one after another, as an application does with one worker per user session,
+ * and some of them started again once their stop was forgotten ({@code finishedRetention}).
  *
  * <p>Invariants:
  * <ul>
@@ -70,7 +72,11 @@ import java.util.concurrent.CompletionStage;
  *   the two overlap, so the start may take effect after the stop — worker swarm seed 1749, a start
  *   whose request was held up by a clogged link reached the home after the stop and was answered
  *   STARTED. Such a name runs at most one instance, on the executor of its newest registration.
- *   Figure {@code workers.stops.overtaken.by.start}.)</li>
+ *   Figure {@code workers.stops.overtaken.by.start}.) Session names are checked the same way: a
+ *   stopped one runs none, also after its stopped registration expired (figure {@code
+ *   workers.sessions.stops.checked}), and one started again after that, acknowledged before the
+ *   first fault, runs exactly one instance (figure {@code workers.sessions.restarted.after.expiry};
+ *   one acknowledged later is not checked to run, see {@link #restartsUnsettled}).</li>
  *   <li>{@value #WHEREIS_AGREES} (at convergence): the last {@code whereis} of every name from every
  *   node, issued after the last change of any instance and of any node's view, names that one
  *   instance.</li>
@@ -95,8 +101,19 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
      *                     side that holds none
      * @param restartFrom  node indexes the second round of starts goes through
      * @param messagesUntil messages every 40 ms from {@code startAt + 500 ms} to this time
+     * @param config        the nodes' jobs configuration (its {@code finishedRetention} is how long a
+     *                      stopped worker's registration is kept)
+     * @param sessions      names started and stopped one after another besides the {@value #NAMES}
+     *                      ({@code s0}, {@code s1}, ..., one every 400 ms from {@code startAt + 1 s},
+     *                      each through a random node, stopped 600 ms after its start through another);
+     *                      every third is started again once its stop was forgotten (the retention + 1.5 s
+     *                      after the stop). 0 for none.
      */
-    record Mix(Duration startAt, Duration restartAt, List<Integer> restartFrom, Duration messagesUntil) {
+    record Mix(Duration startAt, Duration restartAt, List<Integer> restartFrom, Duration messagesUntil,
+               JobsConfig config, int sessions) {
+        Mix(Duration startAt, Duration restartAt, List<Integer> restartFrom, Duration messagesUntil) {
+            this(startAt, restartAt, restartFrom, messagesUntil, JobsConfig.defaults(), 0);
+        }
     }
 
     private final Roster roster;
@@ -148,6 +165,21 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
     private final TreeSet<String> stopIssued = new TreeSet<>();
     /** Names with a start that may have taken effect after their stop, see {@link #startsLive}. */
     private final TreeSet<String> startedAfterStop = new TreeSet<>();
+    /** Session names whose start after their stop was forgotten was acknowledged: each must run once. */
+    private final TreeSet<String> restartAcked = new TreeSet<>();
+    /**
+     * Of those, the ones acknowledged after the first fault: not checked to run. A name's home may have
+     * moved (a cut, a crash) to a node that never heard of the name, which then records it as incarnation
+     * 1; a node that still remembers the forgotten stopped registration with a greater order tells its
+     * holders, and they drop the new one (worker expiry swarm seed 132; the jobs README's known gaps).
+     */
+    private final TreeSet<String> restartsUnsettled = new TreeSet<>();
+    private long sessionStartsOk;
+    private long sessionRestartsOk;
+    private long sessionRestartsRefused;
+    private long sessionRestartsUnacknowledged;
+    private long sessionRestartsAlreadyStarted;
+    private long registrationsExpired;
 
     WorkerWorkload(Roster roster, String sabotage, Mix mix) {
         this.roster = roster;
@@ -165,6 +197,20 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
 
     static String name(int i) {
         return "w" + i;
+    }
+
+    /** A session name (see {@link Mix#sessions}). */
+    static String session(int i) {
+        return "s" + i;
+    }
+
+    /** Session names started again after their stop was forgotten: every third. */
+    static boolean restartedSession(int i) {
+        return i % 3 == 0;
+    }
+
+    private static boolean isSession(String name) {
+        return name.startsWith("s");
     }
 
     /** Names stopped at startAt + 2 s and never started again. */
@@ -210,6 +256,14 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         }
 
         @Override
+        public void recordExpired(NodeId node, String jobId, int attempt, long epoch, NodeId executor, NodeId backup,
+                                  boolean done) {
+            if (jobId.startsWith("worker:")) {
+                registrationsExpired++;
+            }
+        }
+
+        @Override
         public void workerRecordSeen(NodeId node, String name, int incarnation, long epoch) {
             long[] prev = seen.get(node + "|" + name);
             if (prev == null || compare(incarnation, epoch, prev[0], prev[1]) > 0) {
@@ -239,7 +293,7 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
     @Override
     public JobSimNode startNode(int node, NodeContext context) {
         JobScheduler s = StrategyCatalog.jobSchedulers().get("uniform").create(StrategyOptions.none());
-        JobsNode jobs = JobNodes.create(context, s, placement, JobsConfig.defaults(), List.of(), sabotage, observer,
+        JobsNode jobs = JobNodes.create(context, s, placement, mix.config(), List.of(), sabotage, observer,
                 JobNodes.Options.of(WorkersConfig.defaults(), List.of(new Counter()), WorkerListener.NONE));
         Membership membership = new StaticDiscoveryProvider().create(GossipSettings.staticSeeds(roster.addresses()))
                 .start(context, jobs::onViewChange);
@@ -308,6 +362,14 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
                 }
             }
         }
+        for (int i = 0; i < mix.sessions(); i++) {
+            String name = session(i);
+            Duration at = mix.startAt().plusSeconds(1).plusMillis(400L * i);
+            int via = driver.random().nextInt(n);
+            int stopVia = (via + 1 + driver.random().nextInt(n - 1)) % n;
+            int again = restartedSession(i) ? driver.random().nextInt(n) : -1;
+            driver.at(at, via, s -> startSession(driver, s, name, stopVia, again));
+        }
         long count = mix.messagesUntil().minus(mix.startAt()).toMillis() / 40;
         for (long k = 0; k < count; k++) {
             int node = driver.random().nextInt(n);
@@ -339,6 +401,80 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
             // the stop if it started the name (or may have: NOT_ACKNOWLEDGED says it may still start).
             if (stopIssued.contains(name) && (t == null || reason(t) == JobException.Reason.NOT_ACKNOWLEDGED)) {
                 startedAfterStop.add(name);
+            }
+        });
+    }
+
+    /**
+     * Starts a session name; 600 ms after the start completed (however), stops it through {@code
+     * stopVia}; if {@code again >= 0}, starts it again through that node the retention + 1.5 s after
+     * the stop was acknowledged, when both holders have forgotten it.
+     */
+    private void startSession(Driver<JobSimNode> driver, JobSimNode s, String name, int stopVia, int again) {
+        if (driver.phase() != Phase.SAFETY) {
+            return;
+        }
+        s.jobs.startWorker("counter", name, 0L).whenComplete((info, t) -> {
+            if (t == null) {
+                startsOk++;
+                sessionStartsOk++;
+                acked.add(name);
+            } else {
+                startsFailed++;
+            }
+            driver.at(Duration.ofMillis(600), stopVia, x -> {
+                if (driver.phase() != Phase.SAFETY) {
+                    return;
+                }
+                stopIssued.add(name);
+                x.jobs.stopWorker(name).whenComplete((v, e) -> {
+                    if (e != null) {
+                        return;
+                    }
+                    stopAcked.add(name);
+                    pending.add(now -> {
+                        if (now > firstFaultNanos) {
+                            stopsUnsettled.add(name);
+                        }
+                    });
+                    if (again >= 0) {
+                        driver.at(mix.config().finishedRetention().plusMillis(1_500), again,
+                                y -> restartSession(driver, y, name));
+                    }
+                });
+            });
+        });
+    }
+
+    /**
+     * A session name started again once its stop was forgotten (if the stop was acknowledged): an
+     * acknowledged start must leave exactly one instance at quiescence.
+     */
+    private void restartSession(Driver<JobSimNode> driver, JobSimNode s, String name) {
+        if (driver.phase() != Phase.SAFETY) {
+            return;
+        }
+        // Issued after the stop was acknowledged: whatever it ends with (or never, if its node crashes first:
+        // worker expiry swarm seed 842), it may take effect, so the name may run one instance from now on.
+        startedAfterStop.add(name);
+        s.jobs.startWorker("counter", name, 0L).whenComplete((info, t) -> {
+            if (t == null) {
+                sessionRestartsOk++;
+                restartAcked.add(name);
+                pending.add(now -> {
+                    if (now > firstFaultNanos) {
+                        restartsUnsettled.add(name);
+                    }
+                });
+            } else if (reason(t) == JobException.Reason.NOT_ACKNOWLEDGED) {
+                sessionRestartsUnacknowledged++; // it may still start
+            } else if (reason(t) == JobException.Reason.ALREADY_STARTED) {
+                // The home answers ALREADY_STARTED when the registration it was recording for this start was
+                // replaced by a repair of it by the other holder (its partner left the view before confirming):
+                // the start took effect under the repaired registration (worker expiry swarm seed 376).
+                sessionRestartsAlreadyStarted++;
+            } else {
+                sessionRestartsRefused++;
             }
         });
     }
@@ -432,7 +568,8 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
             }
             if (wasUp[i] && !up) {
                 if (c.nowNanos() - lastCrashNanos < REPAIR_WINDOW_NANOS) {
-                    mayBeLost.addAll(acked);
+                    acked.stream().filter(name -> !isSession(name)).forEach(mayBeLost::add);
+                    mayBeLost.addAll(restartAcked);
                 }
                 lastCrashNanos = c.nowNanos();
                 String id = c.id(i).toString();
@@ -561,11 +698,21 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
     private long viewsChangedNanos;
 
     private Optional<String> startsLive(ClusterView<JobSimNode> c) {
+        List<String> names = new ArrayList<>();
         for (int k = 0; k < NAMES; k++) {
-            String name = name(k);
-            boolean mustRun = acked.contains(name) && !stopName(name) && !mayBeLost.contains(name);
-            boolean mustNot = stopAcked.contains(name) && !stopsUnsettled.contains(name) && !startedAfterStop.contains(name);
-            boolean mayRun = stopAcked.contains(name) && !stopsUnsettled.contains(name) && startedAfterStop.contains(name);
+            names.add(name(k));
+        }
+        for (int k = 0; k < mix.sessions(); k++) {
+            names.add(session(k));
+        }
+        for (String name : names) {
+            boolean restarted = restartAcked.contains(name);
+            boolean mustRun = (isSession(name) ? restarted && !restartsUnsettled.contains(name)
+                    : acked.contains(name) && !stopName(name)) && !mayBeLost.contains(name);
+            boolean mustNot = !restarted && stopAcked.contains(name) && !stopsUnsettled.contains(name)
+                    && !startedAfterStop.contains(name);
+            boolean mayRun = !restarted && stopAcked.contains(name) && !stopsUnsettled.contains(name)
+                    && startedAfterStop.contains(name);
             if (!mustRun && !mustNot && !mayRun) {
                 continue;
             }
@@ -679,7 +826,7 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         f.put("workers.starts.acknowledged", startsOk);
         f.put("workers.starts.already.started", startsAlready);
         f.put("workers.starts.failed", startsFailed);
-        f.put("workers.names.acknowledged", acked.size());
+        f.put("workers.names.acknowledged", acked.stream().filter(n -> !isSession(n)).count());
         f.put("workers.stops.acknowledged", stopAcked.size());
         f.put("workers.stops.unchecked.after.faults", stopsUnsettled.size());
         f.put("workers.stops.overtaken.by.start", startedAfterStop.size());
@@ -693,6 +840,17 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         f.put("workers.duplicates.made.reachable.millis.max", longestMadeReachableNanos / 1_000_000);
         f.put("workers.stale.deliveries", staleDeliveries);
         f.put("workers.exempt.double.failure", mayBeLost.size());
+        f.put("workers.registrations.expired", registrationsExpired);
+        if (mix.sessions() > 0) {
+            f.put("workers.sessions.started", sessionStartsOk);
+            f.put("workers.sessions.stops.checked", stopAcked.stream().filter(n -> isSession(n)
+                    && !stopsUnsettled.contains(n) && !startedAfterStop.contains(n) && !restartAcked.contains(n)).count());
+            f.put("workers.sessions.restarted.after.expiry", sessionRestartsOk);
+            f.put("workers.sessions.restarts.unchecked.after.faults", restartsUnsettled.size());
+            f.put("workers.sessions.restarts.not.acknowledged", sessionRestartsUnacknowledged);
+            f.put("workers.sessions.restarts.already.started", sessionRestartsAlreadyStarted);
+            f.put("workers.sessions.restarts.refused", sessionRestartsRefused);
+        }
         f.put("workers.restarts.after.crash", restartNanos.size());
         if (!restartNanos.isEmpty()) {
             long max = restartNanos.stream().mapToLong(Long::longValue).max().orElse(0);

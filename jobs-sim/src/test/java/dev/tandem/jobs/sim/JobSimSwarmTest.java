@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Swarm runs: the simulator's swarm fault plan (which kinds of fault are enabled at all is itself
  * drawn from the seed) over the mixed call/cast workload (also with finished casts forgotten after
- * 2 s), and over the named-workers workload. {@value #DEFAULT_SEEDS} seeds in the
+ * 2 s), and over the named-workers workload (also with session workers started and stopped, and
+ * stopped ones forgotten after 2 s). {@value #DEFAULT_SEEDS} seeds in the
  * normal run; {@code -Dtandem.jobs.swarm.seeds=N -Dtandem.jobs.swarm.first=S} for more. Each
  * failure prints its reproduction command.
  */
@@ -53,6 +54,23 @@ class JobSimSwarmTest {
                 .convergenceCheckInterval(Duration.ofMillis(250)).faults(FaultPlans.swarm()).build();
     }
 
+    static final String WORKER_EXPIRY = "jobs: workers: swarm of faults under starts, stops, sends and asks, and 40"
+            + " session workers started and stopped, stopped workers forgotten after 2 s (N=5)";
+
+    /**
+     * The worker swarm with a short {@code finishedRetention} and 40 more names started and stopped
+     * one after another (a third of them started again once their stop was forgotten): stopped
+     * registrations are forgotten while the faults go on, and the checks that a stopped name stays
+     * stopped and that a name runs at most one instance still hold.
+     */
+    static Scenario workerExpirySwarm() {
+        return Scenario.builder(WORKER_EXPIRY, WorkerWorkload.workload("jobs: workers", "", new WorkerWorkload.Mix(
+                        Duration.ofSeconds(3), Duration.ofSeconds(15), List.of(0, 2), Duration.ofSeconds(26),
+                        JobsConfig.defaults().withFinishedRetention(JobScenarios.SHORT_RETENTION), 40)))
+                .nodes(5).minNodes(3).duration(Duration.ofSeconds(30)).livenessBound(Duration.ofSeconds(40))
+                .convergenceCheckInterval(Duration.ofMillis(250)).faults(FaultPlans.swarm()).build();
+    }
+
     @Test
     void swarmSeeds_pass() {
         run(swarm(), NAME, Integer.getInteger("tandem.jobs.swarm.seeds", DEFAULT_SEEDS));
@@ -66,6 +84,27 @@ class JobSimSwarmTest {
     @Test
     void workerSwarmSeeds_pass() {
         run(workerSwarm(), WORKERS, Integer.getInteger("tandem.jobs.swarm.seeds", DEFAULT_SEEDS));
+    }
+
+    @Test
+    void workerExpirySwarmSeeds_pass() {
+        run(workerExpirySwarm(), WORKER_EXPIRY, Integer.getInteger("tandem.jobs.swarm.seeds", DEFAULT_SEEDS));
+    }
+
+    /**
+     * One run of the worker expiry swarm, in full: stopped registrations were forgotten while it ran
+     * (none were before stopped workers expired), stops of session names were checked, and session
+     * names started again after their stop was forgotten run.
+     */
+    @Test
+    void workerExpirySwarmSeed1_forgetsStoppedRegistrations_andChecksStopsAndRestartsAcrossTheExpiry() {
+        SimulationResult r = new SimulationRunner(ScenarioCatalog.of(workerExpirySwarm()))
+                .run(SimulationOptions.scenario(1, WORKER_EXPIRY));
+        System.out.println(r.report());
+        assertThat(r.outcome()).as(r.reproductionCommand() + "\n" + r.report()).isEqualTo(Outcome.PASSED);
+        assertThat(r.figures().get("workers.registrations.expired").longValue()).as(r.report()).isPositive();
+        assertThat(r.figures().get("workers.sessions.stops.checked").longValue()).as(r.report()).isPositive();
+        assertThat(r.figures().get("workers.sessions.restarted.after.expiry").longValue()).as(r.report()).isPositive();
     }
 
     /**

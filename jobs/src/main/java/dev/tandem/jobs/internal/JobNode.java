@@ -111,8 +111,13 @@ import java.util.random.RandomGenerator;
  *   recorded nowhere, so it does not run again. A copy delayed past the retention <em>and</em> past
  *   that memory is recorded anew and may run again: at least once still holds, exactly once never
  *   did. {@code status} of a job both holders forgot is UNKNOWN; an idempotent repeat is answered
- *   from the memory while it lasts and runs again after. Worker registrations never expire: a
- *   stopped worker's registration is what keeps it stopped.</li>
+ *   from the memory while it lasts and runs again after. Stopped (or FAILED) worker registrations
+ *   expire the same way, in a queue and count of their own (cast churn must not shorten a stop),
+ *   and only once the name's home, if not a holder, has the stopped registration too (a later
+ *   start is decided on its directory entry). While kept, and then while the memory remembers it,
+ *   a late copy of the running registration is answered with the stopped one and starts nothing;
+ *   a start request is decided on the newest registration held, remembered or forgotten, so the
+ *   name starts again with a higher incarnation. Running registrations never expire.</li>
  * </ul>
  * Loss takes both holders failing before either re-replicated (one repair window), as for the store.
  *
@@ -193,18 +198,20 @@ final class JobNode implements JobsNode {
     private final TreeMap<String, Held> records = new TreeMap<>();
     /** Newest record of jobs this node stopped holding (bounded), so a late copy cannot resurrect them. */
     private final LinkedHashMap<String, Record> superseded = new LinkedHashMap<>();
+    /** Finished cast records held, for expiry (see {@link #expireFinished}). */
+    private final FinishedRecords finishedCasts = new FinishedRecords();
     /**
-     * Finished cast records in the order they became finished here, for expiry (see {@link
-     * #expireFinished}); an entry is stale once its {@link Held} holds another record or was dropped.
+     * Stopped (DONE) or FAILED worker registrations held, for expiry: apart from the casts, so cast
+     * churn cannot make a stop be forgotten early, nor stops push out cast results.
      */
-    private final ArrayDeque<Finished> finishedQueue = new ArrayDeque<>();
-    /** Finished cast records held now (what {@code maxFinishedRecords} bounds). */
-    private int finishedHeld;
+    private final FinishedRecords stoppedWorkers = new FinishedRecords();
+    /** Running (PENDING) worker registrations held: what {@code maxWorkers} bounds. */
+    private int runningWorkersHeld;
     /**
-     * Finished casts this node forgot (bounded; without input and result, which no API returns), so
-     * a late copy is answered with the finished record instead of being recorded and run again. Kept
-     * apart from {@link #superseded}, which doubles as the worker directory: cast churn must not push
-     * registrations out of it.
+     * Finished casts and stopped worker registrations this node forgot (bounded; without input and
+     * result, which no API returns), so a late copy is answered with the finished record instead of
+     * being recorded and run (or started) again. Kept apart from {@link #superseded}, which doubles
+     * as the worker directory: cast churn must not push registrations out of it.
      */
     private final LinkedHashMap<String, Record> forgotten = new LinkedHashMap<>();
 
@@ -244,6 +251,7 @@ final class JobNode implements JobsNode {
     private final Counter duplicatesResolved;
     private final Counter mailboxRejected;
     private final Counter staleMessages;
+    private final Counter workersExpired;
 
     private final Counter started;
     private final Counter completed;
@@ -316,7 +324,12 @@ final class JobNode implements JobsNode {
         mailboxRejected = Counter.builder("tandem.workers.messages.rejected").tag("node", node).register(m);
         staleMessages = Counter.builder("tandem.workers.stale.refused").tag("node", node).register(m);
         Gauge.builder("tandem.workers.running", this, n -> n.instances.size()).tag("node", node).register(m);
-        Gauge.builder("tandem.workers.records", this, n -> n.workerRecordCount()).tag("node", node).register(m);
+        Gauge.builder("tandem.workers.records", this, n -> n.runningWorkersHeld + n.stoppedWorkers.held).tag("node", node)
+                .description("worker registrations held, running and stopped").register(m);
+        Gauge.builder("tandem.workers.records.stopped", this, n -> n.stoppedWorkers.held).tag("node", node)
+                .description("stopped or failed worker registrations held until they expire").register(m);
+        workersExpired = Counter.builder("tandem.workers.expired").tag("node", node)
+                .description("stopped or failed worker registrations forgotten after finishedRetention").register(m);
         ctx.transport().bind(Channels.JOBS, this::onMessage);
         tick = ctx.scheduler().schedule(config.resendInterval(), this::onTick);
         loadTick = ctx.scheduler().schedule(config.loadInterval(), this::onLoadTick);
@@ -382,8 +395,8 @@ final class JobNode implements JobsNode {
         final TreeSet<NodeId> former = new TreeSet<>();
         /** When this node last sent the record to its partner (monotonic ns). */
         long lastSentNanos;
-        /** Counted in {@link #finishedHeld}: a finished cast record. */
-        boolean countedFinished;
+        /** Which count holds this record: {@link #finishedCasts}, {@link #stoppedWorkers}, {@link #runningWorkersHeld}. */
+        int counted = UNCOUNTED;
 
         Held(Record rec) {
             this.rec = rec;
@@ -392,6 +405,19 @@ final class JobNode implements JobsNode {
 
     /** {@code held} became {@code rec}, finished, at {@code sinceNanos}; see {@link #expireFinished}. */
     private record Finished(Held held, Record rec, long sinceNanos) {
+    }
+
+    private static final int UNCOUNTED = 0;
+    private static final int FINISHED_CAST = 1;
+    private static final int STOPPED_WORKER = 2;
+    private static final int RUNNING_WORKER = 3;
+
+    /** Finished records of one kind held now, and the order they finished here in (for expiry). */
+    private static final class FinishedRecords {
+        /** In finish order; an entry is stale once its {@link Held} holds another record or was dropped. */
+        final ArrayDeque<Finished> queue = new ArrayDeque<>();
+        /** How many are held now (what {@code maxFinishedRecords} bounds). */
+        int held;
     }
 
     /** One execution on this node: a call's attempt or a cast's attempt. */
@@ -654,6 +680,13 @@ final class JobNode implements JobsNode {
                 next = new Record(r.jobId(), r.name(), r.input(), r.attempt(), r.epoch() + 1, self, replacement,
                         r.state(), r.ranOn(), r.result());
             }
+        }
+        PendingStart ps = starts.get(r.jobId());
+        if (ps != null && isSameRegistration(ps.record, r)) {
+            // The home repairs the registration a start is recording (its partner left before confirming):
+            // the start goes on with the repaired record, which is this start's, not another registration.
+            ps.record = next;
+            ps.acks.clear();
         }
         store(h, next);
         send(next.partnerOf(self), new Messages.RecordMsg(next));
@@ -1117,14 +1150,35 @@ final class JobNode implements JobsNode {
         h.partnerConfirmed = false;
         h.homeConfirmed = false;
         records.put(next.jobId(), h);
-        boolean finishedCast = next.finished() && !isWorker(next);
-        if (finishedCast != h.countedFinished) {
-            h.countedFinished = finishedCast;
-            finishedHeld += finishedCast ? 1 : -1;
+        int kind = isWorker(next) ? next.finished() ? STOPPED_WORKER : RUNNING_WORKER
+                : next.finished() ? FINISHED_CAST : UNCOUNTED;
+        count(h, kind);
+        if (kind == FINISHED_CAST || kind == STOPPED_WORKER) {
+            (kind == FINISHED_CAST ? finishedCasts : stoppedWorkers).queue.add(new Finished(h, next,
+                    ctx.clock().monotonicNanos()));
         }
-        if (finishedCast) {
-            finishedQueue.add(new Finished(h, next, ctx.clock().monotonicNanos()));
+    }
+
+    /** Moves {@code h} to the count of {@code kind}. */
+    private void count(Held h, int kind) {
+        if (h.counted == kind) {
+            return;
         }
+        switch (h.counted) {
+            case FINISHED_CAST -> finishedCasts.held--;
+            case STOPPED_WORKER -> stoppedWorkers.held--;
+            case RUNNING_WORKER -> runningWorkersHeld--;
+            default -> {
+            }
+        }
+        switch (kind) {
+            case FINISHED_CAST -> finishedCasts.held++;
+            case STOPPED_WORKER -> stoppedWorkers.held++;
+            case RUNNING_WORKER -> runningWorkersHeld++;
+            default -> {
+            }
+        }
+        h.counted = kind;
     }
 
     /** Stops holding a job's record (superseded, forgotten, or the sabotage). */
@@ -1133,9 +1187,8 @@ final class JobNode implements JobsNode {
         if (h != null) {
             observer.recordDropped(self, jobId);
         }
-        if (h != null && h.countedFinished) {
-            h.countedFinished = false;
-            finishedHeld--;
+        if (h != null) {
+            count(h, UNCOUNTED);
         }
     }
 
@@ -1340,25 +1393,31 @@ final class JobNode implements JobsNode {
         }
     }
 
-    // ------------------------------------------------------------------ expiry of finished casts
+    // ------------------------------------------------------------------ expiry of finished casts and stopped workers
 
     /**
-     * Forgets finished cast records, oldest first: those finished here for {@code finishedRetention},
-     * and while more than {@code maxFinishedRecords} are held, younger ones too. Only a record both
-     * holders hold finished is forgotten ({@link #bothHoldResult}); one that is not yet is looked at
-     * again one retention later. Each tick looks at the queue's head only: its cost is the records
-     * forgotten, the stale entries dropped (one per record change) and at most {@value
-     * #MAX_EXPIRY_REQUEUES_PER_TICK} records passed over, never all records held.
+     * Forgets finished cast records and stopped (or failed) worker registrations, oldest first, each
+     * kind in its own queue: those finished here for {@code finishedRetention}, and while more than
+     * {@code maxFinishedRecords} of the kind are held, younger ones too. Only a record both holders
+     * hold finished is forgotten ({@link #bothHoldResult}); one that is not yet is looked at again one
+     * retention later. Each tick looks at the queues' heads only: its cost is the records forgotten,
+     * the stale entries dropped (one per record change) and at most {@value
+     * #MAX_EXPIRY_REQUEUES_PER_TICK} records passed over per queue, never all records held.
      */
     private void expireFinished(long now) {
+        expireFinished(finishedCasts, now);
+        expireFinished(stoppedWorkers, now);
+    }
+
+    private void expireFinished(FinishedRecords kind, long now) {
         long retention = config.finishedRetention().toNanos();
         int passedOver = 0;
-        for (int n = finishedQueue.size(); n > 0; n--) {
-            Finished f = finishedQueue.peek();
-            if (now - f.sinceNanos() < retention && finishedHeld <= config.maxFinishedRecords()) {
+        for (int n = kind.queue.size(); n > 0; n--) {
+            Finished f = kind.queue.peek();
+            if (now - f.sinceNanos() < retention && kind.held <= config.maxFinishedRecords()) {
                 return; // the queue is in time order: nothing further is due
             }
-            finishedQueue.poll();
+            kind.queue.poll();
             Held h = f.held();
             if (records.get(f.rec().jobId()) != h || h.rec != f.rec()) {
                 continue; // stale: the record changed since (a newer entry exists if it is still finished) or went
@@ -1366,7 +1425,7 @@ final class JobNode implements JobsNode {
             if (bothHoldResult(h)) {
                 forget(h);
             } else {
-                finishedQueue.add(new Finished(h, h.rec, now));
+                kind.queue.add(new Finished(h, h.rec, now));
                 if (++passedOver >= MAX_EXPIRY_REQUEUES_PER_TICK) {
                     return;
                 }
@@ -1375,18 +1434,28 @@ final class JobNode implements JobsNode {
     }
 
     /**
-     * The partner confirmed this very finished record (so both holders hold the result) or is not
-     * live, and no live former holder still has to learn it.
+     * The partner confirmed this very finished record (so both holders hold the result, or both hold
+     * the worker stopped) or is not live, no live former holder still has to learn it, and, for a
+     * worker registration, the name's home has it too if it is not a holder: the home's directory
+     * entry is what a later start of the name is decided on, and a home left with the running
+     * registration would refuse that start ({@code ALREADY_STARTED}) while the holders live.
      */
     private boolean bothHoldResult(Held h) {
         NodeId partner = h.rec.partnerOf(self);
         boolean partnerHolds = h.partnerConfirmed || partner.equals(self) || !view.isLive(partner);
+        if (isWorker(h.rec)) {
+            NodeId home = homeOf(h.rec.jobId());
+            if (!h.homeConfirmed && home != null && !h.rec.holds(home)) {
+                return false;
+            }
+        }
         return partnerHolds && h.former.stream().noneMatch(view::isLive);
     }
 
     /**
-     * Stops holding a finished cast and remembers it (bounded) so a late copy of it, or of an older
-     * record of it, is answered with it ({@link #merge}) rather than recorded and run again.
+     * Stops holding a finished cast or stopped worker and remembers it (bounded) so a late copy of it,
+     * or of an older record of it, is answered with it ({@link #merge}) rather than recorded and run
+     * (or started) again.
      */
     private void forget(Held h) {
         Record r = h.rec;
@@ -1397,7 +1466,7 @@ final class JobNode implements JobsNode {
         if (forgotten.size() > MAX_FORGOTTEN) {
             forgotten.remove(forgotten.keySet().iterator().next());
         }
-        expired.increment();
+        (isWorker(r) ? workersExpired : expired).increment();
         observer.recordExpired(self, r.jobId(), r.attempt(), r.epoch(), r.executor(), r.backup(),
                 r.state() == Record.DONE);
     }
@@ -1669,8 +1738,12 @@ final class JobNode implements JobsNode {
         return r.jobId().startsWith(WORKER);
     }
 
+    /**
+     * Running worker registrations held (as executor or backup): what {@code maxWorkers} bounds. A
+     * stopped or failed one runs nothing and expires ({@link #expireFinished}), so it does not count.
+     */
     private int workerRecordCount() {
-        return records.subMap(WORKER, WORKER + Character.MAX_VALUE).size();
+        return runningWorkersHeld;
     }
 
     /** The name's home: the first live placement owner of its job id (null with no live node). */
@@ -1719,7 +1792,8 @@ final class JobNode implements JobsNode {
     private static final class PendingStart {
         final NodeId starter;
         final long reqId;
-        final Record record;
+        /** The registration being recorded: the one decided, or its repair by this home ({@link #repair}). */
+        Record record;
         final TreeSet<NodeId> acks = new TreeSet<>();
         Cancellable timeout;
 
@@ -2041,7 +2115,8 @@ final class JobNode implements JobsNode {
         String jobId = WORKER + name;
         Record best = null;
         Held h = records.get(jobId);
-        for (Record r : new Record[] {h == null ? null : h.rec, superseded.get(jobId), knownWorkers.get(name)}) {
+        for (Record r : new Record[] {h == null ? null : h.rec, superseded.get(jobId), forgotten.get(jobId),
+                knownWorkers.get(name)}) {
             if (r != null && (best == null || r.compareOrder(best) > 0)) {
                 best = r;
             }
@@ -2186,7 +2261,7 @@ final class JobNode implements JobsNode {
             return; // still being recorded: the reply comes when it is (or never: the starter times out)
         }
         Held held = records.get(jobId);
-        Record existing = held != null ? held.rec : superseded.get(jobId);
+        Record existing = held != null ? held.rec : newer(superseded.get(jobId), forgotten.get(jobId));
         PendingStart pending = starts.get(jobId);
         if (pending != null) {
             existing = held != null ? held.rec : pending.record;
@@ -2202,7 +2277,7 @@ final class JobNode implements JobsNode {
             rejected.increment();
             answerStart(from, q.reqId(), new Messages.WorkerStartReply(q.reqId(), Messages.W_BUSY, null,
                     truncate("node " + self + " holds " + workerRecordCount()
-                            + " worker registrations, the limit (maxWorkers)")));
+                            + " running worker registrations, the limit (maxWorkers)")));
             return;
         }
         NodeId exec = scheduler.choose(new JobRequest(q.workerType(), OptionalLong.of(KeyHash.of(q.name()))), schedulingContext());
@@ -2287,6 +2362,11 @@ final class JobNode implements JobsNode {
                 truncate("worker '" + jobId.substring(WORKER.length()) + "' is already registered"
                         + (winner == null ? "" : " on " + winner.executor() + " (incarnation " + winner.attempt()
                         + ", epoch " + winner.epoch() + ")"))));
+    }
+
+    /** The greater of two records of one job in the record order (either may be null). */
+    private static Record newer(Record a, Record b) {
+        return a == null ? b : b == null || a.compareOrder(b) >= 0 ? a : b;
     }
 
     private static boolean isSameRegistration(Record a, Record b) {

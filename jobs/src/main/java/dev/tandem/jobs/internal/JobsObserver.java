@@ -29,8 +29,9 @@ public interface JobsObserver {
     }
 
     /**
-     * The node forgot its finished record of the job (attempt, epoch, holders; {@code done}: DONE
-     * rather than FAILED) after {@code finishedRetention} or beyond {@code maxFinishedRecords}.
+     * The node forgot its finished record of the job, a cast or a stopped worker ({@code worker:}
+     * ids) (attempt, epoch, holders; {@code done}: DONE rather than FAILED) after {@code
+     * finishedRetention} or beyond {@code maxFinishedRecords}.
      */
     default void recordExpired(NodeId node, String jobId, int attempt, long epoch, NodeId executor, NodeId backup,
                                boolean done) {

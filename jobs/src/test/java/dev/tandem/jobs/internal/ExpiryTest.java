@@ -4,7 +4,10 @@ import static dev.tandem.jobs.internal.JobNodeTest.on;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tandem.cluster.KeyHash;
 import dev.tandem.cluster.runtime.Channels;
+import dev.tandem.cluster.spi.PlacementNode;
+import dev.tandem.cluster.spi.PlacementTable;
 import dev.tandem.jobs.CastOptions;
 import dev.tandem.jobs.JobStatus;
 import dev.tandem.jobs.JobsConfig;
@@ -14,13 +17,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Finished cast records are forgotten ({@link JobsConfig#finishedRetention()},
- * {@link JobsConfig#maxFinishedRecords()}) on {@link TestCluster}: virtual time, fixed seed.
+ * Finished cast records and stopped worker registrations are forgotten ({@link
+ * JobsConfig#finishedRetention()}, {@link JobsConfig#maxFinishedRecords()}) on {@link TestCluster}:
+ * virtual time, fixed seed.
  */
 class ExpiryTest {
     static final long SEED = 42;
@@ -236,25 +241,234 @@ class ExpiryTest {
         assertThat(status(c, "a", first).state()).isEqualTo(JobStatus.State.DONE);
     }
 
+    // ------------------------------------------------------------------ stopped worker registrations
+
+    /** The state of each up node's registration of {@code name} ("PENDING", "DONE", "FAILED"), by node. */
+    static Map<String, String> registrations(TestCluster c, String name) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (TestCluster.TNode n : c.nodes.values()) {
+            JobNodes.RecordView r = n.up ? JobNodes.records(n.jobs).get("worker:" + name) : null;
+            if (r != null) {
+                out.put(n.name, r.state());
+            }
+        }
+        return out;
+    }
+
+    static double gauges(TestCluster c, String meter) {
+        return c.nodes.values().stream().filter(n -> n.up).mapToDouble(n -> n.meters.find(meter).gauge().value()).sum();
+    }
+
     @Test
-    void workerRegistrations_neverExpire_soAStoppedWorkerStaysStopped() {
-        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(Duration.ofSeconds(1)), "a", "b", "c");
+    void stoppedAndFailedWorkerRegistrations_areForgottenAfterTheRetentionOnBothHolders_runningOnesNever() {
+        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(RETENTION), "a", "b", "c");
         WorkerTest.start(c, "a", "running", 1);
         WorkerTest.start(c, "b", "stopped", 2);
+        WorkerTest.start(c, "c", "failed", -1); // acknowledged; the start then throws on its node: FAILED
         WorkerTest.await(c, on(c, "c", n -> n.jobs.stopWorker("stopped")));
         castAll(c, 10, "square", 3L);
-        c.run(Duration.ofSeconds(10));
+        c.run(Duration.ofSeconds(9)); // finished less than the 10 s retention ago
+        assertThat(registrations(c, "stopped").values()).as("kept for the retention").containsExactly("DONE", "DONE");
+        assertThat(registrations(c, "failed").values()).containsExactly("FAILED", "FAILED");
+        assertThat(gauges(c, "tandem.workers.records.stopped")).isEqualTo(4);
+        assertThat(sum(c, "tandem.workers.expired")).isZero();
+        List<WorkerInfo> listed = WorkerTest.await(c, on(c, "a", n -> n.jobs.workers()));
+        assertThat(listed).extracting(WorkerInfo::name).containsExactly("failed", "running", "stopped");
+
+        c.run(Duration.ofSeconds(3));
+        assertThat(registrations(c, "stopped")).as("forgotten on both holders").isEmpty();
+        assertThat(registrations(c, "failed")).isEmpty();
+        assertThat(registrations(c, "running").values()).containsExactly("PENDING", "PENDING");
+        assertThat(sum(c, "tandem.workers.expired")).as("two registrations x two holders").isEqualTo(4);
         assertThat(sum(c, "tandem.jobs.records.expired")).as("the ten casts only").isEqualTo(20);
-        long stoppedHolders = c.nodes.keySet().stream().map(n -> JobNodes.records(c.nodes.get(n).jobs).get("worker:stopped"))
-                .filter(r -> r != null && r.state().equals("DONE")).count();
-        long runningHolders = c.nodes.keySet().stream().map(n -> JobNodes.records(c.nodes.get(n).jobs).get("worker:running"))
-                .filter(r -> r != null && r.state().equals("PENDING")).count();
-        assertThat(stoppedHolders).as("the stopped registration is still on both holders").isEqualTo(2);
-        assertThat(runningHolders).isEqualTo(2);
-        List<WorkerInfo> all = WorkerTest.await(c, on(c, "a", n -> n.jobs.workers()));
-        assertThat(all).extracting(WorkerInfo::name, WorkerInfo::state).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("running", WorkerInfo.State.RUNNING),
-                org.assertj.core.groups.Tuple.tuple("stopped", WorkerInfo.State.STOPPED));
+        assertThat(gauges(c, "tandem.workers.records.stopped")).isZero();
+        assertThat(gauges(c, "tandem.workers.records")).isEqualTo(2);
+        List<WorkerInfo> after = WorkerTest.await(c, on(c, "b", n -> n.jobs.workers()));
+        assertThat(after).extracting(WorkerInfo::name, WorkerInfo::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("running", WorkerInfo.State.RUNNING));
+        Optional<WorkerInfo> where = WorkerTest.await(c, on(c, "a", n -> n.jobs.whereis("stopped")));
+        assertThat(where).isEmpty();
         assertThat(WorkerTest.runningOn(c, "stopped")).isEmpty();
+
+        c.run(Duration.ofMinutes(2));
+        assertThat(registrations(c, "running").values()).as("a running registration never expires")
+                .containsExactly("PENDING", "PENDING");
+        assertThat(WorkerTest.ask(c, "c", "running", 1)).isEqualTo(2);
+        assertThat(sum(c, "tandem.workers.expired")).isEqualTo(4);
+        assertThat(c.nodes.values()).allMatch(n -> JobNodes.idle(n.jobs));
+    }
+
+    /**
+     * After both holders forgot a stopped registration, copies of it as it was while it ran (a
+     * holder's or the home's resend held up by the network, here delivered again by hand) and a copy
+     * of the start request reach its nodes: they are answered with the stopped registration from the
+     * memory of forgotten records, recorded nowhere, and start nothing.
+     */
+    @Test
+    void lateCopiesOfAForgottenStoppedRegistration_areAnsweredStopped_andStartNothing() {
+        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(RETENTION), "a", "b", "c", "d");
+        c.delivered.clear();
+        WorkerInfo w = WorkerTest.start(c, "a", "gone", 5);
+        Record running = held(c, w.node().name()).get("worker:gone");
+        String exec = running.executor().name();
+        String backup = running.backup().name();
+        List<byte[]> startRequests = c.delivered.stream()
+                .filter(b -> Messages.decode(b, 1 << 20).body() instanceof Messages.WorkerStart).toList();
+        WorkerTest.await(c, on(c, "b", n -> n.jobs.stopWorker("gone")));
+        c.run(RETENTION.plusSeconds(2));
+        assertThat(registrations(c, "gone")).as("forgotten").isEmpty();
+        assertThat(sum(c, "tandem.workers.expired")).isEqualTo(2);
+
+        c.delivered.clear();
+        List<String[]> copies = new ArrayList<>();
+        for (String other : c.nodes.keySet()) {
+            if (!other.equals(exec)) {
+                copies.add(new String[] {other, exec});
+            }
+            if (!other.equals(backup)) {
+                copies.add(new String[] {other, backup});
+            }
+        }
+        for (String[] fromTo : copies) {
+            TestCluster.TNode from = c.nodes.get(fromTo[0]);
+            TestCluster.TNode to = c.nodes.get(fromTo[1]);
+            byte[] copy = Messages.encode(from.id, to.id.incarnation(), 0, new Messages.RecordMsg(running));
+            c.on(to.name, () -> to.bound.get(Channels.JOBS).onMessage(from.address, copy));
+        }
+        String home = running.backup().name(); // the home keeps itself as backup unless it runs the worker
+        for (byte[] request : startRequests) {
+            TestCluster.TNode to = c.nodes.get(home);
+            TestCluster.TNode from = c.nodes.get(Messages.decode(request, 1 << 20).sender().name());
+            c.on(home, () -> to.bound.get(Channels.JOBS).onMessage(from.address, request));
+        }
+        c.run(Duration.ofSeconds(2));
+        assertThat(WorkerTest.runningOn(c, "gone")).as("the stopped worker stays stopped").isEmpty();
+        assertThat(sum(c, "tandem.workers.started")).isEqualTo(1);
+        assertThat(registrations(c, "gone")).as("recorded by neither holder again").doesNotContainKeys(exec, backup);
+        List<Record> answers = c.delivered.stream().map(b -> Messages.decode(b, 1 << 20))
+                .filter(e -> (e.sender().name().equals(exec) || e.sender().name().equals(backup))
+                        && e.body() instanceof Messages.RecordMsg m && m.record().jobId().equals("worker:gone"))
+                .map(e -> ((Messages.RecordMsg) e.body()).record()).toList();
+        assertThat(answers).as("the holders answer with the stopped registration").isNotEmpty()
+                .allMatch(r -> r.state() == Record.DONE && r.attempt() == 1);
+        Optional<WorkerInfo> where = WorkerTest.await(c, on(c, "c", n -> n.jobs.whereis("gone")));
+        assertThat(where).isEmpty();
+    }
+
+    /**
+     * A name started again after its stop was forgotten starts normally: while the holders remember
+     * it (incarnation 2, above the stopped one), and after 7,000 other casts pushed it out of every
+     * node's memory of forgotten records (the name is new again). Its running registrations never
+     * expire meanwhile.
+     */
+    @Test
+    void aNameStoppedAndForgotten_startsAgainNormally_whileRememberedAndAfterItIsForgottenEntirely() {
+        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(Duration.ofSeconds(2)), "a", "b", "c");
+        WorkerInfo first = WorkerTest.start(c, "a", "reuse", 1);
+        WorkerTest.await(c, on(c, "a", n -> n.jobs.stopWorker("reuse")));
+        c.run(Duration.ofSeconds(5));
+        assertThat(registrations(c, "reuse")).isEmpty();
+
+        WorkerInfo second = WorkerTest.start(c, "b", "reuse", 10);
+        assertThat(second.incarnation()).as("the home remembers the forgotten one").isGreaterThan(first.incarnation());
+        assertThat(WorkerTest.ask(c, "c", "reuse", 1)).isEqualTo(11);
+        WorkerTest.await(c, on(c, "c", n -> n.jobs.stopWorker("reuse")));
+        c.run(Duration.ofSeconds(5));
+        assertThat(registrations(c, "reuse")).isEmpty();
+
+        int others = 7_000; // each node forgets more than the 4,096 records it remembers
+        for (int i = 0; i < others; i += 500) {
+            castAll(c, 500, "square", i);
+            c.run(Duration.ofMillis(500));
+        }
+        c.run(Duration.ofSeconds(5));
+        WorkerInfo third = WorkerTest.start(c, "c", "reuse", 100);
+        System.out.println("incarnations: " + first.incarnation() + ", " + second.incarnation() + ", then after it was"
+                + " forgotten entirely " + third.incarnation());
+        c.run(Duration.ofMillis(50));
+        assertThat(WorkerTest.runningOn(c, "reuse")).containsExactly(third.node().name());
+        assertThat(WorkerTest.ask(c, "a", "reuse", 1)).isEqualTo(101);
+        for (String n : c.nodes.keySet()) {
+            Optional<WorkerInfo> where = WorkerTest.await(c, on(c, n, j -> j.jobs.whereis("reuse")));
+            assertThat(where.orElseThrow().node()).as("whereis from " + n).isEqualTo(third.node());
+        }
+        c.run(Duration.ofSeconds(10));
+        assertThat(registrations(c, "reuse").values()).containsExactly("PENDING", "PENDING");
+        assertThat(sum(c, "tandem.workers.expired")).isEqualTo(4);
+    }
+
+    /**
+     * A node joins and becomes the home of a running name it does not hold; the holders tell it of the
+     * registration (its directory). The name is stopped while the holders cannot reach the home: they
+     * keep the stopped registration past the retention until the home has it, because a later start
+     * is decided there, and a home that still listed the registration as running would refuse it
+     * ({@code ALREADY_STARTED}) with nothing running.
+     */
+    @Test
+    void aStoppedRegistration_isKeptUntilTheNamesHomeHasIt_soALaterStartThereSucceeds() {
+        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(Duration.ofSeconds(2)), "a", "b", "c", "d");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            names.add("h" + i);
+            WorkerTest.start(c, "abcd".substring(i % 4, i % 4 + 1), "h" + i, i);
+        }
+        c.start("e");
+        c.run(Duration.ofSeconds(1));
+        PlacementTable table = c.placement.assign(PlacementNode.liveNodes(c.nodes.get("a").jobs.view()));
+        String name = names.stream().filter(n -> table.owners(KeyHash.of("worker:" + n), 1).get(0).name().equals("e"))
+                .findFirst().orElseThrow(() -> new AssertionError("no name of 12 has e as its home"));
+        assertThat(registrations(c, name)).as("e is not a holder").doesNotContainKey("e").hasSize(2);
+        List<String> holders = new ArrayList<>(registrations(c, name).keySet());
+        holders.forEach(h -> c.block(h, "e"));
+        WorkerTest.await(c, on(c, holders.get(0), n -> n.jobs.stopWorker(name)));
+        c.run(Duration.ofSeconds(10));
+        assertThat(registrations(c, name).values()).as("kept while the home has not confirmed it")
+                .containsExactly("DONE", "DONE");
+        holders.forEach(h -> c.unblock(h, "e"));
+        c.run(Duration.ofSeconds(3));
+        assertThat(registrations(c, name)).as("forgotten once the home has it").isEmpty();
+        WorkerInfo again = WorkerTest.start(c, "a", name, 50);
+        assertThat(again.incarnation()).isEqualTo(2);
+        assertThat(WorkerTest.ask(c, "b", name, 1)).isEqualTo(51);
+    }
+
+    /**
+     * Stopped registrations are bounded like finished casts ({@code maxFinishedRecords}, oldest
+     * confirmed first), but counted apart from them: cast churn over the cap does not make a stop be
+     * forgotten early.
+     */
+    @Test
+    void overMaxFinishedRecords_theOldestStoppedRegistrationsGoFirst_andCastsDoNotPushThemOut() {
+        int cap = 5;
+        TestCluster c = cluster(JobsConfig.defaults().withMaxFinishedRecords(cap), "a", "b", "c");
+        int names = 12;
+        for (int i = 0; i < names; i++) {
+            String name = "s" + i;
+            WorkerTest.start(c, "abc".substring(i % 3, i % 3 + 1), name, i);
+            WorkerTest.await(c, on(c, "a", n -> n.jobs.stopWorker(name)));
+        }
+        c.run(Duration.ofSeconds(1));
+        Map<String, List<String>> stoppedOn = new java.util.TreeMap<>();
+        for (String n : c.nodes.keySet()) {
+            List<String> kept = held(c, n).values().stream().filter(r -> r.jobId().startsWith("worker:"))
+                    .map(r -> r.jobId().substring("worker:".length())).sorted().toList();
+            assertThat(kept.size()).as("stopped registrations on " + n).isLessThanOrEqualTo(cap);
+            stoppedOn.put(n, kept);
+        }
+        assertThat(registrations(c, "s0")).as("the oldest went first").isEmpty();
+        assertThat(registrations(c, "s" + (names - 1)).values()).as("the newest is kept").containsExactly("DONE", "DONE");
+        assertThat(sum(c, "tandem.workers.expired")).isEqualTo(2 * names - gauges(c, "tandem.workers.records.stopped"));
+
+        castAll(c, 60, "square", 7L);
+        c.run(Duration.ofSeconds(2));
+        for (String n : c.nodes.keySet()) {
+            List<String> kept = held(c, n).values().stream().filter(r -> r.jobId().startsWith("worker:"))
+                    .map(r -> r.jobId().substring("worker:".length())).sorted().toList();
+            assertThat(kept).as("stops kept on " + n + " after 60 casts over the cap").isEqualTo(stoppedOn.get(n));
+        }
+        assertThat(sum(c, "tandem.jobs.records.expired")).as("casts went early instead").isGreaterThan(0);
+        for (int i = 0; i < names; i++) {
+            assertThat(WorkerTest.runningOn(c, "s" + i)).isEmpty();
+        }
     }
 }

@@ -642,6 +642,80 @@ class WorkerTest {
         assertThat(message(second)).contains("maxWorkers");
     }
 
+    /**
+     * One worker per user session: names started and stopped one after another, more than {@code
+     * maxWorkers} of them. A stopped registration runs nothing, so it does not count toward the limit
+     * (it used to: the third start here was refused {@code REJECTED} with nothing running); the
+     * running ones still do.
+     */
+    @Test
+    void maxWorkers_countsRunningRegistrationsOnly_soStartingAndStoppingManyNamesIsNeverRefused() {
+        TestCluster c = cluster(WorkersConfig.defaults().withMaxWorkers(2), "", "a", "b");
+        c.run(Duration.ofMillis(5));
+        for (int i = 0; i < 6; i++) {
+            String name = "session-" + i;
+            start(c, i % 2 == 0 ? "a" : "b", name, i);
+            await(c, on(c, "b", n -> n.jobs.stopWorker(name)));
+        }
+        assertThat(c.nodes.values()).as("each node still holds the six stopped registrations (5 min retention)")
+                .allMatch(n -> JobNodes.records(n.jobs).values().stream().filter(r -> r.state().equals("DONE")).count() == 6);
+        assertThat(start(c, "a", "session-6", 6).state()).isEqualTo(WorkerInfo.State.RUNNING);
+        assertThat(start(c, "b", "session-7", 7).state()).isEqualTo(WorkerInfo.State.RUNNING);
+        for (TestCluster.TNode n : c.nodes.values()) {
+            assertThat(n.meters.find("tandem.workers.records").gauge().value()).as("registrations on " + n.name)
+                    .isEqualTo(8);
+            assertThat(n.meters.find("tandem.workers.records.stopped").gauge().value()).isEqualTo(6);
+        }
+        CompletableFuture<WorkerInfo> third = on(c, "a", n -> n.jobs.startWorker("counter", "session-8", 8L));
+        c.await(third, Duration.ofSeconds(5));
+        assertThat(reason(third)).as("two running registrations: the home is full").isEqualTo(JobException.Reason.REJECTED);
+        assertThat(message(third)).contains("2 running worker registrations").contains("maxWorkers");
+        assertThat(runningOn(c, "session-6")).hasSize(1);
+        assertThat(runningOn(c, "session-0")).isEmpty();
+    }
+
+    /**
+     * The executor the home picked for a start dies before confirming the registration: the home (its
+     * backup) restarts it elsewhere (incarnation 2) and the start completes STARTED with that
+     * registration — it is this start's, not another. (On the code before, this run completed with
+     * incarnation 1 on the dead node, whose ack was in flight when it died; in worker expiry swarm seed
+     * 130 such a start was answered ALREADY_STARTED, naming the home's own repair, while the worker ran.)
+     */
+    @Test
+    void aStartWhoseExecutorDiesBeforeConfirming_isRepairedByTheHome_andCompletesStarted() {
+        for (int i = 0; i < 20; i++) {
+            TestCluster c = cluster("a", "b", "c", "d");
+            String name = "rep" + i;
+            String starter = "a";
+            CompletableFuture<WorkerInfo> f = on(c, starter, n -> n.jobs.startWorker("counter", name, 3L));
+            c.run(Duration.ofMillis(1)); // the request is on its way to the home
+            // the home decides within 1 ms of the request: find the executor it picked, then kill it unnoticed
+            c.run(Duration.ofMillis(1));
+            String exec = null;
+            String home = null;
+            for (TestCluster.TNode n : c.nodes.values()) {
+                JobNodes.RecordView r = JobNodes.records(n.jobs).get("worker:" + name);
+                if (r != null) {
+                    home = n.name;
+                    exec = r.executor().substring(0, 1);
+                }
+            }
+            if (home == null || exec.equals(home) || exec.equals(starter)) {
+                continue; // the home ran it itself, or the starter is the executor: try another name
+            }
+            c.kill(exec);
+            c.publishViews();
+            WorkerInfo started = await(c, f);
+            assertThat(started.incarnation()).as("the home's repair").isEqualTo(2);
+            assertThat(started.node().name()).isNotEqualTo(exec);
+            c.run(Duration.ofMillis(50));
+            assertThat(runningOn(c, name)).containsExactly(started.node().name());
+            assertThat(ask(c, starter, name, 1)).isEqualTo(4);
+            return;
+        }
+        throw new AssertionError("no name of 20 had a home that picked another node than itself and the starter");
+    }
+
     @Test
     void ask_timesOut_andAReplyFromTheDeadNodeNeverArrives() {
         TestCluster c = cluster("a", "b", "c");
