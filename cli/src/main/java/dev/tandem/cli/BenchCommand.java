@@ -66,7 +66,6 @@ final class BenchCommand implements Callable<Integer> {
     static final int IN_FLIGHT = 256;
     private static final String SECRET = "tandem-bench-secret-not-for-production";
     static final int DEFAULT_WARMUP_SECONDS = 3;
-    static final int DEFAULT_SETTLE_SECONDS = 20;
     private static final long STEP_TIMEOUT_SECONDS = 300;
     private static final Pattern WARM_UP = Pattern.compile("warmUp=(\\S+)");
     private static final String[] DISCOVERY_OPTIONS = {"protocol-period-millis=500", "probe-timeout-millis=250"};
@@ -96,12 +95,6 @@ final class BenchCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}; with 1, C2 was still compiling the nodes' hot paths).")
     int warmup;
 
-    @Option(names = "--settle", paramLabel = "S", defaultValue = "" + DEFAULT_SETTLE_SECONDS,
-            description = "Before each throughput figure (and its warm-up), at most S seconds of the same load,"
-                    + " a second at a time, until the nodes' JIT compilers were quiet for a second (0-60, default"
-                    + " ${DEFAULT-VALUE}; 0: none).")
-    int settle;
-
     @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "1g",
             description = "Heap of each node JVM: -Xms and -Xmx, touched at start (default ${DEFAULT-VALUE}).")
     String heap;
@@ -128,9 +121,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (seconds < 1 || seconds > 60) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be from 1 to 60, was " + seconds);
-        }
-        if (settle < 0 || settle > 60) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--settle must be from 0 to 60, was " + settle);
         }
         if (warmup < 0 || warmup > 60) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be from 0 to 60, was " + warmup);
@@ -328,66 +318,8 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** A second of the operation that kept the nodes' JIT compilers busy for less than this ends {@link #settleCompilers}. */
-    private static final long QUIET_COMPILERS_NANOS = 20_000_000L;
-    /**
-     * Runs {@code op} in {@code mode} through {@code node} one second at a time until the JIT
-     * compilers of the cluster's JVMs used under {@value #QUIET_COMPILERS_NANOS} ns of CPU in one
-     * such second (at most {@code --settle} seconds); prints how long that took. A load the
-     * nodes had not run before (the first synchronous calls after the pipelined load and the
-     * rebalance) made C2 compile the nodes' IO paths again for seconds: with a fixed 3 s warm-up
-     * the compilers took 0.2-0.5 s of CPU inside the 5 measured seconds, on a 2-core machine, and
-     * the node that joined last still ran its selector loop and frame decoder as C1's profiling
-     * code when the first slice began. Does nothing where compiler time cannot be read.
-     */
-    private void settleCompilers(Child node, List<Child> cluster, String op, String mode) throws IOException, InterruptedException {
-        Map<String, ProcessHandle> processes = handles(cluster);
-        long t0 = System.nanoTime();
-        long last = -1;
-        int rounds = 0;
-        if (settle == 0) {
-            return;
-        }
-        while (rounds < settle) {
-            long before = compilerNanos(processes);
-            if (before < 0) {
-                return;
-            }
-            node.send("run " + op + " " + mode + " 0 1 " + keys);
-            node.reply(1 + 120);
-            rounds++;
-            last = compilerNanos(processes) - before;
-            if (last >= 0 && last < QUIET_COMPILERS_NANOS) {
-                break;
-            }
-        }
-        say("    %ss, %s: first %d s of them, until the nodes' JIT compilers were quiet for a second (%.2f s of"
-                + " compiling in the last)%s", op, mode.equals("pipe") ? "pipelined" : "synchronous", rounds, last / 1e9,
-                last >= QUIET_COMPILERS_NANOS ? "; gave up waiting" : "");
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", "settle." + op + "." + mode);
-        m.put("seconds", secondsSince(t0));
-        m.put("rounds", rounds);
-        m.put("lastRoundCompilerSeconds", last / 1e9);
-        figures.add(m);
-    }
-
-    /** CPU time of the JIT compiler threads of {@code processes}, summed; -1 where one cannot be read. */
-    private static long compilerNanos(Map<String, ProcessHandle> processes) {
-        long sum = 0;
-        for (ProcessHandle p : processes.values()) {
-            long n = CpuWindow.compilerThreadsNanos(p.pid());
-            if (n < 0) {
-                return -1;
-            }
-            sum += n;
-        }
-        return sum;
-    }
-
     private Measured run(Child node, List<Child> cluster, String op, String mode)
             throws IOException, InterruptedException {
-        settleCompilers(node, cluster, op, mode);
         node.send("run " + op + " " + mode + " " + warmup + " " + seconds + " " + keys);
         CpuWindow cpu = CpuWindow.start(handles(cluster), Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
         Map<String, String> r = node.reply(seconds + warmup + 120);
@@ -432,7 +364,6 @@ final class BenchCommand implements Callable<Integer> {
     private void pairedSync(String id, String what, Child node, List<Child> cluster, String op, int rawPort,
                             Child server, RoundTripReference.Figure best, double target)
             throws IOException, InterruptedException {
-        settleCompilers(node, cluster, op, "sync");
         Map<String, ProcessHandle> nodes = handles(cluster);
         Map<String, ProcessHandle> pair = rawPair(server);
         Duration slice = Duration.ofSeconds(1);
