@@ -109,7 +109,7 @@ class TandemNodeIpv6Test {
         for (int k = 0; k < keys; k += 7) {
             assertThat(nodes.get((k + 1) % 3).store().get(key(k))).hasValue(value(k));
         }
-        awaitCopies(nodes, 2L * keys);
+        TandemNodeTest.awaitCopies(nodes, 2L * keys);
 
         NodeId closed = nodes.get(2).id();
         nodes.get(2).close();
@@ -121,7 +121,7 @@ class TandemNodeIpv6Test {
         for (int k = 0; k < keys; k++) {
             assertThat(survivors.get(k % 2).store().get(key(k))).as("key %d", k).hasValue(value(k));
         }
-        awaitCopies(survivors, 2L * keys);
+        TandemNodeTest.awaitCopies(survivors, 2L * keys);
     }
 
     @Test
@@ -199,28 +199,5 @@ class TandemNodeIpv6Test {
 
     private static byte[] value(int k) {
         return ("value-" + k).getBytes(UTF_8);
-    }
-
-    /** Waits until the nodes together hold {@code copies} owner copies and nothing is in transit. */
-    private static void awaitCopies(List<TandemNode> nodes, long copies) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(60);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            long owned = 0;
-            long transit = 0;
-            StringBuilder sb = new StringBuilder();
-            for (TandemNode n : nodes) {
-                var info = n.store().info();
-                owned += info.keysAsOwner();
-                transit += info.keysInTransit();
-                sb.append(info).append("; ");
-            }
-            if (owned == copies && transit == 0) {
-                return;
-            }
-            last = sb.toString();
-            LockSupport.parkNanos(50_000_000L); // poll interval of a bounded wait
-        }
-        throw new AssertionError("expected " + copies + " owner copies and none in transit; last: " + last);
     }
 }

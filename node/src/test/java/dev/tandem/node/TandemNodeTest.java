@@ -134,7 +134,7 @@ class TandemNodeTest {
     }
 
     /** Waits until the nodes together hold {@code copies} owner copies and nothing is in transit. */
-    private static void awaitCopies(List<TandemNode> nodes, long copies) throws InterruptedException {
+    static void awaitCopies(List<TandemNode> nodes, long copies) {
         long deadline = System.nanoTime() + SECONDS.toNanos(60);
         String last = "";
         while (System.nanoTime() < deadline) {
