@@ -1372,17 +1372,8 @@ final class JobNode implements JobsNode {
      * An ack of an older record (the answer to a copy sent before this node's record changed) does not.
      */
     private static boolean confirms(Messages.RecordAck a, Record r) {
-        int c = Integer.compare(a.attempt(), r.attempt());
-        if (c == 0) {
-            c = Long.compare(a.epoch(), r.epoch());
-        }
-        if (c == 0) {
-            c = a.executor().compareTo(r.executor());
-        }
-        if (c == 0) {
-            c = a.backup().compareTo(r.backup());
-        }
-        return c > 0 || c == 0 && (a.state() == r.state() || !r.finished());
+        int c = r.compareOrder(a);
+        return c < 0 || c == 0 && (a.state() == r.state() || !r.finished());
     }
 
     private void remember(Record r) {

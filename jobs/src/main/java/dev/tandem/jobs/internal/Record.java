@@ -57,14 +57,24 @@ record Record(String jobId, String name, byte[] input, int attempt, long epoch, 
 
     /** Order of records of one job: attempt, then epoch, then executor, then backup. */
     int compareOrder(Record o) {
-        int c = Integer.compare(attempt, o.attempt);
+        return order(attempt, epoch, executor, backup, o.attempt, o.epoch, o.executor, o.backup);
+    }
+
+    /** This record against the one an acknowledgement describes, in the same order. */
+    int compareOrder(Messages.RecordAck a) {
+        return order(attempt, epoch, executor, backup, a.attempt(), a.epoch(), a.executor(), a.backup());
+    }
+
+    private static int order(int attempt, long epoch, NodeId executor, NodeId backup,
+                             int oAttempt, long oEpoch, NodeId oExecutor, NodeId oBackup) {
+        int c = Integer.compare(attempt, oAttempt);
         if (c == 0) {
-            c = Long.compare(epoch, o.epoch);
+            c = Long.compare(epoch, oEpoch);
         }
         if (c == 0) {
-            c = executor.compareTo(o.executor);
+            c = executor.compareTo(oExecutor);
         }
-        return c != 0 ? c : backup.compareTo(o.backup);
+        return c != 0 ? c : backup.compareTo(oBackup);
     }
 
     /** Whether this record is the one an acknowledgement describes. */
