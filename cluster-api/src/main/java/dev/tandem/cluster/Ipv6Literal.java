@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  * host string must compare equal to every other spelling of the same address ({@code ::1},
  * {@code 0:0:0:0:0:0:0:1}, {@code 0::1}) without a lookup. The JDK also turns IPv4-mapped
  * addresses into IPv4 ones and resolves a zone name against the local interfaces; here a zone
- * ({@code fe80::1%eth0}) is kept as written. An embedded IPv4 tail ({@code ::ffff:10.0.0.1}) is
- * accepted and printed in hex ({@code ::ffff:a00:1}).
+ * ({@code fe80::1%eth0}) is kept as written. An embedded IPv4 tail is accepted anywhere the
+ * RFC allows it ({@code ::10.0.0.1}); an IPv4-mapped address ({@code ::ffff:0:0/96}) prints with
+ * its IPv4 tail dotted ({@code ::ffff:10.0.0.1}, RFC 5952 section 5), every other address in hex.
  */
 final class Ipv6Literal {
     private static final Pattern ZONE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -145,6 +146,9 @@ final class Ipv6Literal {
     }
 
     private static String format(int[] g) {
+        if (g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff) {
+            return "::ffff:" + (g[6] >>> 8) + "." + (g[6] & 0xff) + "." + (g[7] >>> 8) + "." + (g[7] & 0xff);
+        }
         int bestStart = -1;
         int bestLength = 1; // a single zero group is never shortened
         for (int i = 0; i < 8; ) {
