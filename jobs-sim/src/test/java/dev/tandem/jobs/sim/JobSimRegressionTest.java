@@ -106,9 +106,20 @@ class JobSimRegressionTest {
                 // rule alone): n3, backup of w2, restarted it on itself (its view lost the executor n1 for 0.5 s)
                 // with n5 as the new backup, but n5 was paused; n1 came back, and n3 could not tell it before n5
                 // confirmed, so both ran w2 for over 5 s. Fixed: a former holder that is back and reachable while
-                // the new backup is silent becomes the backup. (Minimizing kept all six fault steps.)
-                Arguments.of("a restarter whose new backup was paused kept the old executor's instance running",
-                        List.of("--seed", "3224", "--scenario", JobSimSwarmTest.WORKERS),
+                // the new backup is silent becomes the backup. (Minimizing kept all six fault steps.) Since worker
+                // starts carry a lineage (a home checks a stale copy with its partner before answering
+                // ALREADY_STARTED, an extra exchange under loss), seed 3224 runs differently and makes no such
+                // duplicate; seed 3221, a neighbour that does (one, resolved within the grace), is pinned instead.
+                Arguments.of("a restart beside a reachable instance (a false suspicion) is resolved within the grace",
+                        List.of("--seed", "3221", "--scenario", JobSimSwarmTest.WORKERS),
+                        List.of(Figure.atLeast("workers.duplicates.made.reachable", 1))),
+                // Worker swarm seed 3244 (with lineages): n1 held a stale copy of w4 naming n2 as executor (a second
+                // registration of w4 had superseded it on n2 while n1 was cut off), and every send or ask through
+                // n1 was refused NOT_HERE by n2 and sent to n2 again at once: 50 M events by 21 s, LIVENESS. Fixed: a
+                // node whose own copy names the node that refused shows it the copy (it answers with the newer
+                // registration) and resends on the tick.
+                Arguments.of("a stale holder's messages bounced off the executor its copy named, without end",
+                        List.of("--seed", "3244", "--scenario", JobSimSwarmTest.WORKERS),
                         List.of(Figure.atLeast("workers.duplicates.made.reachable", 1))));
     }
 

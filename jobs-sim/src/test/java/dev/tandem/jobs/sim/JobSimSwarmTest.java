@@ -108,6 +108,21 @@ class JobSimSwarmTest {
     }
 
     /**
+     * Worker expiry swarm seed 998: both holders of a worker crashed, 11.3 s apart, the survivor never
+     * having declared the first dead (a partition, then the first back as a new incarnation), so nothing
+     * restarted it. DESIGN.md allows losing it (both holders failed before either re-replicated), and the
+     * worker check now exempts such a name as the cast check does (every holder crashed, none let a copy
+     * go). On the checker before, this seed failed "acknowledged worker w4 runs 0 instances".
+     */
+    @Test
+    void workerExpirySwarmSeed998_aWorkerBothOfWhoseHoldersCrashed_isExemptAsACastIs() {
+        SimulationResult r = new SimulationRunner(ScenarioCatalog.of(workerExpirySwarm()))
+                .run(SimulationOptions.scenario(998, WORKER_EXPIRY));
+        assertThat(r.outcome()).as(r.reproductionCommand() + "\n" + r.report()).isEqualTo(Outcome.PASSED);
+        assertThat(r.figures().get("workers.exempt.both.holders.crashed").longValue()).as(r.report()).isPositive();
+    }
+
+    /**
      * Seed 103 of the mixed swarm once failed "every completed call returned its handler's result":
      * {@code call square(537729) returned 929159117041} (963929 squared). The submitter restarted, and
      * an executor whose view still listed its previous incarnation answered that life's request; the

@@ -7,14 +7,26 @@ import java.util.Objects;
 /**
  * One copy of a cast's record, as a holder keeps it and as it travels. Immutable.
  *
- * <p>Records of one job are ordered by {@code (attempt, epoch, executor, backup)}: a holder always keeps
- * the greater one, so two holders that saw different reassignments (a partition) converge on the
- * same record deterministically. {@code done} of a record counts only if {@code resultAttempt ==
- * attempt}: a result is accepted only from the current attempt (the fence).
+ * <p>Records of one job are ordered by {@code (lineage, attempt, epoch, executor, backup)}: a holder
+ * always keeps the greater one, so two holders that saw different reassignments (a partition)
+ * converge on the same record deterministically. {@code done} of a record counts only if {@code
+ * resultAttempt == attempt}: a result is accepted only from the current attempt (the fence).
+ *
+ * <p>The lineage tells registrations of one worker name made by different {@code startWorker}
+ * decisions apart: the name's home stamps it when it records a start ({@code JobNode}'s lineage
+ * clock: a hybrid logical clock, so a start decided after the home heard, directly or through any
+ * chain of messages, of a registration has a greater lineage than that registration), and every
+ * repair, reassignment and stop of the registration keeps it. Ordered first, it makes a start
+ * recorded after a stop win over the stopped registration even where the deciding home never heard
+ * of it and so counted incarnations from 1 again, while a stop (same lineage, same order, finished)
+ * still wins over every copy of the registration it stopped. A partner's repair of a start's record
+ * has the start's lineage, so the home can tell it from a registration made elsewhere. Casts do not
+ * use it (0).
  *
  * @param jobId         the job's id
  * @param name          handler name
  * @param input         encoded input
+ * @param lineage       worker registrations: the start that made it (see above); casts: 0
  * @param attempt       execution number, raised on every restart after the executor died
  * @param epoch         the record's fencing epoch: raised on every change of its holders or attempt
  * @param executor      the node assigned this attempt (a holder)
@@ -23,7 +35,7 @@ import java.util.Objects;
  * @param ranOn         for done/failed: the node whose result was accepted (else the executor)
  * @param result        encoded result, or the failure's message as UTF-8
  */
-record Record(String jobId, String name, byte[] input, int attempt, long epoch, NodeId executor, NodeId backup,
+record Record(String jobId, String name, byte[] input, long lineage, int attempt, long epoch, NodeId executor, NodeId backup,
               int state, NodeId ranOn, byte[] result) {
     static final int PENDING = 0;
     static final int DONE = 1;
@@ -37,9 +49,9 @@ record Record(String jobId, String name, byte[] input, int attempt, long epoch, 
         Objects.requireNonNull(backup, "backup");
         Objects.requireNonNull(ranOn, "ranOn");
         Objects.requireNonNull(result, "result");
-        if (attempt < 1 || epoch < 1 || state < 0 || state > 2) {
-            throw new IllegalArgumentException("invalid record " + jobId + " attempt " + attempt + " epoch " + epoch
-                    + " state " + state);
+        if (attempt < 1 || epoch < 1 || state < 0 || state > 2 || lineage < 0) {
+            throw new IllegalArgumentException("invalid record " + jobId + " lineage " + lineage + " attempt " + attempt
+                    + " epoch " + epoch + " state " + state);
         }
     }
 
@@ -55,19 +67,23 @@ record Record(String jobId, String name, byte[] input, int attempt, long epoch, 
         return executor.equals(self) ? backup : executor;
     }
 
-    /** Order of records of one job: attempt, then epoch, then executor, then backup. */
+    /** Order of records of one job: lineage, then attempt, then epoch, then executor, then backup. */
     int compareOrder(Record o) {
-        return order(attempt, epoch, executor, backup, o.attempt, o.epoch, o.executor, o.backup);
+        return order(lineage, attempt, epoch, executor, backup, o.lineage, o.attempt, o.epoch, o.executor, o.backup);
     }
 
     /** This record against the one an acknowledgement describes, in the same order. */
     int compareOrder(Messages.RecordAck a) {
-        return order(attempt, epoch, executor, backup, a.attempt(), a.epoch(), a.executor(), a.backup());
+        return order(lineage, attempt, epoch, executor, backup, a.lineage(), a.attempt(), a.epoch(), a.executor(),
+                a.backup());
     }
 
-    private static int order(int attempt, long epoch, NodeId executor, NodeId backup,
-                             int oAttempt, long oEpoch, NodeId oExecutor, NodeId oBackup) {
-        int c = Integer.compare(attempt, oAttempt);
+    private static int order(long lineage, int attempt, long epoch, NodeId executor, NodeId backup,
+                             long oLineage, int oAttempt, long oEpoch, NodeId oExecutor, NodeId oBackup) {
+        int c = Long.compare(lineage, oLineage);
+        if (c == 0) {
+            c = Integer.compare(attempt, oAttempt);
+        }
         if (c == 0) {
             c = Long.compare(epoch, oEpoch);
         }
@@ -79,41 +95,41 @@ record Record(String jobId, String name, byte[] input, int attempt, long epoch, 
 
     /** Whether this record is the one an acknowledgement describes. */
     boolean matches(Messages.RecordAck a) {
-        return a.attempt() == attempt && a.epoch() == epoch && a.state() == state && a.executor().equals(executor)
+        return a.lineage() == lineage && a.attempt() == attempt && a.epoch() == epoch && a.state() == state && a.executor().equals(executor)
                 && a.backup().equals(backup);
     }
 
     Messages.RecordAck ack() {
-        return new Messages.RecordAck(jobId, attempt, epoch, state, executor, backup);
+        return new Messages.RecordAck(jobId, lineage, attempt, epoch, state, executor, backup);
     }
 
     Record withHolders(int newAttempt, long newEpoch, NodeId newExecutor, NodeId newBackup) {
-        return new Record(jobId, name, input, newAttempt, newEpoch, newExecutor, newBackup, state, ranOn, result);
+        return new Record(jobId, name, input, lineage, newAttempt, newEpoch, newExecutor, newBackup, state, ranOn, result);
     }
 
     Record finish(int newState, NodeId node, byte[] bytes) {
-        return new Record(jobId, name, input, attempt, epoch, executor, backup, newState, node, bytes);
+        return new Record(jobId, name, input, lineage, attempt, epoch, executor, backup, newState, node, bytes);
     }
 
     Record reopened() {
-        return new Record(jobId, name, input, attempt, epoch, executor, backup, PENDING, executor, new byte[0]);
+        return new Record(jobId, name, input, lineage, attempt, epoch, executor, backup, PENDING, executor, new byte[0]);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Record r && r.jobId.equals(jobId) && r.name.equals(name) && Arrays.equals(r.input, input)
-                && r.attempt == attempt && r.epoch == epoch && r.executor.equals(executor) && r.backup.equals(backup)
+                && r.lineage == lineage && r.attempt == attempt && r.epoch == epoch && r.executor.equals(executor) && r.backup.equals(backup)
                 && r.state == state && r.ranOn.equals(ranOn) && Arrays.equals(r.result, result);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(jobId, attempt, epoch, executor, state);
+        return Objects.hash(jobId, lineage, attempt, epoch, executor, state);
     }
 
     @Override
     public String toString() {
-        return jobId + "{" + name + " a" + attempt + " e" + epoch + " exec " + executor + " backup " + backup
+        return jobId + "{" + name + (lineage != 0 ? " L" + lineage : "") + " a" + attempt + " e" + epoch + " exec " + executor + " backup " + backup
                 + (state == DONE ? " DONE by " + ranOn : state == FAILED ? " FAILED on " + ranOn : " pending") + "}";
     }
 }
