@@ -79,7 +79,7 @@ import java.util.concurrent.CompletionStage;
  *   stopped one runs none, also after its stopped registration expired (figure {@code
  *   workers.sessions.stops.checked}), and one started again after that, acknowledged, runs exactly one
  *   instance (figure {@code workers.sessions.restarted.after.expiry}); such a start answered
- *   ALREADY_STARTED fails the check, as nothing else started the name.</li>
+ *   ALREADY_STARTED fails the check if the stop was acknowledged before the first fault.</li>
  *   <li>{@value #WHEREIS_AGREES} (at convergence): the last {@code whereis} of every name from every
  *   node, issued after the last change of any instance and of any node's view, names that one
  *   instance.</li>
@@ -175,11 +175,14 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
      */
     private final TreeSet<String> restartAcked = new TreeSet<>();
     /**
-     * Session starts after an acknowledged stop answered ALREADY_STARTED: wrong, as nothing else started
-     * the name (the answer once named a repair of the start's own registration: worker expiry swarm seed
-     * 376); reported by {@value #STARTS_LIVE}.
+     * Session starts after an acknowledged stop answered ALREADY_STARTED, by name: wrong if the stop was
+     * acknowledged before the first fault, as nothing else started the name (the answer once named a
+     * repair of the start's own registration: worker expiry swarm seed 376); reported by {@value
+     * #STARTS_LIVE}. After a fault a second registration of the name that the stop did not reach may
+     * still run (the jobs README's known gap; worker expiry swarm seed 3317: the starter resent the
+     * session's first start to a second home, which recorded it again), and then the answer is right.
      */
-    private final List<String> restartsWronglyRefused = new ArrayList<>();
+    private final TreeMap<String, String> restartsRefused = new TreeMap<>();
     /**
      * Nodes holding some registration of each name (from the nodes' reports), to tell a name lost because
      * every holder crashed before either re-replicated (DESIGN.md allows it whatever the time between the
@@ -517,8 +520,8 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
             } else if (reason(t) == JobException.Reason.ALREADY_STARTED) {
                 sessionRestartsAlreadyStarted++;
                 Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-                restartsWronglyRefused.add("session " + name + ", started again after its acknowledged stop, was"
-                        + " answered ALREADY_STARTED (" + c.getMessage() + "), although nothing else started it");
+                restartsRefused.put(name, "session " + name + ", started again after its stop (acknowledged before any"
+                        + " fault), was answered ALREADY_STARTED (" + c.getMessage() + "), although nothing else started it");
             } else {
                 sessionRestartsRefused++;
             }
@@ -756,8 +759,10 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         for (int k = 0; k < mix.sessions(); k++) {
             names.add(session(k));
         }
-        if (!restartsWronglyRefused.isEmpty()) {
-            return Optional.of(restartsWronglyRefused.get(0));
+        for (Map.Entry<String, String> e : restartsRefused.entrySet()) {
+            if (!stopsUnsettled.contains(e.getKey())) {
+                return Optional.of(e.getValue());
+            }
         }
         for (String name : names) {
             boolean restarted = restartAcked.contains(name);

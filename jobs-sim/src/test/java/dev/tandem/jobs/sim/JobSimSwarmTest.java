@@ -108,18 +108,21 @@ class JobSimSwarmTest {
     }
 
     /**
-     * Worker expiry swarm seed 998: both holders of a worker crashed, 11.3 s apart, the survivor never
-     * having declared the first dead (a partition, then the first back as a new incarnation), so nothing
-     * restarted it. DESIGN.md allows losing it (both holders failed before either re-replicated), and the
-     * worker check now exempts such a name as the cast check does (every holder crashed, none let a copy
-     * go). On the checker before, this seed failed "acknowledged worker w4 runs 0 instances".
+     * Worker expiry swarm seed 998 failed "acknowledged worker w4 runs 0 instances": both holders of w4
+     * crashed, 11.3 s apart, the survivor never having declared the first dead (a partition, then the
+     * first back as a new incarnation), so nothing restarted it. DESIGN.md allows losing it (both holders
+     * failed before either re-replicated); the worker check now exempts such a name as the cast check
+     * does (every holder crashed, none let a copy go; figure {@code workers.exempt.both.holders.crashed}).
+     * With the first lineage change the seed still lost w4 and passed by the exemption only; with the
+     * directory and stale-copy checks the run differs and the exemption does not apply, so the seed must pass with the
+     * figure at 0 (no seed of worker expiry swarm 1-4,000 or worker swarm 1-2,500 needs the exemption now).
      */
     @Test
-    void workerExpirySwarmSeed998_aWorkerBothOfWhoseHoldersCrashed_isExemptAsACastIs() {
+    void workerExpirySwarmSeed998_passes() {
         SimulationResult r = new SimulationRunner(ScenarioCatalog.of(workerExpirySwarm()))
                 .run(SimulationOptions.scenario(998, WORKER_EXPIRY));
         assertThat(r.outcome()).as(r.reproductionCommand() + "\n" + r.report()).isEqualTo(Outcome.PASSED);
-        assertThat(r.figures().get("workers.exempt.both.holders.crashed").longValue()).as(r.report()).isPositive();
+        assertThat(r.figures().get("workers.exempt.both.holders.crashed").longValue()).as(r.report()).isZero();
     }
 
     /**

@@ -133,7 +133,7 @@ import java.util.random.RandomGenerator;
  *                               existing running registration (held, or in H's directory)? ── EXISTS
  *                               else E = JobScheduler's choice, holders {E, H} (or {H, next owner})
  *                               RECORD ─▶ partner; both hold it ──▶ WORKER_START_REPLY(STARTED)
- *  sender ─ WORKER_MSG(incarnation, epoch it knows) ─▶ executor: instance older than that? STALE
+ *  sender ─ WORKER_MSG(lineage, incarnation, epoch it knows) ─▶ executor: instance older? STALE
  *                               mailbox full? MAILBOX_FULL; else ACCEPTED, handled in order ─▶ WORKER_REPLY
  * </pre>
  * <ul>
@@ -141,12 +141,23 @@ import java.util.random.RandomGenerator;
  *   to the home until the home acknowledges it; the home remembers it (the superseded-record
  *   memory doubles as its directory). Two registrations of one name that never shared a holder
  *   (each side of a partition started the name) therefore meet at the home after the heal.</li>
- *   <li><b>Duplicates.</b> Registrations of a name are ordered as records are (incarnation, epoch,
- *   executor, backup); every node keeps the greater, so an instance whose node learns a greater
+ *   <li><b>Lineage.</b> {@code startWorker} stamps its request with the node's lineage clock (every
+ *   message carries the sender's; a node's clock stays above all it received and its wall clock);
+ *   the registration keeps the stamp through repairs and the stop (see {@link Record}). A start issued
+ *   after a stop thus outranks the stopped registration even at a home that never heard of the name;
+ *   a home that finds a registration with the request's own lineage (the partner's repair of it, or the
+ *   record another home made of it before the starter resent) answers STARTED with it, not EXISTS; and
+ *   a home answers EXISTS on a copy it holds only once the partner has confirmed it within a heartbeat
+ *   (otherwise it asks the partner first: the copy may be one that was replaced, stopped and forgotten
+ *   while this node was cut off), and on a directory entry only once the live nodes confirmed that one
+ *   of them holds it. A stop ends the lineage: no running copy of it, whatever its incarnation and
+ *   epoch, outranks the stopped registration.</li>
+ *   <li><b>Duplicates.</b> Registrations of a name are ordered as records are (lineage, incarnation,
+ *   epoch, executor, backup); every node keeps the greater, so an instance whose node learns a greater
  *   registration it does not run stops (counted in {@code tandem.workers.duplicates.resolved},
  *   {@link WorkerEvent.Kind#DUPLICATE_STOPPED}). Its holders forward the winner to their old partner
  *   and the home forwards it to the loser's holders, so every copy converges.</li>
- *   <li><b>Fencing.</b> A message names the (incarnation, epoch) its sender addresses; an
+ *   <li><b>Fencing.</b> A message names the (lineage, incarnation, epoch) its sender addresses; an
  *   instance older than that refuses it (STALE) and the sender looks the worker up again; a reply
  *   from an instance older than the newest registration the asker knows is refused.</li>
  *   <li><b>Lookup.</b> {@code whereis}, {@code send}, {@code ask} and {@code stopWorker} use the
@@ -394,6 +405,8 @@ final class JobNode implements JobsNode {
         final TreeSet<String> waitingFor;
         Record best;
         Cancellable timeout;
+        /** Set when done: every node asked (the live ones, asked again on a view change) answered. */
+        boolean everyAnswered;
 
         PendingStatus(String jobId, Consumer<Record> done, TreeSet<String> waitingFor) {
             this.jobId = jobId;
@@ -1519,23 +1532,34 @@ final class JobNode implements JobsNode {
             done.accept(h.rec);
             return;
         }
+        askEveryLiveNode(jobId, done);
+    }
+
+    /**
+     * Asks every other live node for the record of {@code jobId} it holds and calls {@code done} with
+     * the newest (or null) once all answered or {@code castAckTimeout} passed; the request's {@link
+     * PendingStatus#everyAnswered} tells which.
+     */
+    private PendingStatus askEveryLiveNode(String jobId, Consumer<Record> done) {
         TreeSet<String> others = new TreeSet<>();
         for (Member m : view.liveMembers()) {
             if (!m.id().equals(self)) {
                 others.add(m.name());
             }
         }
+        PendingStatus ps = new PendingStatus(jobId, done, others);
         if (others.isEmpty()) {
+            ps.everyAnswered = true;
             done.accept(null);
-            return;
+            return ps;
         }
         long reqId = nextReqId.getAndIncrement();
-        PendingStatus ps = new PendingStatus(jobId, done, others);
         statuses.put(reqId, ps);
         ps.timeout = ctx.scheduler().schedule(config.castAckTimeout(), () -> completeStatus(reqId));
         for (String n : others) {
             send(view.member(n).orElseThrow().id(), new Messages.StatusReq(reqId, jobId));
         }
+        return ps;
     }
 
     /**
@@ -1569,6 +1593,7 @@ final class JobNode implements JobsNode {
     private void completeStatus(long reqId) {
         PendingStatus ps = statuses.remove(reqId);
         if (ps != null) {
+            ps.everyAnswered = ps.waitingFor.isEmpty();
             ps.timeout.cancel();
             ps.done.accept(ps.best);
         }
@@ -1651,6 +1676,16 @@ final class JobNode implements JobsNode {
         for (WorkerOp op : ops.values()) {
             if (!op.accepted && op.to != null && op.request != null && budget-- > 0) {
                 send(op.to, op.request);
+            }
+        }
+        for (Map.Entry<Long, PendingStatus> e : statuses.entrySet()) {
+            // lookups: ask again whoever has not answered (a lost request or answer would otherwise leave the
+            // lookup to its timeout, and a start decided on it to the conservative answer)
+            for (String n : e.getValue().waitingFor) {
+                Optional<Member> m = view.member(n);
+                if (m.isPresent() && m.get().isLive() && budget-- > 0) {
+                    send(m.get().id(), new Messages.StatusReq(e.getKey(), e.getValue().jobId));
+                }
             }
         }
         tick = ctx.scheduler().schedule(config.resendInterval(), this::onTick);
@@ -2309,7 +2344,11 @@ final class JobNode implements JobsNode {
      * the home sends the partner its copy and decides again when the partner acknowledges exactly that
      * copy (EXISTS), or when the copy changes (the partner's newer registration, a stopped one from its
      * memory of forgotten records, arrived), or when the partner leaves the view. Without an answer the
-     * starter times out (NOT_ACKNOWLEDGED).
+     * starter times out (NOT_ACKNOWLEDGED). A running registration known only from this home's directory
+     * (it holds none) may be stale the same way (its holders confirmed the stop to the home of their view,
+     * another node, and forgot it: worker expiry swarm seed 631 on the lineage code): every live node is
+     * asked what it holds, and if all answered and none holds it running, the entry is dropped and the
+     * start decided without it; if some did not answer, the entry stands (EXISTS, as before).
      */
     private void decideStart(NodeId from, Messages.WorkerStart q, boolean verify) {
         String jobId = WORKER + q.name();
@@ -2336,6 +2375,29 @@ final class JobNode implements JobsNode {
                 PendingStart ps = pendingStart(jobId, from, q.reqId(), existing);
                 ps.acks.add(self);
             }
+            return;
+        }
+        if (existing != null && !existing.finished() && alive && verify && pending == null && held == null) {
+            // Known from this home's directory only: the holders may since have stopped and forgotten it (the
+            // home they confirmed the stop to was another, in their view). Every live node tells what it holds.
+            rememberStart(reqKey, new StartAnswer(null));
+            Record remembered = existing;
+            PendingStatus[] lookup = new PendingStatus[1];
+            lookup[0] = askEveryLiveNode(jobId, found -> {
+                if (closed) {
+                    return;
+                }
+                if (found != null && found.compareOrder(remembered) > 0 || found != null && !found.finished()) {
+                    remember(newer(found, superseded.get(jobId)));
+                } else if (lookup[0] != null && lookup[0].everyAnswered && superseded.get(jobId) == remembered) {
+                    // No live node holds it running: the directory entry is stale.
+                    superseded.remove(jobId);
+                    if (found != null) {
+                        remember(found);
+                    }
+                }
+                decideStart(from, q, false);
+            });
             return;
         }
         if (existing != null && !existing.finished() && alive) {

@@ -7,21 +7,23 @@ import java.util.Objects;
 /**
  * One copy of a cast's record, as a holder keeps it and as it travels. Immutable.
  *
- * <p>Records of one job are ordered by {@code (lineage, attempt, epoch, executor, backup)}: a holder
- * always keeps the greater one, so two holders that saw different reassignments (a partition)
+ * <p>Records of one job are ordered by {@code (lineage, attempt, epoch, executor, backup)} (worker
+ * registrations: a stopped one before running ones of its lineage, see {@link #compareOrder(Record)}):
+ * a holder always keeps the greater one, so two holders that saw different reassignments (a partition)
  * converge on the same record deterministically. {@code done} of a record counts only if {@code
  * resultAttempt == attempt}: a result is accepted only from the current attempt (the fence).
  *
- * <p>The lineage tells registrations of one worker name made by different {@code startWorker}
- * decisions apart: the name's home stamps it when it records a start ({@code JobNode}'s lineage
- * clock: a hybrid logical clock, so a start decided after the home heard, directly or through any
- * chain of messages, of a registration has a greater lineage than that registration), and every
- * repair, reassignment and stop of the registration keeps it. Ordered first, it makes a start
- * recorded after a stop win over the stopped registration even where the deciding home never heard
- * of it and so counted incarnations from 1 again, while a stop (same lineage, same order, finished)
- * still wins over every copy of the registration it stopped. A partner's repair of a start's record
- * has the start's lineage, so the home can tell it from a registration made elsewhere. Casts do not
- * use it (0).
+ * <p>The lineage tells registrations of one worker name made by different {@code startWorker} calls
+ * apart: the calling node stamps the request with its lineage clock ({@code JobNode}: a hybrid
+ * logical clock, so a start issued after that node heard, directly or through any chain of messages,
+ * of a registration has a greater lineage than that registration), the name's home records the
+ * registration with it (or with a later stamp of its own if it knows a newer registration), and
+ * every repair, reassignment and stop of the registration keeps it. Ordered first, it makes a start
+ * issued after a stop win over the stopped registration even where the deciding home never heard of
+ * it and so counted incarnations from 1 again, while a stop (same lineage, same order, finished)
+ * still wins over every copy of the registration it stopped. A partner's repair of a start's record,
+ * and the record another home made of the same request, have the start's lineage, so a home can tell
+ * them from a registration made by another start. Casts do not use it (0).
  *
  * @param jobId         the job's id
  * @param name          handler name
@@ -67,20 +69,31 @@ record Record(String jobId, String name, byte[] input, long lineage, int attempt
         return executor.equals(self) ? backup : executor;
     }
 
-    /** Order of records of one job: lineage, then attempt, then epoch, then executor, then backup. */
+    /**
+     * Order of records of one job: lineage, then (worker registrations only) stopped or failed before
+     * running, then attempt, then epoch, then executor, then backup. A worker's lineage ends with its
+     * stop: no copy of the registration the stop finished, repaired or restarted elsewhere before it
+     * heard of the stop (a partner that lost sight of the stopping holder, or a second home that recorded
+     * the same start request when its starter resent it), may undo it.
+     */
     int compareOrder(Record o) {
-        return order(lineage, attempt, epoch, executor, backup, o.lineage, o.attempt, o.epoch, o.executor, o.backup);
+        return order(jobId, lineage, state, attempt, epoch, executor, backup, o.lineage, o.state, o.attempt, o.epoch,
+                o.executor, o.backup);
     }
 
     /** This record against the one an acknowledgement describes, in the same order. */
     int compareOrder(Messages.RecordAck a) {
-        return order(lineage, attempt, epoch, executor, backup, a.lineage(), a.attempt(), a.epoch(), a.executor(),
-                a.backup());
+        return order(jobId, lineage, state, attempt, epoch, executor, backup, a.lineage(), a.state(), a.attempt(),
+                a.epoch(), a.executor(), a.backup());
     }
 
-    private static int order(long lineage, int attempt, long epoch, NodeId executor, NodeId backup,
-                             long oLineage, int oAttempt, long oEpoch, NodeId oExecutor, NodeId oBackup) {
+    private static int order(String jobId, long lineage, int state, int attempt, long epoch, NodeId executor,
+                             NodeId backup, long oLineage, int oState, int oAttempt, long oEpoch, NodeId oExecutor,
+                             NodeId oBackup) {
         int c = Long.compare(lineage, oLineage);
+        if (c == 0 && jobId.startsWith(JobNode.WORKER)) {
+            c = Boolean.compare(state != PENDING, oState != PENDING);
+        }
         if (c == 0) {
             c = Integer.compare(attempt, oAttempt);
         }

@@ -495,6 +495,37 @@ class ExpiryTest {
     }
 
     /**
+     * A stop ends its registration's lineage: a running copy of the same registration with a greater
+     * epoch and incarnation (a partner's repair, or a second home's record of the same start request,
+     * made before it heard of the stop) delivered to both holders after the stop is answered with the
+     * stopped registration and starts nothing. (On the code before, the greater running copy won and the
+     * stopped worker ran again: worker expiry swarm seed 1160 on the lineage code, where a restarted home
+     * recorded a resent start request a second time and that registration outlived the stop.)
+     */
+    @Test
+    void aRunningCopyOfTheStoppedLineage_withAGreaterEpoch_doesNotUndoTheStop() {
+        TestCluster c = cluster(JobsConfig.defaults(), "a", "b", "c");
+        WorkerInfo w = WorkerTest.start(c, "a", "ended", 5);
+        WorkerTest.await(c, on(c, "a", x -> x.jobs.stopWorker("ended")));
+        assertThat(registrations(c, "ended").values()).containsExactly("DONE", "DONE");
+        String holder = registrations(c, "ended").keySet().iterator().next();
+        Record stopped = held(c, holder).get("worker:ended");
+        Record repaired = stopped.reopened().withHolders(stopped.attempt() + 1, stopped.epoch() + 5, stopped.executor(),
+                stopped.backup());
+        String other = c.nodes.keySet().stream().filter(n -> !stopped.holds(c.nodes.get(n).id)).findFirst().orElseThrow();
+        TestCluster.TNode from = c.nodes.get(other);
+        for (String to : registrations(c, "ended").keySet()) {
+            TestCluster.TNode t = c.nodes.get(to);
+            byte[] copy = Messages.encode(from.id, t.id.incarnation(), 0, 0, new Messages.RecordMsg(repaired));
+            c.on(to, () -> t.bound.get(Channels.JOBS).onMessage(from.address, copy));
+        }
+        c.run(Duration.ofSeconds(2));
+        assertThat(WorkerTest.runningOn(c, "ended")).as("stopped stays stopped").isEmpty();
+        assertThat(registrations(c, "ended").values()).containsExactly("DONE", "DONE");
+        assertThat(w.incarnation()).isEqualTo(1);
+    }
+
+    /**
      * Stopped registrations are bounded like finished casts ({@code maxFinishedRecords}, oldest
      * confirmed first), but counted apart from them: cast churn over the cap does not make a stop be
      * forgotten early.
