@@ -60,10 +60,13 @@ import java.util.concurrent.CompletionStage;
  *   heal), or for at most {@value #DUPLICATE_GRACE_SECONDS} s after it became stable (the record
  *   exchange);</li>
  *   <li>{@value #NO_STALE_DELIVERY} (every step): a message is handed only to an instance at least as new
- *   (incarnation, epoch) as the one its sender addressed and as every registration its node has seen;</li>
+ *   (lineage, incarnation, epoch) as the one its sender addressed and as every registration its node has
+ *   seen;</li>
  *   <li>{@value #STARTS_LIVE} (at convergence): every name whose start was acknowledged runs exactly
- *   one instance, on the executor of its newest registration (double failures within one repair
- *   window exempt names started before them, as for casts); a name whose stop was acknowledged before
+ *   one instance, on the executor of its newest registration (as for casts, double failures within one
+ *   repair window exempt names started before them, and so does a name every holder of which crashed
+ *   with none having let a copy go: figures {@code workers.exempt.double.failure} and {@code
+ *   workers.exempt.both.holders.crashed}); a name whose stop was acknowledged before
  *   the first fault runs none. (A stop acknowledged later is not checked: while membership is
  *   unsettled a concurrent start through another home can make a second registration of the name,
  *   which the stop does not reach and which may win afterwards — the jobs README's known gap; swarm
@@ -74,9 +77,9 @@ import java.util.concurrent.CompletionStage;
  *   STARTED. Such a name runs at most one instance, on the executor of its newest registration.
  *   Figure {@code workers.stops.overtaken.by.start}.) Session names are checked the same way: a
  *   stopped one runs none, also after its stopped registration expired (figure {@code
- *   workers.sessions.stops.checked}), and one started again after that, acknowledged before the
- *   first fault, runs exactly one instance (figure {@code workers.sessions.restarted.after.expiry};
- *   one acknowledged later is not checked to run, see {@link #restartsUnsettled}).</li>
+ *   workers.sessions.stops.checked}), and one started again after that, acknowledged, runs exactly one
+ *   instance (figure {@code workers.sessions.restarted.after.expiry}); such a start answered
+ *   ALREADY_STARTED fails the check if the stop was acknowledged before the first fault.</li>
  *   <li>{@value #WHEREIS_AGREES} (at convergence): the last {@code whereis} of every name from every
  *   node, issued after the last change of any instance and of any node's view, names that one
  *   instance.</li>
@@ -125,7 +128,7 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
     // observations
     private final TreeSet<String> acked = new TreeSet<>();
     private final TreeSet<String> stopAcked = new TreeSet<>();
-    private final TreeMap<String, long[]> seen = new TreeMap<>(); // "node#inc|name" -> {incarnation, epoch}
+    private final TreeMap<String, long[]> seen = new TreeMap<>(); // "node#inc|name" -> {lineage, incarnation, epoch}
     private final TreeMap<String, String> runningAt = new TreeMap<>(); // name -> node id of its last started instance
     private final TreeMap<String, Long> restartPending = new TreeMap<>(); // name -> crash time
     private final List<Long> restartNanos = new ArrayList<>();
@@ -165,15 +168,32 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
     private final TreeSet<String> stopIssued = new TreeSet<>();
     /** Names with a start that may have taken effect after their stop, see {@link #startsLive}. */
     private final TreeSet<String> startedAfterStop = new TreeSet<>();
-    /** Session names whose start after their stop was forgotten was acknowledged: each must run once. */
+    /**
+     * Session names whose start after their stop was forgotten was acknowledged: each must run once,
+     * also if acknowledged after the first fault (a start recorded by a home that never heard of the
+     * name outranks the stopped registration by its lineage: worker expiry swarm seed 132).
+     */
     private final TreeSet<String> restartAcked = new TreeSet<>();
     /**
-     * Of those, the ones acknowledged after the first fault: not checked to run. A name's home may have
-     * moved (a cut, a crash) to a node that never heard of the name, which then records it as incarnation
-     * 1; a node that still remembers the forgotten stopped registration with a greater order tells its
-     * holders, and they drop the new one (worker expiry swarm seed 132; the jobs README's known gaps).
+     * Session starts after an acknowledged stop answered ALREADY_STARTED, by name: wrong if the stop was
+     * acknowledged before the first fault, as nothing else started the name (the answer once named a
+     * repair of the start's own registration: worker expiry swarm seed 376); reported by {@value
+     * #STARTS_LIVE}. After a fault a second registration of the name that the stop did not reach may
+     * still run (the jobs README's known gap; worker expiry swarm seed 3317: the starter resent the
+     * session's first start to a second home, which recorded it again), and then the answer is right.
      */
-    private final TreeSet<String> restartsUnsettled = new TreeSet<>();
+    private final TreeMap<String, String> restartsRefused = new TreeMap<>();
+    /**
+     * Nodes holding some registration of each name (from the nodes' reports), to tell a name lost because
+     * every holder crashed before either re-replicated (DESIGN.md allows it whatever the time between the
+     * crashes: a surviving holder repairs only once its view has declared the other dead) from one lost
+     * because a node let its copy go; the same rule as the casts' (see {@link JobWorkload}).
+     */
+    private final TreeMap<String, TreeSet<String>> holdersOf = new TreeMap<>();
+    /** Names whose holders fell below two because a node dropped a copy (not by a crash), until two hold it again. */
+    private final TreeSet<String> droppedBelowTwo = new TreeSet<>();
+    /** Names whose last holder crashed, every copy lost to crashes: exempt from running at quiescence. */
+    private final TreeSet<String> lostToCrashes = new TreeSet<>();
     private long sessionStartsOk;
     private long sessionRestartsOk;
     private long sessionRestartsRefused;
@@ -227,7 +247,7 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
 
     private final JobsObserver observer = new JobsObserver() {
         @Override
-        public void workerStarted(NodeId node, String name, int incarnation, long epoch) {
+        public void workerStarted(NodeId node, String name, long lineage, int incarnation, long epoch) {
             instancesStarted++;
             pending.add(now -> {
                 lastChangeNanos = Math.max(lastChangeNanos, now);
@@ -240,7 +260,8 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         }
 
         @Override
-        public void workerStopped(NodeId node, String name, int incarnation, long epoch, boolean duplicate) {
+        public void workerStopped(NodeId node, String name, long lineage, int incarnation, long epoch,
+                                  boolean duplicate) {
             if (duplicate) {
                 duplicatesStopped++;
             }
@@ -256,6 +277,30 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         }
 
         @Override
+        public void recordHeld(NodeId node, String jobId, int attempt) {
+            if (jobId.startsWith("worker:")) {
+                TreeSet<String> holders = holdersOf.computeIfAbsent(jobId.substring("worker:".length()),
+                        k -> new TreeSet<>());
+                holders.add(node.toString());
+                lostToCrashes.remove(jobId.substring("worker:".length())); // held again: a later start of the name
+                if (holders.size() >= 2) {
+                    droppedBelowTwo.remove(jobId.substring("worker:".length()));
+                }
+            }
+        }
+
+        @Override
+        public void recordDropped(NodeId node, String jobId) {
+            if (jobId.startsWith("worker:")) {
+                String name = jobId.substring("worker:".length());
+                TreeSet<String> holders = holdersOf.get(name);
+                if (holders != null && holders.remove(node.toString()) && holders.size() < 2) {
+                    droppedBelowTwo.add(name); // a node let a copy go: losing the rest is not a double failure
+                }
+            }
+        }
+
+        @Override
         public void recordExpired(NodeId node, String jobId, int attempt, long epoch, NodeId executor, NodeId backup,
                                   boolean done) {
             if (jobId.startsWith("worker:")) {
@@ -264,30 +309,39 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         }
 
         @Override
-        public void workerRecordSeen(NodeId node, String name, int incarnation, long epoch) {
+        public void workerRecordSeen(NodeId node, String name, long lineage, int incarnation, long epoch) {
             long[] prev = seen.get(node + "|" + name);
-            if (prev == null || compare(incarnation, epoch, prev[0], prev[1]) > 0) {
-                seen.put(node + "|" + name, new long[] {incarnation, epoch});
+            long[] registration = {lineage, incarnation, epoch};
+            if (prev == null || compare(registration, prev) > 0) {
+                seen.put(node + "|" + name, registration);
                 pending.add(now -> lastChangeNanos = Math.max(lastChangeNanos, now));
             }
         }
 
         @Override
-        public void workerMessageDelivered(NodeId node, String name, int incarnation, long epoch, int knownIncarnation,
-                                           long knownEpoch) {
-            long[] s = seen.getOrDefault(node + "|" + name, new long[] {0, 0});
-            if (compare(incarnation, epoch, knownIncarnation, knownEpoch) < 0 || compare(incarnation, epoch, s[0], s[1]) < 0) {
+        public void workerMessageDelivered(NodeId node, String name, long lineage, int incarnation, long epoch,
+                                           long knownLineage, int knownIncarnation, long knownEpoch) {
+            long[] s = seen.getOrDefault(node + "|" + name, new long[] {0, 0, 0});
+            long[] instance = {lineage, incarnation, epoch};
+            if (compare(instance, new long[] {knownLineage, knownIncarnation, knownEpoch}) < 0 || compare(instance, s) < 0) {
                 staleDeliveries++;
-                violations.add(node + " delivered a message to " + name + " incarnation " + incarnation + " epoch " + epoch
-                        + " although its sender addressed incarnation " + knownIncarnation + " epoch " + knownEpoch
-                        + " and the node had seen incarnation " + s[0] + " epoch " + s[1]);
+                violations.add(node + " delivered a message to " + name + " lineage " + lineage + " incarnation "
+                        + incarnation + " epoch " + epoch + " although its sender addressed lineage " + knownLineage
+                        + " incarnation " + knownIncarnation + " epoch " + knownEpoch + " and the node had seen lineage "
+                        + s[0] + " incarnation " + s[1] + " epoch " + s[2]);
             }
         }
     };
 
-    private static int compare(long a1, long e1, long a2, long e2) {
-        int c = Long.compare(a1, a2);
-        return c != 0 ? c : Long.compare(e1, e2);
+    /** Registrations' and instances' order: (lineage, incarnation, epoch), as the jobs node orders them. */
+    private static int compare(long[] a, long[] b) {
+        for (int i = 0; i < a.length; i++) {
+            int c = Long.compare(a[i], b[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
     }
 
     @Override
@@ -461,18 +515,13 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
             if (t == null) {
                 sessionRestartsOk++;
                 restartAcked.add(name);
-                pending.add(now -> {
-                    if (now > firstFaultNanos) {
-                        restartsUnsettled.add(name);
-                    }
-                });
             } else if (reason(t) == JobException.Reason.NOT_ACKNOWLEDGED) {
                 sessionRestartsUnacknowledged++; // it may still start
             } else if (reason(t) == JobException.Reason.ALREADY_STARTED) {
-                // The home answers ALREADY_STARTED when the registration it was recording for this start was
-                // replaced by a repair of it by the other holder (its partner left the view before confirming):
-                // the start took effect under the repaired registration (worker expiry swarm seed 376).
                 sessionRestartsAlreadyStarted++;
+                Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+                restartsRefused.put(name, "session " + name + ", started again after its stop (acknowledged before any"
+                        + " fault), was answered ALREADY_STARTED (" + c.getMessage() + "), although nothing else started it");
             } else {
                 sessionRestartsRefused++;
             }
@@ -573,6 +622,11 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
                 }
                 lastCrashNanos = c.nowNanos();
                 String id = c.id(i).toString();
+                for (Map.Entry<String, TreeSet<String>> e : holdersOf.entrySet()) {
+                    if (e.getValue().remove(id) && e.getValue().isEmpty() && !droppedBelowTwo.contains(e.getKey())) {
+                        lostToCrashes.add(e.getKey());
+                    }
+                }
                 for (Map.Entry<String, String> e : runningAt.entrySet()) {
                     if (e.getValue().equals(id)) {
                         restartPending.put(e.getKey(), c.nowNanos());
@@ -705,10 +759,15 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         for (int k = 0; k < mix.sessions(); k++) {
             names.add(session(k));
         }
+        for (Map.Entry<String, String> e : restartsRefused.entrySet()) {
+            if (!stopsUnsettled.contains(e.getKey())) {
+                return Optional.of(e.getValue());
+            }
+        }
         for (String name : names) {
             boolean restarted = restartAcked.contains(name);
-            boolean mustRun = (isSession(name) ? restarted && !restartsUnsettled.contains(name)
-                    : acked.contains(name) && !stopName(name)) && !mayBeLost.contains(name);
+            boolean mustRun = (isSession(name) ? restarted : acked.contains(name) && !stopName(name))
+                    && !mayBeLost.contains(name) && !lostToCrashes.contains(name);
             boolean mustNot = !restarted && stopAcked.contains(name) && !stopsUnsettled.contains(name)
                     && !startedAfterStop.contains(name);
             boolean mayRun = !restarted && stopAcked.contains(name) && !stopsUnsettled.contains(name)
@@ -727,7 +786,8 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
                     on.add(s.get().id.toString());
                 }
                 JobNodes.RecordView r = JobNodes.records(s.get().jobs).get("worker:" + name);
-                if (r != null && (newest == null || compare(r.attempt(), r.epoch(), newest.attempt(), newest.epoch()) > 0)) {
+                if (r != null && (newest == null || compare(new long[] {r.lineage(), r.attempt(), r.epoch()},
+                        new long[] {newest.lineage(), newest.attempt(), newest.epoch()}) > 0)) {
                     newest = r;
                 }
             }
@@ -760,7 +820,7 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
     private Optional<String> whereisAgrees(ClusterView<JobSimNode> c) {
         for (int k = 0; k < NAMES; k++) {
             String name = name(k);
-            if (!acked.contains(name) || stopName(name) || mayBeLost.contains(name)) {
+            if (!acked.contains(name) || stopName(name) || mayBeLost.contains(name) || lostToCrashes.contains(name)) {
                 continue;
             }
             String running = null;
@@ -820,6 +880,15 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         return true;
     }
 
+    /**
+     * Names that would have to run (acknowledged, not stopped) but are exempt because every holder of
+     * theirs crashed with none having let a copy go (and not already exempt by the repair window).
+     */
+    private long exemptBothHoldersCrashed() {
+        return lostToCrashes.stream().filter(n -> !mayBeLost.contains(n)
+                && (isSession(n) ? restartAcked.contains(n) : acked.contains(n) && !stopName(n))).count();
+    }
+
     @Override
     public Map<String, Number> figures() {
         Map<String, Number> f = new LinkedHashMap<>();
@@ -840,13 +909,13 @@ final class WorkerWorkload implements WorkloadRun<JobSimNode> {
         f.put("workers.duplicates.made.reachable.millis.max", longestMadeReachableNanos / 1_000_000);
         f.put("workers.stale.deliveries", staleDeliveries);
         f.put("workers.exempt.double.failure", mayBeLost.size());
+        f.put("workers.exempt.both.holders.crashed", exemptBothHoldersCrashed());
         f.put("workers.registrations.expired", registrationsExpired);
         if (mix.sessions() > 0) {
             f.put("workers.sessions.started", sessionStartsOk);
             f.put("workers.sessions.stops.checked", stopAcked.stream().filter(n -> isSession(n)
                     && !stopsUnsettled.contains(n) && !startedAfterStop.contains(n) && !restartAcked.contains(n)).count());
             f.put("workers.sessions.restarted.after.expiry", sessionRestartsOk);
-            f.put("workers.sessions.restarts.unchecked.after.faults", restartsUnsettled.size());
             f.put("workers.sessions.restarts.not.acknowledged", sessionRestartsUnacknowledged);
             f.put("workers.sessions.restarts.already.started", sessionRestartsAlreadyStarted);
             f.put("workers.sessions.restarts.refused", sessionRestartsRefused);

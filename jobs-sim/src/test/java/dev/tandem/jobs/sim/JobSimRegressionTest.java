@@ -70,9 +70,13 @@ class JobSimRegressionTest {
                                         + " 2.94s; at 16.638s pause n1 0.726s; at 21.182s partition n2,n4 | n1,n3,n5; at"
                                         + " 21.852s pause n2 3.028s; at 21.862s clog n3 -> n5 2.452s; at 25.122s clog n1"
                                         + " -> n5 2.983s; at 26.811s pause n2 2.03s; at 27.782s heal"),
-                        List.of(Figure.atLeast("workers.duplicates.made.reachable", 1))),
-                Arguments.of("the same, as the swarm found it (before minimizing)",
-                        List.of("--seed", "1209", "--scenario", JobSimSwarmTest.WORKERS),
+                        // Since worker starts carry a lineage (more messages: a home checks a possibly stale copy
+                        // or directory entry before refusing a start, lookups are resent), this schedule no longer
+                        // makes the duplicate; it must still pass. The fix itself is pinned by WorkerTest
+                        // anAckOfTheRecordBeforeARestart_doesNotStrikeTheOldExecutorOff_itIsToldAndStopsItsDuplicate.
+                        List.of()),
+                Arguments.of("a restart beside a reachable instance (as in 1209), resolved: seed 1215 on the lineage code",
+                        List.of("--seed", "1215", "--scenario", JobSimSwarmTest.WORKERS),
                         List.of(Figure.atLeast("workers.duplicates.made.reachable", 1))),
                 // Worker swarm seed 1749 (JobSimSwarmTest): n2's second start of w9 was held up by a clog n2 -> n4
                 // (the home) until after w9's stop was acknowledged; the home then found w9 stopped, recorded
@@ -82,8 +86,9 @@ class JobSimRegressionTest {
                         List.of("--seed", "1749", "--scenario", JobSimSwarmTest.WORKERS, "--nodes", "5",
                                 "--duration", "7.5s", "--liveness", "40s", "--faults", "at 3.11s clog n2 -> n4 2.497s"),
                         stopsChecked(Figure.exactly("workers.stops.overtaken.by.start", 1))),
-                Arguments.of("the same, as the swarm found it (before minimizing)",
-                        List.of("--seed", "1749", "--scenario", JobSimSwarmTest.WORKERS),
+                // (Seed 1749 in full no longer overlaps a start and a stop on the lineage code; seed 1214 does.)
+                Arguments.of("a start that overlapped a stop, in a full swarm run: seed 1214 on the lineage code",
+                        List.of("--seed", "1214", "--scenario", JobSimSwarmTest.WORKERS),
                         List.of(Figure.exactly("workers.stops.overtaken.by.start", 1))),
                 // Worker swarm seed 2379 (JobSimSwarmTest, found while checking the fixes above; it fails on the
                 // code before them too): n5, backup of w1 (executor n2), resumed from a pause with a view that
@@ -106,9 +111,20 @@ class JobSimRegressionTest {
                 // rule alone): n3, backup of w2, restarted it on itself (its view lost the executor n1 for 0.5 s)
                 // with n5 as the new backup, but n5 was paused; n1 came back, and n3 could not tell it before n5
                 // confirmed, so both ran w2 for over 5 s. Fixed: a former holder that is back and reachable while
-                // the new backup is silent becomes the backup. (Minimizing kept all six fault steps.)
-                Arguments.of("a restarter whose new backup was paused kept the old executor's instance running",
-                        List.of("--seed", "3224", "--scenario", JobSimSwarmTest.WORKERS),
+                // the new backup is silent becomes the backup. (Minimizing kept all six fault steps.) Since worker
+                // starts carry a lineage (a home checks a stale copy with its partner before answering
+                // ALREADY_STARTED, an extra exchange under loss), seed 3224 runs differently and makes no such
+                // duplicate; seed 3221, a neighbour that does (one, resolved within the grace), is pinned instead.
+                Arguments.of("a restart beside a reachable instance (a false suspicion) is resolved within the grace",
+                        List.of("--seed", "3221", "--scenario", JobSimSwarmTest.WORKERS),
+                        List.of(Figure.atLeast("workers.duplicates.made.reachable", 1))),
+                // Worker swarm seed 3244 (with lineages): n1 held a stale copy of w4 naming n2 as executor (a second
+                // registration of w4 had superseded it on n2 while n1 was cut off), and every send or ask through
+                // n1 was refused NOT_HERE by n2 and sent to n2 again at once: 50 M events by 21 s, LIVENESS. Fixed: a
+                // node whose own copy names the node that refused shows it the copy (it answers with the newer
+                // registration) and resends on the tick.
+                Arguments.of("a stale holder's messages bounced off the executor its copy named, without end",
+                        List.of("--seed", "3244", "--scenario", JobSimSwarmTest.WORKERS),
                         List.of(Figure.atLeast("workers.duplicates.made.reachable", 1))));
     }
 

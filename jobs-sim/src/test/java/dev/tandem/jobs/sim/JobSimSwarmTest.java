@@ -108,6 +108,24 @@ class JobSimSwarmTest {
     }
 
     /**
+     * Worker expiry swarm seed 998 failed "acknowledged worker w4 runs 0 instances": both holders of w4
+     * crashed, 11.3 s apart, the survivor never having declared the first dead (a partition, then the
+     * first back as a new incarnation), so nothing restarted it. DESIGN.md allows losing it (both holders
+     * failed before either re-replicated); the worker check now exempts such a name as the cast check
+     * does (every holder crashed, none let a copy go; figure {@code workers.exempt.both.holders.crashed}).
+     * With the first lineage change the seed still lost w4 and passed by the exemption only; with the
+     * directory and stale-copy checks the run differs and the exemption does not apply, so the seed must pass with the
+     * figure at 0 (no seed of worker expiry swarm 1-4,000 or worker swarm 1-2,500 needs the exemption now).
+     */
+    @Test
+    void workerExpirySwarmSeed998_passes() {
+        SimulationResult r = new SimulationRunner(ScenarioCatalog.of(workerExpirySwarm()))
+                .run(SimulationOptions.scenario(998, WORKER_EXPIRY));
+        assertThat(r.outcome()).as(r.reproductionCommand() + "\n" + r.report()).isEqualTo(Outcome.PASSED);
+        assertThat(r.figures().get("workers.exempt.both.holders.crashed").longValue()).as(r.report()).isZero();
+    }
+
+    /**
      * Seed 103 of the mixed swarm once failed "every completed call returned its handler's result":
      * {@code call square(537729) returned 929159117041} (963929 squared). The submitter restarted, and
      * an executor whose view still listed its previous incarnation answered that life's request; the

@@ -133,7 +133,7 @@ import java.util.random.RandomGenerator;
  *                               existing running registration (held, or in H's directory)? ── EXISTS
  *                               else E = JobScheduler's choice, holders {E, H} (or {H, next owner})
  *                               RECORD ─▶ partner; both hold it ──▶ WORKER_START_REPLY(STARTED)
- *  sender ─ WORKER_MSG(incarnation, epoch it knows) ─▶ executor: instance older than that? STALE
+ *  sender ─ WORKER_MSG(lineage, incarnation, epoch it knows) ─▶ executor: instance older? STALE
  *                               mailbox full? MAILBOX_FULL; else ACCEPTED, handled in order ─▶ WORKER_REPLY
  * </pre>
  * <ul>
@@ -141,12 +141,23 @@ import java.util.random.RandomGenerator;
  *   to the home until the home acknowledges it; the home remembers it (the superseded-record
  *   memory doubles as its directory). Two registrations of one name that never shared a holder
  *   (each side of a partition started the name) therefore meet at the home after the heal.</li>
- *   <li><b>Duplicates.</b> Registrations of a name are ordered as records are (incarnation, epoch,
- *   executor, backup); every node keeps the greater, so an instance whose node learns a greater
+ *   <li><b>Lineage.</b> {@code startWorker} stamps its request with the node's lineage clock (every
+ *   message carries the sender's; a node's clock stays above all it received and its wall clock);
+ *   the registration keeps the stamp through repairs and the stop (see {@link Record}). A start issued
+ *   after a stop thus outranks the stopped registration even at a home that never heard of the name;
+ *   a home that finds a registration with the request's own lineage (the partner's repair of it, or the
+ *   record another home made of it before the starter resent) answers STARTED with it, not EXISTS; and
+ *   a home answers EXISTS on a copy it holds only once the partner has confirmed it within a heartbeat
+ *   (otherwise it asks the partner first: the copy may be one that was replaced, stopped and forgotten
+ *   while this node was cut off), and on a directory entry only once the live nodes confirmed that one
+ *   of them holds it. A stop ends the lineage: no running copy of it, whatever its incarnation and
+ *   epoch, outranks the stopped registration.</li>
+ *   <li><b>Duplicates.</b> Registrations of a name are ordered as records are (lineage, incarnation,
+ *   epoch, executor, backup); every node keeps the greater, so an instance whose node learns a greater
  *   registration it does not run stops (counted in {@code tandem.workers.duplicates.resolved},
  *   {@link WorkerEvent.Kind#DUPLICATE_STOPPED}). Its holders forward the winner to their old partner
  *   and the home forwards it to the loser's holders, so every copy converges.</li>
- *   <li><b>Fencing.</b> A message names the (incarnation, epoch) its sender addresses; an
+ *   <li><b>Fencing.</b> A message names the (lineage, incarnation, epoch) its sender addresses; an
  *   instance older than that refuses it (STALE) and the sender looks the worker up again; a reply
  *   from an instance older than the newest registration the asker knows is refused.</li>
  *   <li><b>Lookup.</b> {@code whereis}, {@code send}, {@code ask} and {@code stopWorker} use the
@@ -173,6 +184,7 @@ final class JobNode implements JobsNode {
     private static final int MAX_LOOKUPS = 3;
     private static final int MAX_REMEMBERED = 4096;
     private static final int MAX_FORGOTTEN = 4096;
+    private static final int LINEAGE_NODE_BITS = 16;
     /** Over {@code maxFinishedRecords}: unconfirmed finished records passed over per tick at most. */
     private static final int MAX_EXPIRY_REQUEUES_PER_TICK = 512;
 
@@ -214,6 +226,15 @@ final class JobNode implements JobsNode {
      * as the worker directory: cast churn must not push registrations out of it.
      */
     private final LinkedHashMap<String, Record> forgotten = new LinkedHashMap<>();
+    /**
+     * The lineage clock (a hybrid logical clock, see {@link Record}): never below the greatest clock any
+     * message this node received carried, nor below this node's wall clock in milliseconds, shifted left
+     * by {@value #LINEAGE_NODE_BITS} bits, which name the node in the lineages it stamps. Every message
+     * carries it; {@code startWorker} stamps its request with its next value.
+     */
+    private long lineageClock;
+    /** The low bits of every lineage this node stamps, so two nodes never stamp the same one (but for hash ties). */
+    private final long lineageNode;
 
     private final ArrayDeque<Exec> queue = new ArrayDeque<>();
     private final TreeMap<String, Exec> execs = new TreeMap<>();
@@ -240,6 +261,11 @@ final class JobNode implements JobsNode {
      * being decided again. Bounded ({@value #MAX_REPLY_CACHE}); see {@link #onWorkerStart}.
      */
     private final LinkedHashMap<String, StartAnswer> startRequests = new LinkedHashMap<>();
+    /**
+     * Home side: start requests that found a running registration this home holds, waiting for the
+     * partner to show whether it is still current, by job id (see {@link #decideStart}).
+     */
+    private final TreeMap<String, List<UndecidedStart>> undecided = new TreeMap<>();
     /** Sender side: the registration last used to reach each worker, until it proves stale. */
     private final LinkedHashMap<String, Record> knownWorkers = new LinkedHashMap<>();
     /** Executor side: messages accepted ("node:req"), so a resent one is not delivered twice. */
@@ -270,6 +296,7 @@ final class JobNode implements JobsNode {
             List<JobHandler<?, ?>> handlerList, Sabotage sabotage, JobsObserver observer, JobNodes.Options options) {
         this.ctx = ctx;
         this.self = ctx.self();
+        this.lineageNode = KeyHash.of(self.name()) & ((1L << LINEAGE_NODE_BITS) - 1);
         this.scheduler = scheduler;
         this.placement = placement;
         this.config = config;
@@ -378,6 +405,8 @@ final class JobNode implements JobsNode {
         final TreeSet<String> waitingFor;
         Record best;
         Cancellable timeout;
+        /** Set when done: every node asked (the live ones, asked again on a view change) answered. */
+        boolean everyAnswered;
 
         PendingStatus(String jobId, Consumer<Record> done, TreeSet<String> waitingFor) {
             this.jobId = jobId;
@@ -395,6 +424,8 @@ final class JobNode implements JobsNode {
         final TreeSet<NodeId> former = new TreeSet<>();
         /** When this node last sent the record to its partner (monotonic ns). */
         long lastSentNanos;
+        /** When the partner last confirmed this exact record (monotonic ns; meaningful while partnerConfirmed). */
+        long confirmedNanos;
         /** Which count holds this record: {@link #finishedCasts}, {@link #stoppedWorkers}, {@link #runningWorkersHeld}. */
         int counted = UNCOUNTED;
 
@@ -612,6 +643,9 @@ final class JobNode implements JobsNode {
         for (Held h : records.subMap(WORKER, WORKER + Character.MAX_VALUE).values()) {
             h.homeConfirmed = false; // the name's home may have changed
         }
+        for (String jobId : new ArrayList<>(undecided.keySet())) {
+            decideUndecided(jobId, u -> changedSince(u) || !view.isLive(u.against().partnerOf(self)));
+        }
         for (Long reqId : new ArrayList<>(statuses.keySet())) {
             PendingStatus ps = statuses.get(reqId);
             if (ps != null && ps.waitingFor.removeIf(n -> current.member(n).map(mm -> !mm.isLive()).orElse(true))) {
@@ -661,7 +695,7 @@ final class JobNode implements JobsNode {
                     backup = r.executor(); // alone: keep the dead one as nominal partner until someone joins
                 }
             }
-            next = new Record(r.jobId(), r.name(), r.input(), r.attempt() + 1, r.epoch() + 1, exec, backup,
+            next = new Record(r.jobId(), r.name(), r.input(), r.lineage(), r.attempt() + 1, r.epoch() + 1, exec, backup,
                     Record.PENDING, exec, new byte[0]);
             retried.increment();
             if (isWorker(r)) {
@@ -677,16 +711,18 @@ final class JobNode implements JobsNode {
             NodeId exec = r.finished() || r.executor().equals(self) ? self : r.executor();
             next = r.withHolders(r.attempt(), r.epoch() + 1, exec, exec.equals(self) ? replacement : self);
             if (r.finished() && !exec.equals(r.executor())) {
-                next = new Record(r.jobId(), r.name(), r.input(), r.attempt(), r.epoch() + 1, self, replacement,
+                next = new Record(r.jobId(), r.name(), r.input(), r.lineage(), r.attempt(), r.epoch() + 1, self,
+                        replacement,
                         r.state(), r.ranOn(), r.result());
             }
         }
         PendingStart ps = starts.get(r.jobId());
-        if (ps != null && isSameRegistration(ps.record, r)) {
+        if (ps != null && ps.record.lineage() == r.lineage()) {
             // The home repairs the registration a start is recording (its partner left before confirming):
             // the start goes on with the repaired record, which is this start's, not another registration.
             ps.record = next;
             ps.acks.clear();
+            ps.acks.add(self);
         }
         store(h, next);
         send(next.partnerOf(self), new Messages.RecordMsg(next));
@@ -1092,7 +1128,7 @@ final class JobNode implements JobsNode {
                 backup = otherHolder(jobId, exec, null);
             }
         }
-        Record r = new Record(jobId, name, input, 1, 1, exec, backup, Record.PENDING, exec, new byte[0]);
+        Record r = new Record(jobId, name, input, 0, 1, 1, exec, backup, Record.PENDING, exec, new byte[0]);
         PendingCast pc = new PendingCast(r, f);
         casts.put(jobId, pc);
         pc.timeout = ctx.scheduler().schedule(config.castAckTimeout(), () -> {
@@ -1245,7 +1281,7 @@ final class JobNode implements JobsNode {
             int c = in.compareOrder(cur);
             if (c > 0) {
                 Record next = in;
-                if (!in.finished() && cur.finished() && cur.attempt() == in.attempt()
+                if (!in.finished() && cur.finished() && cur.lineage() == in.lineage() && cur.attempt() == in.attempt()
                         && cur.executor().equals(in.executor())) {
                     next = in.finish(cur.state(), cur.ranOn(), cur.result()); // same attempt, new holders: keep the result
                 }
@@ -1291,6 +1327,7 @@ final class JobNode implements JobsNode {
                     store(h, cur.finish(in.state(), in.ranOn(), in.result()));
                 } else if (from.equals(cur.partnerOf(self)) && in.state() == cur.state()) {
                     h.partnerConfirmed = true;
+                    h.confirmedNanos = ctx.clock().monotonicNanos();
                 }
                 kept = h.rec;
             } else {
@@ -1315,6 +1352,8 @@ final class JobNode implements JobsNode {
         if (isWorker(in)) {
             reconcileWorker(in.jobId());
             startSettled(in.jobId());
+            decideUndecided(in.jobId(), u -> changedSince(u)
+                    || from.equals(u.against().partnerOf(self)) && in.compareOrder(u.against()) == 0);
         }
         if (from.equals(self)) {
             if (kept.holds(self) && (records.containsKey(kept.jobId()) || kept == forgotten.get(kept.jobId()))) {
@@ -1352,6 +1391,8 @@ final class JobNode implements JobsNode {
             castAcked(a.jobId(), from); // the sender holds a record of the job (this one or a newer one)
             startAcked(a, from);
         }
+        decideUndecided(a.jobId(), u -> changedSince(u)
+                || from.equals(u.against().partnerOf(self)) && u.against().matches(a));
         Held h = records.get(a.jobId());
         if (h != null) {
             if (confirms(a, h.rec)) {
@@ -1359,6 +1400,7 @@ final class JobNode implements JobsNode {
             }
             if (from.equals(h.rec.partnerOf(self)) && h.rec.matches(a)) {
                 h.partnerConfirmed = true;
+                h.confirmedNanos = ctx.clock().monotonicNanos();
             }
             if (isWorker(h.rec) && from.equals(homeOf(a.jobId())) && h.rec.matches(a)) {
                 h.homeConfirmed = true;
@@ -1452,7 +1494,8 @@ final class JobNode implements JobsNode {
         Record r = h.rec;
         drop(r.jobId());
         forgotten.remove(r.jobId());
-        forgotten.put(r.jobId(), new Record(r.jobId(), r.name(), new byte[0], r.attempt(), r.epoch(), r.executor(),
+        forgotten.put(r.jobId(), new Record(r.jobId(), r.name(), new byte[0], r.lineage(), r.attempt(), r.epoch(),
+                r.executor(),
                 r.backup(), r.state(), r.ranOn(), new byte[0]));
         if (forgotten.size() > MAX_FORGOTTEN) {
             forgotten.remove(forgotten.keySet().iterator().next());
@@ -1489,23 +1532,34 @@ final class JobNode implements JobsNode {
             done.accept(h.rec);
             return;
         }
+        askEveryLiveNode(jobId, done);
+    }
+
+    /**
+     * Asks every other live node for the record of {@code jobId} it holds and calls {@code done} with
+     * the newest (or null) once all answered or {@code castAckTimeout} passed; the request's {@link
+     * PendingStatus#everyAnswered} tells which.
+     */
+    private PendingStatus askEveryLiveNode(String jobId, Consumer<Record> done) {
         TreeSet<String> others = new TreeSet<>();
         for (Member m : view.liveMembers()) {
             if (!m.id().equals(self)) {
                 others.add(m.name());
             }
         }
+        PendingStatus ps = new PendingStatus(jobId, done, others);
         if (others.isEmpty()) {
+            ps.everyAnswered = true;
             done.accept(null);
-            return;
+            return ps;
         }
         long reqId = nextReqId.getAndIncrement();
-        PendingStatus ps = new PendingStatus(jobId, done, others);
         statuses.put(reqId, ps);
         ps.timeout = ctx.scheduler().schedule(config.castAckTimeout(), () -> completeStatus(reqId));
         for (String n : others) {
             send(view.member(n).orElseThrow().id(), new Messages.StatusReq(reqId, jobId));
         }
+        return ps;
     }
 
     /**
@@ -1539,6 +1593,7 @@ final class JobNode implements JobsNode {
     private void completeStatus(long reqId) {
         PendingStatus ps = statuses.remove(reqId);
         if (ps != null) {
+            ps.everyAnswered = ps.waitingFor.isEmpty();
             ps.timeout.cancel();
             ps.done.accept(ps.best);
         }
@@ -1623,6 +1678,16 @@ final class JobNode implements JobsNode {
                 send(op.to, op.request);
             }
         }
+        for (Map.Entry<Long, PendingStatus> e : statuses.entrySet()) {
+            // lookups: ask again whoever has not answered (a lost request or answer would otherwise leave the
+            // lookup to its timeout, and a start decided on it to the conservative answer)
+            for (String n : e.getValue().waitingFor) {
+                Optional<Member> m = view.member(n);
+                if (m.isPresent() && m.get().isLive() && budget-- > 0) {
+                    send(m.get().id(), new Messages.StatusReq(e.getKey(), e.getValue().jobId));
+                }
+            }
+        }
         tick = ctx.scheduler().schedule(config.resendInterval(), this::onTick);
     }
 
@@ -1654,7 +1719,7 @@ final class JobNode implements JobsNode {
             return; // unknown, or that incarnation is gone: never deliver to a later life of the name
         }
         NodeAddress address = m.get().address();
-        ctx.transport().send(address, Channels.JOBS, Messages.encode(self, to.incarnation(), load(), body));
+        ctx.transport().send(address, Channels.JOBS, Messages.encode(self, to.incarnation(), load(), lineageClock, body));
     }
 
     private void onMessage(NodeAddress fromAddress, byte[] payload) {
@@ -1670,6 +1735,9 @@ final class JobNode implements JobsNode {
         }
         if (env.sender().equals(self)) {
             return;
+        }
+        if (env.clock() > lineageClock) {
+            lineageClock = env.clock(); // at most Messages.MAX_LINEAGE, the decoder's bound
         }
         if (env.toIncarnation() != self.incarnation()) {
             // Meant for an earlier life of this name (the sender had not yet seen the restart): its request
@@ -1795,17 +1863,23 @@ final class JobNode implements JobsNode {
         }
     }
 
+    /** Home side: a start request waiting for the partner of {@code against}, the registration it found. */
+    private record UndecidedStart(NodeId starter, Messages.WorkerStart request, Record against) {
+    }
+
     /** Home side: how a start request was answered; {@code reply} is null until it is. */
     private record StartAnswer(Messages.WorkerStartReply reply) {
     }
 
-    private record Delivery(NodeId from, long reqId, boolean ask, byte[] payload, int knownIncarnation, long knownEpoch) {
+    private record Delivery(NodeId from, long reqId, boolean ask, byte[] payload, long knownLineage, int knownIncarnation,
+                            long knownEpoch) {
     }
 
     /** A worker instance running here. */
     private final class Instance implements WorkerContext {
         final String name;
         final String type;
+        final long lineage;
         final int incarnation;
         volatile long epoch;
         final WorkerHandler<?, ?, ?> handler;
@@ -1814,9 +1888,10 @@ final class JobNode implements JobsNode {
         boolean busy;
         volatile boolean stopped;
 
-        Instance(String name, String type, int incarnation, long epoch, WorkerHandler<?, ?, ?> handler) {
+        Instance(String name, String type, long lineage, int incarnation, long epoch, WorkerHandler<?, ?, ?> handler) {
             this.name = name;
             this.type = type;
+            this.lineage = lineage;
             this.incarnation = incarnation;
             this.epoch = epoch;
             this.handler = handler;
@@ -1921,7 +1996,9 @@ final class JobNode implements JobsNode {
                         + candidates().size() + " live"));
                 return;
             }
-            op.request = new Messages.WorkerStart(op.reqId, name, type, bytes);
+            // Stamped here, once: every copy of the request, also one resent to another home, names the same
+            // lineage, so a home that finds a registration of it knows this start took effect.
+            op.request = new Messages.WorkerStart(op.reqId, name, type, bytes, nextLineage(0));
             op.to = homeOf(WORKER + name);
             send(op.to, op.request);
         });
@@ -2188,7 +2265,8 @@ final class JobNode implements JobsNode {
                 op.handler = wh;
             }
             op.to = r.executor();
-            op.request = new Messages.WorkerMsg(op.reqId, op.name, r.attempt(), r.epoch(), op.kind == OP_ASK, op.payload);
+            op.request = new Messages.WorkerMsg(op.reqId, op.name, r.lineage(), r.attempt(), r.epoch(), op.kind == OP_ASK,
+                    op.payload);
         }
         send(op.to, op.request);
     }
@@ -2251,13 +2329,93 @@ final class JobNode implements JobsNode {
             }
             return; // still being recorded: the reply comes when it is (or never: the starter times out)
         }
+        decideStart(from, q, true);
+    }
+
+    /**
+     * Decides a start request. A running registration this home holds refuses it (EXISTS) only if the
+     * partner has shown it is still current ({@code verify}): a holder replaced while it could not be
+     * reached keeps its copy (make before break), and if the name was then stopped and its stopped
+     * registration forgotten by the holders that replaced it, this copy is all the home knows; refused on
+     * it, a start issued after an acknowledged stop would be answered ALREADY_STARTED while nothing runs
+     * (worker expiry swarm seed 376). A partner that holds the same record confirms it at least every
+     * heartbeat (a pending record is resent every {@value #PENDING_SYNC_TICKS} ticks, confirmed or
+     * not), so a confirmation younger than that ({@link #recentlyConfirmed}) settles it at once. Otherwise
+     * the home sends the partner its copy and decides again when the partner acknowledges exactly that
+     * copy (EXISTS), or when the copy changes (the partner's newer registration, a stopped one from its
+     * memory of forgotten records, arrived), or when the partner leaves the view. Without an answer the
+     * starter times out (NOT_ACKNOWLEDGED). A running registration known only from this home's directory
+     * (it holds none) may be stale the same way (its holders confirmed the stop to the home of their view,
+     * another node, and forgot it: worker expiry swarm seed 631 on the lineage code): every live node is
+     * asked what it holds, and if all answered and none holds it running, the entry is dropped and the
+     * start decided without it; if some did not answer, the entry stands (EXISTS, as before).
+     */
+    private void decideStart(NodeId from, Messages.WorkerStart q, boolean verify) {
+        String jobId = WORKER + q.name();
+        String reqKey = from + ":" + q.reqId();
         Held held = records.get(jobId);
         Record existing = held != null ? held.rec : newer(superseded.get(jobId), forgotten.get(jobId));
         PendingStart pending = starts.get(jobId);
         if (pending != null) {
             existing = held != null ? held.rec : pending.record;
         }
-        if (existing != null && !existing.finished() && (isLive(existing.executor()) || isLive(existing.backup()))) {
+        boolean alive = existing != null && (isLive(existing.executor()) || isLive(existing.backup()));
+        if (existing != null && q.lineage() != 0 && existing.lineage() == q.lineage() && (existing.finished() || alive)
+                && (pending == null || pending.record.lineage() != q.lineage())) {
+            // This request's own registration: recorded by the home before this one (the starter resent the
+            // request when that home left the view) or by this home before its answer cache moved on. The
+            // start took effect (and, if the registration is finished, was stopped since): it is answered as
+            // started, once both holders hold the registration. One this home knows without holding it was
+            // on both holders (a node that does not hold a record learns it only from a holder whose partner
+            // confirmed it: make before break); one it holds waits for its partner's confirmation.
+            if (held == null || settled(held)) {
+                answerStart(from, q.reqId(), new Messages.WorkerStartReply(q.reqId(), Messages.W_STARTED, existing, ""));
+            } else {
+                rememberStart(reqKey, new StartAnswer(null));
+                PendingStart ps = pendingStart(jobId, from, q.reqId(), existing);
+                ps.acks.add(self);
+            }
+            return;
+        }
+        if (existing != null && !existing.finished() && alive && verify && pending == null && held == null) {
+            // Known from this home's directory only: the holders may since have stopped and forgotten it (the
+            // home they confirmed the stop to was another, in their view). Every live node tells what it holds.
+            rememberStart(reqKey, new StartAnswer(null));
+            Record remembered = existing;
+            PendingStatus[] lookup = new PendingStatus[1];
+            lookup[0] = askEveryLiveNode(jobId, found -> {
+                if (closed) {
+                    return;
+                }
+                if (found != null && found.compareOrder(remembered) > 0 || found != null && !found.finished()) {
+                    remember(newer(found, superseded.get(jobId)));
+                } else if (lookup[0] != null && lookup[0].everyAnswered && superseded.get(jobId) == remembered) {
+                    // No live node holds it running: the directory entry is stale.
+                    superseded.remove(jobId);
+                    if (found != null) {
+                        remember(found);
+                    }
+                }
+                decideStart(from, q, false);
+            });
+            return;
+        }
+        if (existing != null && !existing.finished() && alive) {
+            NodeId partner = existing.partnerOf(self);
+            if (verify && pending == null && held != null && held.rec == existing && !partner.equals(self)
+                    && view.isLive(partner) && !recentlyConfirmed(held)) {
+                rememberStart(reqKey, new StartAnswer(null));
+                UndecidedStart u = new UndecidedStart(from, q, existing);
+                undecided.computeIfAbsent(jobId, k -> new ArrayList<>()).add(u);
+                send(partner, new Messages.RecordMsg(existing));
+                ctx.scheduler().schedule(wconfig.askTimeout(), () -> {
+                    List<UndecidedStart> waiting = undecided.get(jobId);
+                    if (waiting != null && waiting.remove(u) && waiting.isEmpty()) {
+                        undecided.remove(jobId); // the starter times out on its own (NOT_ACKNOWLEDGED)
+                    }
+                });
+                return;
+            }
             answerStart(from, q.reqId(), new Messages.WorkerStartReply(q.reqId(), Messages.W_EXISTS, existing,
                     truncate("worker '" + q.name() + "' (type " + existing.name() + ") is already running on "
                             + existing.executor() + " (incarnation " + existing.attempt() + ", epoch "
@@ -2280,18 +2438,87 @@ final class JobNode implements JobsNode {
         }
         int incarnation = existing == null ? 1 : existing.attempt() + 1;
         long epoch = existing == null ? 1 : existing.epoch() + 1;
-        Record r = new Record(jobId, q.workerType(), q.arg(), incarnation, epoch, exec, backup, Record.PENDING, exec,
-                new byte[0]);
+        long lineage = q.lineage();
+        if (lineage == 0 || existing != null && existing.lineage() >= lineage) {
+            // Stamped before a registration this home knows (a request held up past that registration's start
+            // and stop, or from a starter that had not heard of it): recorded as a start after it, as it is
+            // decided after it.
+            lineage = nextLineage(existing == null ? 0 : existing.lineage());
+        }
+        Record r = new Record(jobId, q.workerType(), q.arg(), lineage, incarnation, epoch, exec, backup, Record.PENDING,
+                exec, new byte[0]);
         rememberStart(reqKey, new StartAnswer(null));
-        PendingStart ps = new PendingStart(from, q.reqId(), r);
-        starts.put(jobId, ps);
+        pendingStart(jobId, from, q.reqId(), r);
+        merge(r, self);
+        send(r.partnerOf(self), new Messages.RecordMsg(r));
+    }
+
+    /**
+     * The lineage clock's next value, above {@code after} and above the clock, which is above every clock
+     * the messages this node received carried and at least this node's wall clock. So a start stamped
+     * after this node heard, however indirectly, from a node that held or remembered a registration of
+     * the name (its stop, say) outranks that registration, although the name's home may not know it and
+     * counts incarnations from 1; where no message connects them (a partition since before that
+     * registration was made), the wall clocks decide, and a start stamped below a stopped registration
+     * loses to it (the name stays stopped, as before lineages). Saturates at {@link Messages#MAX_LINEAGE}
+     * (only hostile clocks get there), where a home's starts fall back to the incarnation order.
+     */
+    private long nextLineage(long after) {
+        long unit = 1L << LINEAGE_NODE_BITS;
+        long top = Messages.MAX_LINEAGE & -unit;
+        long physical = Math.min(Math.max(0, ctx.clock().wallMillis()), top >> LINEAGE_NODE_BITS) << LINEAGE_NODE_BITS;
+        long past = Math.max(lineageClock, after) & -unit;
+        long next = Math.min(Math.max(physical, past >= top ? top : past + unit), top) | lineageNode;
+        lineageClock = Math.max(lineageClock, next);
+        return next;
+    }
+
+    /** Decides again the start requests waiting on {@code jobId} that {@code ready} lets go (see {@link #decideStart}). */
+    private void decideUndecided(String jobId, java.util.function.Predicate<UndecidedStart> ready) {
+        List<UndecidedStart> waiting = undecided.get(jobId);
+        if (waiting == null) {
+            return;
+        }
+        List<UndecidedStart> now = waiting.stream().filter(ready).toList();
+        waiting.removeAll(now);
+        if (waiting.isEmpty()) {
+            undecided.remove(jobId);
+        }
+        for (UndecidedStart u : now) {
+            decideStart(u.starter(), u.request(), false);
+        }
+    }
+
+    /**
+     * Whether the partner confirmed this holder's exact record within one heartbeat and one resend
+     * interval: as long as both hold the same record, it does (see {@link #onTick}); a partner that has
+     * since replaced this node answers the heartbeat with its newer record instead, so the confirmation
+     * ages past this.
+     */
+    private boolean recentlyConfirmed(Held h) {
+        long heartbeat = config.resendInterval().toNanos() * (PENDING_SYNC_TICKS + 1);
+        return h.partnerConfirmed && ctx.clock().monotonicNanos() - h.confirmedNanos <= heartbeat;
+    }
+
+    /** Whether the start request's registration is no longer what this home holds. */
+    private boolean changedSince(UndecidedStart u) {
+        Held h = records.get(u.against().jobId());
+        return h == null || h.rec != u.against();
+    }
+
+    /** Waits for both holders of {@code r} to confirm it, then answers the start request (see {@link #startAcked}). */
+    private PendingStart pendingStart(String jobId, NodeId starter, long reqId, Record r) {
+        PendingStart ps = new PendingStart(starter, reqId, r);
+        PendingStart before = starts.put(jobId, ps);
+        if (before != null) {
+            before.timeout.cancel(); // its starter times out on its own (NOT_ACKNOWLEDGED), as before
+        }
         ps.timeout = ctx.scheduler().schedule(wconfig.askTimeout(), () -> {
             if (starts.get(jobId) == ps) {
                 starts.remove(jobId); // the starter times out on its own (NOT_ACKNOWLEDGED)
             }
         });
-        merge(r, self);
-        send(r.partnerOf(self), new Messages.RecordMsg(r));
+        return ps;
     }
 
     /** Sends the answer to a start request and keeps it for the request's later copies. */
@@ -2322,31 +2549,54 @@ final class JobNode implements JobsNode {
             return;
         }
         Record r = ps.record;
-        if (a.attempt() == r.attempt() && a.epoch() == r.epoch() && a.executor().equals(r.executor())
-                && a.backup().equals(r.backup())) {
+        if (a.lineage() == r.lineage() && a.attempt() == r.attempt() && a.epoch() == r.epoch()
+                && a.executor().equals(r.executor()) && a.backup().equals(r.backup())) {
             ps.acks.add(holder);
-            if (ps.acks.size() >= 2) {
-                starts.remove(a.jobId());
-                ps.timeout.cancel();
-                answerStart(ps.starter, ps.reqId, new Messages.WorkerStartReply(ps.reqId, Messages.W_STARTED, r, ""));
-            }
+            answerIfConfirmed(a.jobId(), ps);
         }
     }
 
-    /** After a merge: a start whose record lost to another registration of the name answers EXISTS. */
+    /** Answers a pending start STARTED once both holders of its record confirmed it. */
+    private void answerIfConfirmed(String jobId, PendingStart ps) {
+        if (ps.acks.size() >= 2 && starts.get(jobId) == ps) {
+            starts.remove(jobId);
+            ps.timeout.cancel();
+            answerStart(ps.starter, ps.reqId, new Messages.WorkerStartReply(ps.reqId, Messages.W_STARTED, ps.record, ""));
+        }
+    }
+
+    /**
+     * After a merge: a start whose record lost to another registration of the name answers EXISTS. One
+     * whose record was repaired (the same lineage: a holder replaced its partner, or restarted the
+     * worker, before confirming) goes on with the repair, which is this start taking effect: held here,
+     * it completes once the partner confirmed it; no longer held here (the partner replaced this home),
+     * it completes at once, as this home learned it from a holder whose partner had confirmed it (make
+     * before break).
+     */
     private void startSettled(String jobId) {
         PendingStart ps = starts.get(jobId);
         if (ps == null) {
             return;
         }
         Held h = records.get(jobId);
-        if (h != null && h.rec.jobId().equals(jobId) && isSameRegistration(h.rec, ps.record)) {
-            if (ps.acks.size() < 2 && h.rec.holds(self)) {
+        Record winner = h != null ? h.rec : superseded.get(jobId);
+        if (winner != null && winner.lineage() == ps.record.lineage()) {
+            if (h == null) {
+                starts.remove(jobId);
+                ps.timeout.cancel();
+                answerStart(ps.starter, ps.reqId, new Messages.WorkerStartReply(ps.reqId, Messages.W_STARTED, winner, ""));
+                return;
+            }
+            if (!isSameRegistration(winner, ps.record)) {
+                ps.record = winner;
+                ps.acks.clear();
+            }
+            if (winner.holds(self)) {
                 ps.acks.add(self);
+                answerIfConfirmed(jobId, ps);
             }
             return;
         }
-        Record winner = h != null ? h.rec : superseded.get(jobId);
         starts.remove(jobId);
         ps.timeout.cancel();
         answerStart(ps.starter, ps.reqId, new Messages.WorkerStartReply(ps.reqId, Messages.W_EXISTS, winner,
@@ -2360,8 +2610,19 @@ final class JobNode implements JobsNode {
         return a == null ? b : b == null || a.compareOrder(b) >= 0 ? a : b;
     }
 
+    /** Order of worker instances (and of the registrations messages address): lineage, incarnation, epoch. */
+    private static int compareInstance(long lineage, int incarnation, long epoch, long oLineage, int oIncarnation,
+                                       long oEpoch) {
+        int c = Long.compare(lineage, oLineage);
+        if (c == 0) {
+            c = Integer.compare(incarnation, oIncarnation);
+        }
+        return c != 0 ? c : Long.compare(epoch, oEpoch);
+    }
+
     private static boolean isSameRegistration(Record a, Record b) {
-        return a.attempt() == b.attempt() && a.epoch() == b.epoch() && a.executor().equals(b.executor())
+        return a.lineage() == b.lineage() && a.attempt() == b.attempt() && a.epoch() == b.epoch()
+                && a.executor().equals(b.executor())
                 && a.backup().equals(b.backup());
     }
 
@@ -2403,19 +2664,20 @@ final class JobNode implements JobsNode {
         Held h = records.get(jobId);
         Record r = h != null ? h.rec : superseded.get(jobId);
         if (r != null) {
-            observer.workerRecordSeen(self, name, r.attempt(), r.epoch());
+            observer.workerRecordSeen(self, name, r.lineage(), r.attempt(), r.epoch());
         }
         boolean run = h != null && !r.finished() && r.executor().equals(self);
         Instance inst = instances.get(name);
         if (inst != null) {
-            if (run && inst.incarnation == r.attempt()) {
+            if (run && inst.lineage == r.lineage() && inst.incarnation == r.attempt()) {
                 if (inst.epoch != r.epoch()) {
                     inst.epoch = r.epoch();
                     instanceViews.put(name, viewOf(inst));
                 }
                 return;
             }
-            boolean stopped = r != null && r.finished() && r.attempt() == inst.incarnation && r.executor().equals(self);
+            boolean stopped = r != null && r.finished() && r.lineage() == inst.lineage && r.attempt() == inst.incarnation
+                    && r.executor().equals(self);
             if (!stopped && sabotage == Sabotage.NEVER_RESOLVE_DUPLICATES && !run) {
                 return; // the sabotage: a superseded instance keeps running
             }
@@ -2433,7 +2695,8 @@ final class JobNode implements JobsNode {
     }
 
     private JobNodes.InstanceView viewOf(Instance inst) {
-        return new JobNodes.InstanceView(inst.name, inst.type, inst.incarnation, inst.epoch, inst.mailbox.size());
+        return new JobNodes.InstanceView(inst.name, inst.type, inst.lineage, inst.incarnation, inst.epoch,
+                inst.mailbox.size());
     }
 
     @SuppressWarnings("unchecked")
@@ -2441,7 +2704,7 @@ final class JobNode implements JobsNode {
         Record r = h.rec;
         String name = r.jobId().substring(WORKER.length());
         WorkerHandler<Object, Object, Object> wh = (WorkerHandler<Object, Object, Object>) workerTypes.get(r.name());
-        Instance inst = new Instance(name, r.name(), r.attempt(), r.epoch(), wh);
+        Instance inst = new Instance(name, r.name(), r.lineage(), r.attempt(), r.epoch(), wh);
         String failure = null;
         if (wh == null) {
             failure = "node " + self + " has no worker type '" + r.name() + "'; registered: " + workerTypes.keySet();
@@ -2467,7 +2730,7 @@ final class JobNode implements JobsNode {
         instances.put(name, inst);
         instanceViews.put(name, viewOf(inst));
         workersStarted.increment();
-        observer.workerStarted(self, name, inst.incarnation, inst.epoch);
+        observer.workerStarted(self, name, inst.lineage, inst.incarnation, inst.epoch);
         event(WorkerEvent.Kind.STARTED, r, "started on " + self);
     }
 
@@ -2479,7 +2742,8 @@ final class JobNode implements JobsNode {
         }
         for (Delivery d : inst.mailbox) {
             if (d.ask()) {
-                send(d.from(), new Messages.WorkerReply(d.reqId(), Messages.W_FAILED, inst.incarnation, inst.epoch,
+                send(d.from(), new Messages.WorkerReply(d.reqId(), Messages.W_FAILED, inst.lineage, inst.incarnation,
+                        inst.epoch,
                         ("worker '" + inst.name + "' stopped before handling the message: " + why)
                                 .getBytes(StandardCharsets.UTF_8)));
             }
@@ -2491,7 +2755,7 @@ final class JobNode implements JobsNode {
         } else if (kind == WorkerEvent.Kind.STOPPED) {
             workersStopped.increment();
         }
-        observer.workerStopped(self, inst.name, inst.incarnation, inst.epoch, duplicate);
+        observer.workerStopped(self, inst.name, inst.lineage, inst.incarnation, inst.epoch, duplicate);
         try {
             if (inst.worker != null) {
                 inst.worker.stopped(inst);
@@ -2514,23 +2778,25 @@ final class JobNode implements JobsNode {
         }
         Instance inst = instances.get(q.name());
         if (acceptedMsgs.containsKey(key)) {
-            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_ACCEPTED, inst == null ? 0 : inst.incarnation,
+            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_ACCEPTED, inst == null ? 0 : inst.lineage,
+                    inst == null ? 0 : inst.incarnation,
                     inst == null ? 0 : inst.epoch, new byte[0]));
             return;
         }
         if (inst == null) {
-            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_NOT_HERE, 0, 0, new byte[0]));
+            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_NOT_HERE, 0, 0, 0, new byte[0]));
             return;
         }
-        if (Integer.compare(q.incarnation(), inst.incarnation) > 0
-                || q.incarnation() == inst.incarnation && q.epoch() > inst.epoch) {
+        if (compareInstance(q.lineage(), q.incarnation(), q.epoch(), inst.lineage, inst.incarnation, inst.epoch) > 0) {
             staleMessages.increment(); // the sender knows a newer registration than this instance: it is stale
-            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_STALE, inst.incarnation, inst.epoch, new byte[0]));
+            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_STALE, inst.lineage, inst.incarnation, inst.epoch,
+                    new byte[0]));
             return;
         }
         if (inst.mailbox.size() >= wconfig.maxMailbox()) {
             mailboxRejected.increment();
-            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_MAILBOX_FULL, inst.incarnation, inst.epoch,
+            send(from, new Messages.WorkerReply(q.reqId(), Messages.W_MAILBOX_FULL, inst.lineage, inst.incarnation,
+                    inst.epoch,
                     new byte[0]));
             return;
         }
@@ -2538,8 +2804,9 @@ final class JobNode implements JobsNode {
         if (acceptedMsgs.size() > MAX_REMEMBERED) {
             acceptedMsgs.remove(acceptedMsgs.keySet().iterator().next());
         }
-        inst.mailbox.add(new Delivery(from, q.reqId(), q.ask(), q.payload(), q.incarnation(), q.epoch()));
-        send(from, new Messages.WorkerReply(q.reqId(), Messages.W_ACCEPTED, inst.incarnation, inst.epoch, new byte[0]));
+        inst.mailbox.add(new Delivery(from, q.reqId(), q.ask(), q.payload(), q.lineage(), q.incarnation(), q.epoch()));
+        send(from, new Messages.WorkerReply(q.reqId(), Messages.W_ACCEPTED, inst.lineage, inst.incarnation, inst.epoch,
+                new byte[0]));
         pumpMailbox(inst);
     }
 
@@ -2554,8 +2821,8 @@ final class JobNode implements JobsNode {
                 continue;
             }
             inst.busy = true;
-            observer.workerMessageDelivered(self, inst.name, inst.incarnation, inst.epoch, d.knownIncarnation(),
-                    d.knownEpoch());
+            observer.workerMessageDelivered(self, inst.name, inst.lineage, inst.incarnation, inst.epoch, d.knownLineage(),
+                    d.knownIncarnation(), d.knownEpoch());
             CompletionStage<Object> stage;
             try {
                 stage = inst.worker.handle(msg, inst);
@@ -2605,7 +2872,8 @@ final class JobNode implements JobsNode {
         if (!d.ask()) {
             return;
         }
-        Messages.WorkerReply reply = new Messages.WorkerReply(d.reqId(), outcome, inst.incarnation, inst.epoch, payload);
+        Messages.WorkerReply reply = new Messages.WorkerReply(d.reqId(), outcome, inst.lineage, inst.incarnation,
+                inst.epoch, payload);
         workerReplies.put(d.from() + ":" + d.reqId(), reply);
         if (workerReplies.size() > MAX_REPLY_CACHE) {
             workerReplies.remove(workerReplies.keySet().iterator().next());
@@ -2630,7 +2898,8 @@ final class JobNode implements JobsNode {
             }
             case Messages.W_OK -> {
                 Record newest = newestKnown(op.name);
-                if (newest != null && newest.attempt() > q.incarnation()) {
+                if (newest != null && (newest.lineage() > q.lineage()
+                        || newest.lineage() == q.lineage() && newest.attempt() > q.incarnation())) {
                     staleMessages.increment();
                     finishOp(op, new JobException(JobException.Reason.FAILED, "the reply of worker '" + op.name
                             + "' came from incarnation " + q.incarnation() + " on " + from + ", superseded by incarnation "
@@ -2654,6 +2923,15 @@ final class JobNode implements JobsNode {
             default -> { // NOT_HERE or STALE: what we knew is out of date; look again
                 knownWorkers.remove(op.name);
                 op.accepted = false;
+                Held mine = records.get(WORKER + op.name);
+                if (mine != null && mine.rec.executor().equals(from)) {
+                    // This node's own copy names the node that refused: the copy, or that node, is behind. Looking
+                    // again at once would pick the same copy and ask the same node, again and again (worker swarm
+                    // seed 3244: a million round trips before the copy's heartbeat was due). Show it the copy instead,
+                    // which it answers with the newer registration it knows (or takes), and let the tick resend.
+                    send(from, new Messages.RecordMsg(mine.rec));
+                    return;
+                }
                 routeOp(op, false);
             }
         }

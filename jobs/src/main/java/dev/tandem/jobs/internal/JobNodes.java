@@ -74,14 +74,14 @@ public final class JobNodes {
     }
 
     /** A record as a holder keeps it. */
-    public record RecordView(String jobId, int attempt, long epoch, String executor, String backup, String state,
-                             String ranOn) {
+    public record RecordView(String jobId, long lineage, int attempt, long epoch, String executor, String backup,
+                             String state, String ranOn) {
     }
 
     /** The records {@code node} holds, by job id. */
     public static Map<String, RecordView> records(JobsNode node) {
         java.util.TreeMap<String, RecordView> out = new java.util.TreeMap<>();
-        ((JobNode) node).records().forEach((k, r) -> out.put(k, new RecordView(r.jobId(), r.attempt(), r.epoch(),
+        ((JobNode) node).records().forEach((k, r) -> out.put(k, new RecordView(r.jobId(), r.lineage(), r.attempt(), r.epoch(),
                 r.executor().toString(), r.backup().toString(),
                 r.state() == Record.DONE ? "DONE" : r.state() == Record.FAILED ? "FAILED" : "PENDING",
                 r.ranOn().toString())));
@@ -93,8 +93,8 @@ public final class JobNodes {
         return ((JobNode) node).idle();
     }
 
-    /** A worker instance running on a node. */
-    public record InstanceView(String name, String type, int incarnation, long epoch, int mailbox) {
+    /** A worker instance running on a node ({@code lineage}: the start its registration came from, see {@code Record}). */
+    public record InstanceView(String name, String type, long lineage, int incarnation, long epoch, int mailbox) {
     }
 
     /** The worker instances running on {@code node}, by name (a live, read-only view). */

@@ -48,23 +48,27 @@ public interface JobsObserver {
     default void messageForEarlierLifeDropped(NodeId node, NodeId sender) {
     }
 
-    /** A worker instance started on the node. */
-    default void workerStarted(NodeId node, String name, int incarnation, long epoch) {
+    /**
+     * A worker instance started on the node. Instances and registrations of a name are ordered by
+     * (lineage, incarnation, epoch): the lineage (the start a registration came from, see {@code Record})
+     * first.
+     */
+    default void workerStarted(NodeId node, String name, long lineage, int incarnation, long epoch) {
     }
 
     /** A worker instance stopped on the node ({@code duplicate}: because a newer instance won). */
-    default void workerStopped(NodeId node, String name, int incarnation, long epoch, boolean duplicate) {
+    default void workerStopped(NodeId node, String name, long lineage, int incarnation, long epoch, boolean duplicate) {
     }
 
-    /** The newest registration of the worker the node knows is now (incarnation, epoch). */
-    default void workerRecordSeen(NodeId node, String name, int incarnation, long epoch) {
+    /** The newest registration of the worker the node knows is now (lineage, incarnation, epoch). */
+    default void workerRecordSeen(NodeId node, String name, long lineage, int incarnation, long epoch) {
     }
 
     /**
-     * A message was handed to the node's instance (incarnation, epoch) of the worker; its sender
-     * addressed the instance it knew as (knownIncarnation, knownEpoch).
+     * A message was handed to the node's instance (lineage, incarnation, epoch) of the worker; its
+     * sender addressed the instance it knew as (knownLineage, knownIncarnation, knownEpoch).
      */
-    default void workerMessageDelivered(NodeId node, String name, int incarnation, long epoch, int knownIncarnation,
-                                        long knownEpoch) {
+    default void workerMessageDelivered(NodeId node, String name, long lineage, int incarnation, long epoch,
+                                        long knownLineage, int knownIncarnation, long knownEpoch) {
     }
 }

@@ -7,39 +7,46 @@ import dev.tandem.cluster.codec.MessageWriter;
 import java.util.Objects;
 
 /**
- * The jobs wire format (channel {@code Channels.JOBS}). Every message: {@code u8 version (2), u8
- * type, sender name, varint sender incarnation, varint receiver incarnation, varint sender load},
- * then the body. The receiver's incarnation lets a node drop what was meant for an earlier life of
- * its name (request ids start again at 1 in every life, so a late reply to the old life would
- * otherwise be taken for the answer to a new request). Bodies:
+ * The jobs wire format (channel {@code Channels.JOBS}). Every message: {@code u8 version (3), u8
+ * type, sender name, varint sender incarnation, varint receiver incarnation, varint sender load,
+ * varint sender lineage clock}, then the body. The receiver's incarnation lets a node drop what was
+ * meant for an earlier life of its name (request ids start again at 1 in every life, so a late reply
+ * to the old life would otherwise be taken for the answer to a new request). The lineage clock (a
+ * hybrid logical clock, at most {@link #MAX_LINEAGE}) is what a home stamps a worker start with; the
+ * receiver advances its own past it, so a start is stamped after everything its home heard of.
+ * Version 3 added it and the lineage fields below. Bodies:
  * <pre>
  * CALL        varint reqId, varint attempt, string name, bytes input
  * CALL_REPLY  varint reqId, varint attempt, u8 outcome (OK, FAILED, UNKNOWN_JOB, BUSY, ACCEPTED), bytes payload
  * CANCEL      varint reqId, varint attempt
  * RECORD      record (a holder's copy: a cast, a reassignment, a result, or an anti-entropy push)
- * RECORD_ACK  string jobId, varint attempt, varint epoch, u8 state, node executor, node backup
+ * RECORD_ACK  string jobId, varint lineage, varint attempt, varint epoch, u8 state, node executor, node backup
  *             (the newest record of the job the sender knows, whether or not it holds it)
  * STATUS_REQ  varint reqId, string jobId
  * STATUS_REPLY varint reqId, bool found, [record]
  * LOAD        (header only)
- * WORKER_START       varint reqId, string name, string type, bytes arg  (to the name's home)
+ * WORKER_START       varint reqId, string name, string type, bytes arg, varint lineage (stamped by the
+ *                    starter; 0: the home stamps it)  (to the name's home)
  * WORKER_START_REPLY varint reqId, u8 outcome (STARTED, EXISTS, BUSY, NO_NODES), bool found, [record], string message
- * WORKER_MSG         varint reqId, string name, varint incarnation, varint epoch (the instance the sender
- *                    addresses), bool ask, bytes payload
+ * WORKER_MSG         varint reqId, string name, varint lineage, varint incarnation, varint epoch (the
+ *                    instance the sender addresses), bool ask, bytes payload
  * WORKER_REPLY       varint reqId, u8 outcome (ACCEPTED, OK, FAILED, NOT_HERE, STALE, MAILBOX_FULL),
- *                    varint incarnation, varint epoch (of the answering instance; 0 if none), bytes payload
+ *                    varint lineage, varint incarnation, varint epoch (of the answering instance; 0 if
+ *                    none), bytes payload
  * WORKER_STOP        varint reqId, string name
  * WORKER_STOP_REPLY  varint reqId, u8 outcome (STOPPED, NOT_HERE)
  * WORKER_LIST_REQ    varint reqId
  * WORKER_LIST_REPLY  varint reqId, varint count (at most 512), record * count
- * record:     string jobId, string name, bytes input, varint attempt, varint epoch, node executor,
+ * record:     string jobId, string name, bytes input, varint lineage, varint attempt, varint epoch, node executor,
  *             node backup, u8 state, node ranOn, bytes result;  node: string name, varint incarnation
  * </pre>
  * Decoding treats input as hostile: every length is bounded before allocation and trailing bytes
  * are rejected.
  */
 final class Messages {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The greatest lineage (and lineage clock) accepted: far above any clock reading, far below overflow. */
+    static final long MAX_LINEAGE = (1L << 62) - 1;
     static final int CALL = 1;
     static final int CALL_REPLY = 2;
     static final int CANCEL = 3;
@@ -117,7 +124,7 @@ final class Messages {
         }
     }
 
-    record RecordAck(String jobId, int attempt, long epoch, int state, NodeId executor, NodeId backup) implements Body {
+    record RecordAck(String jobId, long lineage, int attempt, long epoch, int state, NodeId executor, NodeId backup) implements Body {
         public int type() {
             return RECORD_ACK;
         }
@@ -141,7 +148,7 @@ final class Messages {
         }
     }
 
-    record WorkerStart(long reqId, String name, String workerType, byte[] arg) implements Body {
+    record WorkerStart(long reqId, String name, String workerType, byte[] arg, long lineage) implements Body {
         public int type() {
             return WORKER_START;
         }
@@ -153,13 +160,13 @@ final class Messages {
         }
     }
 
-    record WorkerMsg(long reqId, String name, int incarnation, long epoch, boolean ask, byte[] payload) implements Body {
+    record WorkerMsg(long reqId, String name, long lineage, int incarnation, long epoch, boolean ask, byte[] payload) implements Body {
         public int type() {
             return WORKER_MSG;
         }
     }
 
-    record WorkerReply(long reqId, int outcome, int incarnation, long epoch, byte[] payload) implements Body {
+    record WorkerReply(long reqId, int outcome, long lineage, int incarnation, long epoch, byte[] payload) implements Body {
         public int type() {
             return WORKER_REPLY;
         }
@@ -189,20 +196,24 @@ final class Messages {
         }
     }
 
-    /** A decoded message: who sent it, which life of the receiver's name it is for, the sender's load. */
-    record Envelope(NodeId sender, long toIncarnation, int load, Body body) {
+    /**
+     * A decoded message: who sent it, which life of the receiver's name it is for, the sender's load and
+     * lineage clock.
+     */
+    record Envelope(NodeId sender, long toIncarnation, int load, long clock, Body body) {
         Envelope {
             Objects.requireNonNull(sender, "sender");
             Objects.requireNonNull(body, "body");
         }
     }
 
-    static byte[] encode(NodeId sender, long toIncarnation, int load, Body body) {
+    static byte[] encode(NodeId sender, long toIncarnation, int load, long clock, Body body) {
         MessageWriter w = new MessageWriter(64);
         w.u8(VERSION).u8(body.type());
         node(w, sender);
         w.varLong(toIncarnation);
         w.varInt(Math.max(0, load));
+        w.varLong(Math.max(0, Math.min(clock, MAX_LINEAGE)));
         if (body instanceof Call c) {
             w.varLong(c.reqId()).varInt(c.attempt()).string(c.name()).bytes(c.input());
         } else if (body instanceof CallReply r) {
@@ -212,7 +223,7 @@ final class Messages {
         } else if (body instanceof RecordMsg m) {
             record(w, m.record());
         } else if (body instanceof RecordAck a) {
-            w.string(a.jobId()).varInt(a.attempt()).varLong(a.epoch()).u8(a.state());
+            w.string(a.jobId()).varLong(a.lineage()).varInt(a.attempt()).varLong(a.epoch()).u8(a.state());
             node(w, a.executor());
             node(w, a.backup());
         } else if (body instanceof StatusReq q) {
@@ -223,7 +234,7 @@ final class Messages {
                 record(w, q.record());
             }
         } else if (body instanceof WorkerStart q) {
-            w.varLong(q.reqId()).string(q.name()).string(q.workerType()).bytes(q.arg());
+            w.varLong(q.reqId()).string(q.name()).string(q.workerType()).bytes(q.arg()).varLong(q.lineage());
         } else if (body instanceof WorkerStartReply q) {
             w.varLong(q.reqId()).u8(q.outcome()).bool(q.record() != null);
             if (q.record() != null) {
@@ -231,9 +242,9 @@ final class Messages {
             }
             w.string(q.message());
         } else if (body instanceof WorkerMsg q) {
-            w.varLong(q.reqId()).string(q.name()).varInt(q.incarnation()).varLong(q.epoch()).bool(q.ask()).bytes(q.payload());
+            w.varLong(q.reqId()).string(q.name()).varLong(q.lineage()).varInt(q.incarnation()).varLong(q.epoch()).bool(q.ask()).bytes(q.payload());
         } else if (body instanceof WorkerReply q) {
-            w.varLong(q.reqId()).u8(q.outcome()).varInt(q.incarnation()).varLong(q.epoch()).bytes(q.payload());
+            w.varLong(q.reqId()).u8(q.outcome()).varLong(q.lineage()).varInt(q.incarnation()).varLong(q.epoch()).bytes(q.payload());
         } else if (body instanceof WorkerStop q) {
             w.varLong(q.reqId()).string(q.name());
         } else if (body instanceof WorkerStopReply q) {
@@ -264,6 +275,7 @@ final class Messages {
                     + " is negative");
         }
         int load = r.varInt("load", Integer.MAX_VALUE);
+        long clock = lineage(r, "lineage clock");
         Body body = switch (type) {
             case CALL -> new Call(r.varLong("reqId"), attempt(r), name(r, "name"), r.bytes("input", maxPayloadBytes));
             case CALL_REPLY -> {
@@ -277,7 +289,7 @@ final class Messages {
             }
             case CANCEL -> new Cancel(r.varLong("reqId"), attempt(r));
             case RECORD -> new RecordMsg(record(r, maxPayloadBytes));
-            case RECORD_ACK -> new RecordAck(jobId(r), attempt(r), epoch(r), state(r), node(r, "executor"),
+            case RECORD_ACK -> new RecordAck(jobId(r), lineage(r, "lineage"), attempt(r), epoch(r), state(r), node(r, "executor"),
                     node(r, "backup"));
             case STATUS_REQ -> new StatusReq(r.varLong("reqId"), jobId(r));
             case STATUS_REPLY -> {
@@ -286,7 +298,7 @@ final class Messages {
             }
             case LOAD -> new Load();
             case WORKER_START -> new WorkerStart(r.varLong("reqId"), name(r, "name"), name(r, "type"),
-                    r.bytes("arg", maxPayloadBytes));
+                    r.bytes("arg", maxPayloadBytes), lineage(r, "lineage"));
             case WORKER_START_REPLY -> {
                 long reqId = r.varLong("reqId");
                 int outcome = r.u8("outcome");
@@ -296,7 +308,7 @@ final class Messages {
                 Record rec = r.bool("found") ? record(r, maxPayloadBytes) : null;
                 yield new WorkerStartReply(reqId, outcome, rec, r.string("message", MAX_MESSAGE));
             }
-            case WORKER_MSG -> new WorkerMsg(r.varLong("reqId"), name(r, "name"), attempt(r), epoch(r), r.bool("ask"),
+            case WORKER_MSG -> new WorkerMsg(r.varLong("reqId"), name(r, "name"), lineage(r, "lineage"), attempt(r), epoch(r), r.bool("ask"),
                     r.bytes("payload", maxPayloadBytes));
             case WORKER_REPLY -> {
                 long reqId = r.varLong("reqId");
@@ -304,7 +316,7 @@ final class Messages {
                 if (outcome > W_MAILBOX_FULL) {
                     throw new MalformedMessageException("unknown worker reply outcome " + outcome);
                 }
-                yield new WorkerReply(reqId, outcome, r.varInt("incarnation", 1_000_000), r.varLong("epoch"),
+                yield new WorkerReply(reqId, outcome, lineage(r, "lineage"), r.varInt("incarnation", 1_000_000), r.varLong("epoch"),
                         r.bytes("payload", maxPayloadBytes));
             }
             case WORKER_STOP -> new WorkerStop(r.varLong("reqId"), name(r, "name"));
@@ -329,11 +341,11 @@ final class Messages {
             default -> throw new MalformedMessageException("unknown jobs message type " + type);
         };
         r.expectEnd("jobs message type " + type);
-        return new Envelope(sender, toIncarnation, load, body);
+        return new Envelope(sender, toIncarnation, load, clock, body);
     }
 
     private static void record(MessageWriter w, Record rec) {
-        w.string(rec.jobId()).string(rec.name()).bytes(rec.input()).varInt(rec.attempt()).varLong(rec.epoch());
+        w.string(rec.jobId()).string(rec.name()).bytes(rec.input()).varLong(rec.lineage()).varInt(rec.attempt()).varLong(rec.epoch());
         node(w, rec.executor());
         node(w, rec.backup());
         w.u8(rec.state());
@@ -345,6 +357,7 @@ final class Messages {
         String jobId = jobId(r);
         String name = name(r, "name");
         byte[] input = r.bytes("input", maxPayloadBytes);
+        long lineage = lineage(r, "lineage");
         int attempt = attempt(r);
         long epoch = epoch(r);
         NodeId executor = node(r, "executor");
@@ -352,7 +365,7 @@ final class Messages {
         int state = state(r);
         NodeId ranOn = node(r, "ranOn");
         byte[] result = r.bytes("result", maxPayloadBytes);
-        return new Record(jobId, name, input, attempt, epoch, executor, backup, state, ranOn, result);
+        return new Record(jobId, name, input, lineage, attempt, epoch, executor, backup, state, ranOn, result);
     }
 
     private static int attempt(MessageReader r) {
@@ -361,6 +374,14 @@ final class Messages {
             throw new MalformedMessageException("attempt must be >= 1");
         }
         return a;
+    }
+
+    private static long lineage(MessageReader r, String field) {
+        long v = r.varLong(field);
+        if (v < 0 || v > MAX_LINEAGE) {
+            throw new MalformedMessageException(field + " " + Long.toUnsignedString(v) + " is out of range");
+        }
+        return v;
     }
 
     private static long epoch(MessageReader r) {

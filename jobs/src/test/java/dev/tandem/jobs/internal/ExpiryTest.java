@@ -137,7 +137,7 @@ class ExpiryTest {
         for (String[] fromTo : new String[][] {{"a", exec}, {"a", backup}, {backup, exec}, {exec, backup}}) {
             TestCluster.TNode from = c.nodes.get(fromTo[0]);
             TestCluster.TNode to = c.nodes.get(fromTo[1]);
-            byte[] copy = Messages.encode(from.id, to.id.incarnation(), 0, new Messages.RecordMsg(done.reopened()));
+            byte[] copy = Messages.encode(from.id, to.id.incarnation(), 0, 0, new Messages.RecordMsg(done.reopened()));
             c.on(to.name, () -> to.bound.get(Channels.JOBS).onMessage(from.address, copy));
         }
         c.run(Duration.ofSeconds(2));
@@ -332,7 +332,7 @@ class ExpiryTest {
         for (String[] fromTo : copies) {
             TestCluster.TNode from = c.nodes.get(fromTo[0]);
             TestCluster.TNode to = c.nodes.get(fromTo[1]);
-            byte[] copy = Messages.encode(from.id, to.id.incarnation(), 0, new Messages.RecordMsg(running));
+            byte[] copy = Messages.encode(from.id, to.id.incarnation(), 0, 0, new Messages.RecordMsg(running));
             c.on(to.name, () -> to.bound.get(Channels.JOBS).onMessage(from.address, copy));
         }
         String home = running.backup().name(); // the home keeps itself as backup unless it runs the worker
@@ -430,6 +430,99 @@ class ExpiryTest {
         WorkerInfo again = WorkerTest.start(c, "a", name, 50);
         assertThat(again.incarnation()).isEqualTo(2);
         assertThat(WorkerTest.ask(c, "b", name, 1)).isEqualTo(51);
+    }
+
+    /**
+     * A name is started twice and stopped twice (its stopped registration is incarnation 2) and its
+     * holders forget it; they still remember it. Cut off from the other three, who start the name again:
+     * its home there never heard of it and records incarnation 1, epoch 1. After the heal the name's home
+     * is one of the two that remember the stopped incarnation 2, and the new holders tell it of their
+     * registration (its directory). The new start's lineage is greater (stamped after the stop), so the
+     * running registration wins over the remembered stopped one: one instance runs, and every node finds
+     * it. (On the code before, worker expiry swarm seed 132: the stopped registration had the greater
+     * order, the home answered with it, and both new holders dropped the acknowledged registration.)
+     */
+    @Test
+    void aStartRecordedByAHomeThatNeverHeardOfTheName_outranksTheStoppedRegistrationRememberedElsewhere() {
+        TestCluster c = cluster(JobsConfig.defaults().withFinishedRetention(Duration.ofSeconds(2)),
+                "a", "b", "c", "d", "e");
+        String name = null;
+        List<String> holders = null;
+        for (int i = 0; i < 20 && name == null; i++) {
+            String n = "again" + i;
+            WorkerTest.start(c, "a", n, 1);
+            WorkerTest.await(c, on(c, "a", x -> x.jobs.stopWorker(n)));
+            WorkerInfo second = WorkerTest.start(c, "b", n, 2);
+            assertThat(second.incarnation()).isEqualTo(2);
+            WorkerTest.await(c, on(c, "a", x -> x.jobs.stopWorker(n)));
+            List<String> heldBy = new ArrayList<>(registrations(c, n).keySet());
+            PlacementTable table = c.placement.assign(PlacementNode.liveNodes(c.nodes.get("a").jobs.view()));
+            String home = table.owners(KeyHash.of("worker:" + n), 1).get(0).name();
+            if (heldBy.size() == 2 && heldBy.contains(home)) {
+                name = n;
+                holders = heldBy;
+            }
+        }
+        c.run(Duration.ofSeconds(4));
+        assertThat(name).as("a name whose home held its stopped registration").isNotNull();
+        String n = name;
+        assertThat(registrations(c, n)).as("forgotten by its holders").isEmpty();
+        List<String> others = new ArrayList<>(c.nodes.keySet());
+        others.removeAll(holders);
+        for (String h : holders) {
+            for (String o : others) {
+                c.block(h, o);
+                c.block(o, h);
+            }
+            c.view(h, holders.toArray(new String[0]));
+        }
+        for (String o : others) {
+            c.view(o, others.toArray(new String[0]));
+        }
+        c.run(Duration.ofMillis(5));
+        WorkerInfo fresh = WorkerTest.start(c, others.get(0), n, 30);
+        assertThat(fresh.incarnation()).as("its home there never heard of it").isEqualTo(1);
+        assertThat(fresh.epoch()).isEqualTo(1);
+        WorkerTest.heal(c);
+        c.run(Duration.ofSeconds(3));
+        assertThat(WorkerTest.runningOn(c, n)).as("the acknowledged start runs").containsExactly(fresh.node().name());
+        assertThat(registrations(c, n).values()).containsExactly("PENDING", "PENDING");
+        for (String via : c.nodes.keySet()) {
+            Optional<WorkerInfo> w = WorkerTest.await(c, on(c, via, x -> x.jobs.whereis(n)));
+            assertThat(w).as("whereis from " + via).hasValueSatisfying(i -> assertThat(i.node()).isEqualTo(fresh.node()));
+        }
+        assertThat(WorkerTest.ask(c, holders.get(0), n, 1)).isEqualTo(31);
+    }
+
+    /**
+     * A stop ends its registration's lineage: a running copy of the same registration with a greater
+     * epoch and incarnation (a partner's repair, or a second home's record of the same start request,
+     * made before it heard of the stop) delivered to both holders after the stop is answered with the
+     * stopped registration and starts nothing. (On the code before, the greater running copy won and the
+     * stopped worker ran again: worker expiry swarm seed 1160 on the lineage code, where a restarted home
+     * recorded a resent start request a second time and that registration outlived the stop.)
+     */
+    @Test
+    void aRunningCopyOfTheStoppedLineage_withAGreaterEpoch_doesNotUndoTheStop() {
+        TestCluster c = cluster(JobsConfig.defaults(), "a", "b", "c");
+        WorkerInfo w = WorkerTest.start(c, "a", "ended", 5);
+        WorkerTest.await(c, on(c, "a", x -> x.jobs.stopWorker("ended")));
+        assertThat(registrations(c, "ended").values()).containsExactly("DONE", "DONE");
+        String holder = registrations(c, "ended").keySet().iterator().next();
+        Record stopped = held(c, holder).get("worker:ended");
+        Record repaired = stopped.reopened().withHolders(stopped.attempt() + 1, stopped.epoch() + 5, stopped.executor(),
+                stopped.backup());
+        String other = c.nodes.keySet().stream().filter(n -> !stopped.holds(c.nodes.get(n).id)).findFirst().orElseThrow();
+        TestCluster.TNode from = c.nodes.get(other);
+        for (String to : registrations(c, "ended").keySet()) {
+            TestCluster.TNode t = c.nodes.get(to);
+            byte[] copy = Messages.encode(from.id, t.id.incarnation(), 0, 0, new Messages.RecordMsg(repaired));
+            c.on(to, () -> t.bound.get(Channels.JOBS).onMessage(from.address, copy));
+        }
+        c.run(Duration.ofSeconds(2));
+        assertThat(WorkerTest.runningOn(c, "ended")).as("stopped stays stopped").isEmpty();
+        assertThat(registrations(c, "ended").values()).containsExactly("DONE", "DONE");
+        assertThat(w.incarnation()).isEqualTo(1);
     }
 
     /**

@@ -23,7 +23,7 @@ class MessagesFuzzTest {
     void decode_returnsAMessageOrMalformed(byte[] bytes) {
         try {
             Messages.Envelope env = Messages.decode(bytes, MessageGen.MAX_PAYLOAD);
-            byte[] canonical = Messages.encode(env.sender(), env.toIncarnation(), env.load(), env.body());
+            byte[] canonical = Messages.encode(env.sender(), env.toIncarnation(), env.load(), env.clock(), env.body());
             assertThat(canonical.length).isLessThanOrEqualTo(bytes.length);
         } catch (MalformedMessageException expected) {
             assertThat(expected.getMessage()).isNotBlank();
@@ -44,7 +44,8 @@ class MessagesFuzzTest {
         c.await(w, Duration.ofSeconds(5));
         SplittableRandom r = new SplittableRandom(data.consumeLong());
         dev.tandem.cluster.NodeId sender = c.nodes.get(data.pickValue(new String[] {"b", "c"})).id;
-        byte[] bytes = Messages.encode(sender, c.nodes.get("a").id.incarnation(), r.nextInt(100), MessageGen.body(r));
+        byte[] bytes = Messages.encode(sender, c.nodes.get("a").id.incarnation(), r.nextInt(100),
+                MessageGen.lineage(r), MessageGen.body(r));
         if (data.consumeBoolean() && bytes.length > 0) {
             bytes[data.consumeInt(0, bytes.length - 1)] ^= (byte) data.consumeInt(1, 255);
         }

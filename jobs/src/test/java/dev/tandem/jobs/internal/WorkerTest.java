@@ -6,7 +6,10 @@ import static dev.tandem.jobs.internal.JobNodeTest.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tandem.cluster.KeyHash;
 import dev.tandem.cluster.runtime.Channels;
+import dev.tandem.cluster.spi.PlacementNode;
+import dev.tandem.cluster.spi.PlacementTable;
 import dev.tandem.jobs.JobException;
 import dev.tandem.jobs.JobsConfig;
 import dev.tandem.jobs.WorkerEvent;
@@ -601,8 +604,10 @@ class WorkerTest {
         WorkerInfo w = start(c, "a", "fence", 0);
         TestCluster.TNode exec = c.nodes.get(w.node().name());
         TestCluster.TNode other = c.nodes.values().stream().filter(n -> n != exec).findFirst().orElseThrow();
-        // As if `other` had learned of incarnation 9 while the executor still runs incarnation 1.
-        byte[] msg = Messages.encode(other.id, exec.id.incarnation(), 0, new Messages.WorkerMsg(777, "fence", 9, 20, true,
+        // As if `other` had learned of a newer registration (incarnation 9 of a later start) while the executor
+        // still runs incarnation 1.
+        byte[] msg = Messages.encode(other.id, exec.id.incarnation(), 0, 0, new Messages.WorkerMsg(777, "fence",
+                Messages.MAX_LINEAGE, 9, 20, true,
                 dev.tandem.cluster.codec.Codecs.int64().encode(5L)));
         c.delivered.clear();
         c.on(exec.name, () -> exec.bound.get(Channels.JOBS).onMessage(other.address, msg));
@@ -714,6 +719,47 @@ class WorkerTest {
             return;
         }
         throw new AssertionError("no name of 20 had a home that picked another node than itself and the starter");
+    }
+
+    /**
+     * The other holder repairs a start's registration before confirming it to the home: the home's
+     * traffic to the others is cut and their views lose it, so the partner replaces the home (epoch + 1,
+     * or restarts the worker if the home was its executor). After the heal the home learns the repair,
+     * which has the start's lineage, and answers the start STARTED with it: the name runs because of this
+     * start. (On the code before, worker expiry swarm seed 376: answered ALREADY_STARTED, naming the
+     * repair.)
+     */
+    @Test
+    void aStartWhoseRegistrationThePartnerRepairsBeforeConfirming_completesStarted_withTheRepair() {
+        TestCluster c = cluster("a", "b", "c", "d");
+        String name = "partner-repaired";
+        PlacementTable table = c.placement.assign(PlacementNode.liveNodes(c.nodes.get("a").jobs.view()));
+        String home = table.owners(KeyHash.of("worker:" + name), 1).get(0).name();
+        List<String> others = new ArrayList<>(c.nodes.keySet());
+        others.remove(home);
+        for (String o : others) {
+            c.block(o, home); // the home's records reach the partner; nothing comes back
+            c.view(o, others.toArray(new String[0]));
+        }
+        c.run(Duration.ofMillis(5));
+        CompletableFuture<WorkerInfo> f = on(c, home, n -> n.jobs.startWorker("counter", name, 7L));
+        c.run(Duration.ofSeconds(1));
+        assertThat(f).as("not confirmed while the partner cannot answer").isNotDone();
+        String repairedOn = null;
+        for (String o : others) {
+            JobNodes.RecordView r = JobNodes.records(c.nodes.get(o).jobs).get("worker:" + name);
+            if (r != null && !r.executor().startsWith(home + "#") && !r.backup().startsWith(home + "#")) {
+                repairedOn = r.executor();
+            }
+        }
+        assertThat(repairedOn).as("the partner replaced the home as a holder").isNotNull();
+        heal(c);
+        WorkerInfo started = await(c, f);
+        assertThat(started.epoch()).as("the repair, not the home's first record").isGreaterThan(1);
+        assertThat(started.node().toString()).isEqualTo(repairedOn);
+        c.run(Duration.ofMillis(500));
+        assertThat(runningOn(c, name)).containsExactly(started.node().name());
+        assertThat(ask(c, home, name, 1)).isEqualTo(8);
     }
 
     @Test
