@@ -61,7 +61,10 @@ class JobSimRegressionTest {
                 // 30 s with a view that briefly lacked n4 and restarted w1 on itself (incarnation 2); n4's ack of the
                 // incarnation-1 copy n2 had sent just before then struck n4 off n2's former holders, so n2 never told
                 // n4, which kept running incarnation 1 at quiescence. Fixed: only an ack of the current (or a newer)
-                // record strikes a former holder off. (The runs still make a duplicate beside a reachable instance.)
+                // record strikes a former holder off. (The runs made a duplicate beside a reachable instance until
+                // SWIM's probing changed (local health no longer stretches the period, gossip reaches members that
+                // were cut off): their membership timing differs, they make no such duplicate any more, and they
+                // only have to pass.)
                 Arguments.of("a former holder's ack of the record it held before kept it from learning the restart",
                         List.of("--seed", "1209", "--scenario", JobSimSwarmTest.WORKERS, "--nodes", "5", "--duration", "30s",
                                 "--liveness", "40s", "--faults", "at 0s net loss=0.016 dup=0.0; at 3.377s clog n4 -> n2"
@@ -70,10 +73,10 @@ class JobSimRegressionTest {
                                         + " 2.94s; at 16.638s pause n1 0.726s; at 21.182s partition n2,n4 | n1,n3,n5; at"
                                         + " 21.852s pause n2 3.028s; at 21.862s clog n3 -> n5 2.452s; at 25.122s clog n1"
                                         + " -> n5 2.983s; at 26.811s pause n2 2.03s; at 27.782s heal"),
-                        List.of(Figure.atLeast("workers.duplicates.made.reachable", 1))),
+                        List.of()),
                 Arguments.of("the same, as the swarm found it (before minimizing)",
                         List.of("--seed", "1209", "--scenario", JobSimSwarmTest.WORKERS),
-                        List.of(Figure.atLeast("workers.duplicates.made.reachable", 1))),
+                        List.of()),
                 // Worker swarm seed 1749 (JobSimSwarmTest): n2's second start of w9 was held up by a clog n2 -> n4
                 // (the home) until after w9's stop was acknowledged; the home then found w9 stopped, recorded
                 // incarnation 2 and answered STARTED. The start overlapped the stop, so it may take effect after it:
@@ -106,10 +109,11 @@ class JobSimRegressionTest {
                 // rule alone): n3, backup of w2, restarted it on itself (its view lost the executor n1 for 0.5 s)
                 // with n5 as the new backup, but n5 was paused; n1 came back, and n3 could not tell it before n5
                 // confirmed, so both ran w2 for over 5 s. Fixed: a former holder that is back and reachable while
-                // the new backup is silent becomes the backup. (Minimizing kept all six fault steps.)
+                // the new backup is silent becomes the backup. (Minimizing kept all six fault steps. Since SWIM's
+                // probing changed, as above, the run makes no such duplicate any more: it only has to pass.)
                 Arguments.of("a restarter whose new backup was paused kept the old executor's instance running",
                         List.of("--seed", "3224", "--scenario", JobSimSwarmTest.WORKERS),
-                        List.of(Figure.atLeast("workers.duplicates.made.reachable", 1))));
+                        List.of()));
     }
 
     @ParameterizedTest(name = "{0}")
