@@ -42,10 +42,11 @@ import java.util.function.LongConsumer;
  * monotonic clock) trusts itself less and waits {@code h + 1} times longer for each probe's acks
  * before it concludes anything, so a paused node does not accuse healthy ones. The period is not
  * stretched (several probes run at once instead), so however low its health a node probes each
- * member again within {@code max(2(n - 1), h + 1) + 1} periods, as plain SWIM's round-robin
- * does within two rounds, rather than {@code h + 1} periods per member ahead of it. A probe or
- * suspicion timer that fires more than one probe timeout late also gets one grace period before
- * it concludes anything, so acks and refutations that queued up during the pause are read first.
+ * member again within {@code h + 1} periods (its last probe) plus two rounds of {@code n - 1}
+ * (plain SWIM's round-robin bound), rather than {@code h + 1} periods per member ahead of it in
+ * the round. A probe or suspicion timer that fires more than one probe timeout late also gets
+ * one grace period before it concludes anything, so acks and refutations that queued up during
+ * the pause are read first.
  *
  * <h2>Precedence of claims</h2>
  * Every piece of gossip is a claim {@code (id = name#incarnation, version, status)}. For a claim
@@ -336,8 +337,8 @@ final class SwimMembership implements GossipMembership {
      * at a time, every member waited {@code h + 1} periods per member ahead of it in the round.
      * Under a partition every node's score climbs (helpers on the other side never nack), and a
      * crashed member went unprobed by a survivor for over 10 s (jobs-sim swarm seed 2236: 13 s).
-     * Now a member waits for its next probe at most two rounds of {@code n - 1} periods, as in
-     * plain SWIM, or the length of its own last probe if that is longer.
+     * Now a member waits for its next probe at most the length of its own last probe plus two
+     * rounds of {@code n - 1} periods (a member busy at its turn is skipped in that round).
      */
     private void onProbeTick(long lateNanos) {
         probeTimer = null;
