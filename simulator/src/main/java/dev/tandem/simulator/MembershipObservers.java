@@ -50,6 +50,7 @@ final class MembershipObservers {
     private final List<Record> joins = new ArrayList<>();
     private final Map<NodeId, Long> suspectedHealthy = new HashMap<>();
     private final Map<NodeId, Long> deadHealthy = new HashMap<>();
+    private final Map<NodeId, Long> deadUp = new HashMap<>();
     private final String[] problems = {"", ""};
 
     private long crashCount;
@@ -62,6 +63,7 @@ final class MembershipObservers {
     private long recordsDropped;
     private long healthySuspicions;
     private long healthyDeaths;
+    private long upDeaths;
     private long lastNow;
 
     private static final class Record {
@@ -255,7 +257,19 @@ final class MembershipObservers {
     /** A SUSPECT or DEAD claim about {@code m} newly in observer {@code o}'s view. */
     private void judge(ClusterView<MembershipScenarios.MemberNode> c, int o, Member m, long now) {
         OptionalInt h = roster.indexOf(m.name());
-        if (h.isEmpty() || !m.id().equals(upId[h.getAsInt()]) || !healthy(c, h.getAsInt(), now)) {
+        if (h.isEmpty() || !m.id().equals(upId[h.getAsInt()])) {
+            return;
+        }
+        if (m.status() == MemberStatus.DEAD && c.isUp(h.getAsInt())) {
+            // Whatever its health: under loss above the healthy rate, pauses or partitions these
+            // are allowed, but they are what a faster detector must not buy its speed with.
+            Long counted = deadUp.get(m.id());
+            if (counted == null || counted < m.version()) {
+                deadUp.put(m.id(), m.version());
+                upDeaths++;
+            }
+        }
+        if (!healthy(c, h.getAsInt(), now)) {
             return;
         }
         Map<NodeId, Long> episodes = m.status() == MemberStatus.DEAD ? deadHealthy : suspectedHealthy;
@@ -352,6 +366,7 @@ final class MembershipObservers {
         f.put("membership.node.hours", Math.round(nodeHours * 1000) / 1000.0);
         f.put("membership.healthy.suspicions", healthySuspicions);
         f.put("membership.healthy.deaths", healthyDeaths);
+        f.put("membership.up.deaths", upDeaths);
         if (nodeHours > 0) {
             f.put("membership.healthy.suspicions.per.node.hour", Math.round(healthySuspicions / nodeHours * 1000) / 1000.0);
             f.put("membership.healthy.deaths.per.node.hour", Math.round(healthyDeaths / nodeHours * 1000) / 1000.0);

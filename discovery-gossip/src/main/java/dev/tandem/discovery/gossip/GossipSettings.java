@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  * <tr><td>{@code dead-member-reap-millis}</td><td>60000</td><td>how long DEAD/LEFT members stay
  *     as tombstones before removal</td></tr>
  * <tr><td>{@code health-max}</td><td>8</td><td>the local health multiplier's ceiling: a node
- *     unsure of itself stretches its probe period and timeout up to this factor</td></tr>
+ *     unsure of itself waits up to this factor longer for each probe's acks (its probes then
+ *     overlap: the period itself is not stretched)</td></tr>
  * <tr><td>{@code beacon-interval-millis}</td><td>5000</td><td>({@code gossip} only) how often to
  *     announce this node</td></tr>
  * <tr><td>{@code beacon-max-skew-millis}</td><td>120000</td><td>({@code gossip} only) beacons

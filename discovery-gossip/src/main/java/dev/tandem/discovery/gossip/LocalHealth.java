@@ -9,9 +9,10 @@ import java.time.Duration;
  * because of <em>itself</em>, and a plain SWIM node would then accuse healthy peers. Lifeguard
  * lets a node notice the symptoms of its own trouble — probes failing without the nacks that
  * working peers would have sent, having to refute suspicions about itself, or (here also) timers
- * firing much later than scheduled, which is what a pause looks like from inside — and stretch
- * its own probe period and timeout by {@code score + 1} while they last. Successful probes lower
- * the score again, one step each. The score stays in {@code [0, max - 1]}.
+ * firing much later than scheduled, which is what a pause looks like from inside — and wait
+ * {@code score + 1} times longer for each probe's acks (its timeout, and the time it runs before
+ * it concludes) while they last. Successful probes lower the score again, one step each. The
+ * score stays in {@code [0, max - 1]}.
  */
 final class LocalHealth {
     private final int max;

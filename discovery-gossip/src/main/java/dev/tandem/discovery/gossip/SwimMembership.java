@@ -26,11 +26,12 @@ import java.util.function.LongConsumer;
  *
  * <h2>Failure detection</h2>
  * <pre>
- *  every period T·(h+1):   pick the next member of a shuffled round-robin list
+ *  every period T:   start a probe of the next member of a shuffled round-robin list
+ *                    (skipping one whose probe still runs)
  *     PING ──────────────► target            ack within timeout·(h+1)? ── yes ─► healthy (h − 1)
- *     no ack: PING-REQ ──► k random members ──PING──► target
+ *     no ack: PING-REQ ──► k random ALIVE members ──PING──► target
  *             ◄── ACK (relayed) or NACK ("I heard nothing either")
- *     no ack by the period's end: SUSPECT target (h + missed nacks, or + 1 without helpers)
+ *     no ack by T·(h+1) after the start: SUSPECT target (h + missed nacks, or + 1 without helpers)
  *  suspicion timeout: from max down to min as independent accusers confirm; then DEAD
  * </pre>
  * Randomized round-robin probing bounds the time to first probe a failed member (every member
@@ -38,10 +39,14 @@ import java.util.function.LongConsumer;
  * {@code k} members route around a single bad link. Suspicion gives a wrongly accused member
  * time to refute. {@code h} is the local health score ({@link LocalHealth}): a node that misses
  * nacks, has to refute, or finds its own timers firing late (a GC or VM pause, measured with the
- * monotonic clock) trusts itself less and slows its probing down, so a paused node does not
- * accuse healthy ones. A probe or suspicion timer that fires more than one probe timeout late
- * also gets one grace period before it concludes anything, so acks and refutations that queued
- * up during the pause are read first.
+ * monotonic clock) trusts itself less and waits {@code h + 1} times longer for each probe's acks
+ * before it concludes anything, so a paused node does not accuse healthy ones. The period is not
+ * stretched (several probes run at once instead), so however low its health a node probes each
+ * member again within {@code h + 1} periods (its last probe) plus two rounds of {@code n - 1}
+ * (plain SWIM's round-robin bound), rather than {@code h + 1} periods per member ahead of it in
+ * the round. A probe or suspicion timer that fires more than one probe timeout late also gets
+ * one grace period before it concludes anything, so acks and refutations that queued up during
+ * the pause are read first.
  *
  * <h2>Precedence of claims</h2>
  * Every piece of gossip is a claim {@code (id = name#incarnation, version, status)}. For a claim
@@ -72,7 +77,11 @@ import java.util.function.LongConsumer;
  *
  * <h2>Dissemination and anti-entropy</h2>
  * Every adopted claim is re-gossiped, piggy-backed on pings, acks, ping-reqs and nacks through the
- * bounded {@link Dissemination} buffer. Every push-pull interval the node exchanges its full
+ * bounded {@link Dissemination} buffer. Three direct messages reach members the piggy-back
+ * misses: a member declared DEAD is told so once per period for a push-pull interval (gossip to
+ * the dead, so a member that was only cut off refutes); a member that refutes a suspicion or its
+ * death is sent the deaths it may have missed meanwhile; and a stale accusation about this node
+ * (one it already refuted) is answered with its current claim. Every push-pull interval the node exchanges its full
  * state with one random live member and makes one reconnect attempt towards a dead member's
  * address or a seed, which heals partitions after gossip gave up. While alone it retries its
  * seeds with exponential backoff. With beacons, an authenticated beacon from an unknown (or dead)
@@ -102,6 +111,10 @@ final class SwimMembership implements GossipMembership {
         Member member;
         Suspicion suspicion;
         Cancellable reap;
+        /** When this node last saw the member become DEAD (monotonic ns). */
+        long deadSinceNanos;
+        /** When this node last stopped holding the member ALIVE (suspect, then maybe dead; monotonic ns). */
+        long troubledSinceNanos;
     }
 
     private static final class Probe {
@@ -115,6 +128,8 @@ final class SwimMembership implements GossipMembership {
         /** Further transport hints about the target while this (hinted) probe ran. */
         int hints;
         Cancellable timeout;
+        /** Round-robin probes: when the stretched period is over. */
+        Cancellable end;
 
         Probe(long seq, NodeId target, NodeAddress address) {
             this.seq = seq;
@@ -145,7 +160,8 @@ final class SwimMembership implements GossipMembership {
     private final List<String> probeOrder = new ArrayList<>();
     private int probeIndex;
     private long nextSeq;
-    private Probe probe;
+    /** Running round-robin probes, by seq (at most one per member; several while health is low). */
+    private final TreeMap<Long, Probe> probes = new TreeMap<>();
     /** Probes started by a transport hint, by member name (at most one per member). */
     private final TreeMap<String, Probe> hinted = new TreeMap<>();
     private final LinkedHashMap<Long, Relay> relays = new LinkedHashMap<>();
@@ -169,6 +185,10 @@ final class SwimMembership implements GossipMembership {
     private final TreeSet<String> loggedOnce = new TreeSet<>();
 
     private Cancellable probeTimer;
+    /** Turns of {@link #gossipToTheDead}. */
+    private long deadRound;
+    /** When {@link #notePause} last counted a pause (monotonic ns). */
+    private long pauseNotedNanos = Long.MIN_VALUE / 2;
     private Cancellable pushPullTimer;
     private Cancellable beaconTimer;
     private Cancellable joinTimer;
@@ -283,10 +303,11 @@ final class SwimMembership implements GossipMembership {
         cancel(beaconTimer);
         cancel(joinTimer);
         probeTimer = pushPullTimer = beaconTimer = joinTimer = null;
-        if (probe != null) {
-            cancel(probe.timeout);
-            probe = null;
+        for (Probe p : probes.values()) {
+            cancel(p.timeout);
+            cancel(p.end);
         }
+        probes.clear();
         for (Probe h : hinted.values()) {
             cancel(h.timeout);
         }
@@ -307,26 +328,70 @@ final class SwimMembership implements GossipMembership {
 
     // ------------------------------------------------------------------ probing
 
+    /**
+     * Every protocol period, whatever the local health: starts a probe of the next member. A
+     * probe runs {@code h + 1} periods (Lifeguard's stretched period: the direct ack may take
+     * {@code h + 1} probe timeouts, the indirect ones the rest), so a node unsure of itself
+     * waits that much longer before it concludes anything, and runs up to {@code h + 1} probes
+     * at once, each of another member. The period itself is not stretched: when it was, one probe
+     * at a time, every member waited {@code h + 1} periods per member ahead of it in the round.
+     * Under a partition every node's score climbs (helpers on the other side never nack), and a
+     * crashed member went unprobed by a survivor for over 10 s (jobs-sim swarm seed 2236: 13 s).
+     * Now a member waits for its next probe at most the length of its own last probe plus two
+     * rounds of {@code n - 1} periods (a member busy at its turn is skipped in that round).
+     */
     private void onProbeTick(long lateNanos) {
         probeTimer = null;
         if (state != State.RUNNING) {
             return;
         }
-        if (lateNanos > pauseThresholdNanos) {
-            pauses++;
-            metrics.pauses.increment();
-            health.apply((int) Math.min(settings.healthMax(), lateNanos / pauseThresholdNanos));
-            LOG.log(Level.DEBUG, () -> self + " was paused for about " + lateNanos / 1_000_000 + " ms; local health now "
-                    + health.score());
-            if (probe != null && !probe.acked && !probe.graced) {
-                probe.graced = true; // read what queued up during the pause before concluding
-                probeTimer = after(health.scale(settings.probeTimeout()), this::onProbeTick);
-                return;
+        notePause(lateNanos);
+        startProbe();
+        gossipToTheDead();
+        probeTimer = after(settings.protocolPeriod(), this::onProbeTick);
+    }
+
+    /**
+     * A probe timer that fires more than one probe timeout late tells that this node was paused
+     * (a GC or VM pause, seen on the monotonic clock): it trusts itself less for a while. The
+     * tick and the running probes' timers all wake up together; the first one counts the pause.
+     */
+    private void notePause(long lateNanos) {
+        long now = ctx.clock().monotonicNanos();
+        if (lateNanos <= pauseThresholdNanos || now - pauseNotedNanos < pauseThresholdNanos) {
+            return;
+        }
+        pauseNotedNanos = now;
+        pauses++;
+        metrics.pauses.increment();
+        health.apply((int) Math.min(settings.healthMax(), lateNanos / pauseThresholdNanos));
+        LOG.log(Level.DEBUG, () -> self + " was paused for about " + lateNanos / 1_000_000 + " ms; local health now "
+                + health.score());
+    }
+
+    /**
+     * Gossip to the dead (memberlist's {@code GossipToTheDeadTime}): each period, one member
+     * declared DEAD within the last push-pull interval is told so, in turn. Nobody probes or
+     * gossips to a dead member, so one that is running after all (it was cut off, or its own
+     * messages could not get out) heard of its death only if one of its own probes got an ack
+     * through; until then it stayed out of everyone's view and missed every verdict disseminated
+     * meanwhile, keeping crashed members live for tens of seconds. Told, it refutes at once;
+     * after the window the push-pull's reconnect attempts take over.
+     */
+    private void gossipToTheDead() {
+        long now = ctx.clock().monotonicNanos();
+        long window = settings.pushPullInterval().toNanos();
+        List<Entry> recent = new ArrayList<>();
+        for (Entry x : members.values()) {
+            if (x.member.status() == MemberStatus.DEAD && now - x.deadSinceNanos <= window) {
+                recent.add(x);
             }
         }
-        concludeProbe();
-        startProbe();
-        probeTimer = after(health.scale(settings.protocolPeriod()), this::onProbeTick);
+        if (recent.isEmpty()) {
+            return;
+        }
+        Member dead = recent.get((int) (deadRound++ % recent.size())).member;
+        send(dead.address(), new SwimMessage.Gossip(self, List.of(new Claim(dead, self.name()))));
     }
 
     private void startProbe() {
@@ -335,7 +400,7 @@ final class SwimMembership implements GossipMembership {
             return;
         }
         Probe p = new Probe(nextSeq++, target.id(), target.address());
-        probe = p;
+        probes.put(p.seq, p);
         List<Claim> gossip = takeGossip();
         if (target.status() == MemberStatus.SUSPECT) {
             // Lifeguard's buddy system: tell a suspect first, so it can refute in time.
@@ -344,14 +409,15 @@ final class SwimMembership implements GossipMembership {
         send(p.address, new SwimMessage.Ping(self, p.seq, p.target, gossip));
         metrics.probes.increment();
         p.timeout = after(health.scale(settings.probeTimeout()), late -> onProbeTimeout(p));
+        p.end = after(health.scale(settings.protocolPeriod()), late -> onProbeEnd(p, late));
     }
 
     private void onProbeTimeout(Probe p) {
         p.timeout = null;
-        if (probe != p || p.acked || state != State.RUNNING) {
+        if (probes.get(p.seq) != p || p.acked || state != State.RUNNING) {
             return;
         }
-        List<Member> helpers = randomLiveOthers(settings.indirectProbes(), p.target.name());
+        List<Member> helpers = randomHelpers(p.target.name());
         for (Member h : helpers) {
             send(h.address(), new SwimMessage.PingReq(self, p.seq, p.target, p.address, takeGossip()));
             metrics.indirectProbes.increment();
@@ -359,18 +425,29 @@ final class SwimMembership implements GossipMembership {
         p.expectedNacks = helpers.size();
     }
 
-    /** Ends the probe of the last period: healthy, or suspect the target. */
-    private void concludeProbe() {
-        Probe p = probe;
-        probe = null;
-        if (p == null) {
+    /**
+     * The probe's stretched period is over without an ack. If the timer fired more than one
+     * probe timeout late (this node was paused), it first waits one scaled probe timeout more, so
+     * acks that queued up during the pause are read before concluding.
+     */
+    private void onProbeEnd(Probe p, long lateNanos) {
+        p.end = null;
+        if (probes.get(p.seq) != p || state != State.RUNNING) {
             return;
         }
+        notePause(lateNanos);
+        if (lateNanos > pauseThresholdNanos && !p.graced) {
+            p.graced = true;
+            p.end = after(health.scale(settings.probeTimeout()), late -> onProbeEnd(p, late));
+            return;
+        }
+        concludeFailedProbe(p);
+    }
+
+    /** Nobody acked {@code p}: adjust local health, suspect the target (or confirm the suspicion). */
+    private void concludeFailedProbe(Probe p) {
+        probes.remove(p.seq);
         cancel(p.timeout);
-        if (p.acked) {
-            health.apply(-1);
-            return;
-        }
         // Lifeguard: helpers that did not even nack suggest the fault is ours; no helpers at all
         // leaves only the failed probe itself as evidence.
         health.apply(p.expectedNacks > 0 ? Math.max(0, p.expectedNacks - p.nacks) : 1);
@@ -439,7 +516,7 @@ final class SwimMembership implements GossipMembership {
         hinted.put(target.name(), p);
         send(p.address, new SwimMessage.Ping(self, p.seq, p.target, takeGossip()));
         metrics.probes.increment();
-        List<Member> helpers = randomLiveOthers(settings.indirectProbes(), target.name());
+        List<Member> helpers = randomHelpers(target.name());
         for (Member h : helpers) {
             send(h.address(), new SwimMessage.PingReq(self, p.seq, p.target, p.address, takeGossip()));
             metrics.indirectProbes.increment();
@@ -502,8 +579,14 @@ final class SwimMembership implements GossipMembership {
                 first(new Claim(suspect, self.name()), takeGossip())));
     }
 
+    /**
+     * The next member of the shuffled round-robin that is live and not being probed already;
+     * null if there is none. A member whose probe still runs loses this turn only: the running
+     * probe is its turn's work.
+     */
     private Member nextProbeTarget() {
-        for (int attempts = 0; attempts < 2 * MAX_MEMBERS + 2; attempts++) {
+        int budget = 2 * (view.liveMembers().size() + 1);
+        for (int attempts = 0; attempts < budget; attempts++) {
             if (probeIndex >= probeOrder.size()) {
                 probeOrder.clear();
                 probeIndex = 0;
@@ -518,11 +601,23 @@ final class SwimMembership implements GossipMembership {
                 }
             }
             Entry e = members.get(probeOrder.get(probeIndex++));
-            if (e != null && e.member.isLive()) {
+            if (e != null && e.member.isLive() && !beingProbed(e.member.name())) {
                 return e.member;
             }
         }
         return null;
+    }
+
+    private boolean beingProbed(String name) {
+        if (hinted.containsKey(name)) {
+            return true;
+        }
+        for (Probe p : probes.values()) {
+            if (p.target.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** SWIM: a new member goes to a random place among those not yet probed this round. */
@@ -573,14 +668,13 @@ final class SwimMembership implements GossipMembership {
             hinted.remove(h.target.name());
             return;
         }
-        Probe p = probe;
-        if (p != null && a.seq() == p.seq) {
-            if (!p.acked) {
-                p.acked = true;
-                metrics.acks.increment();
-                cancel(p.timeout);
-                p.timeout = null;
-            }
+        Probe p = probes.remove(a.seq());
+        if (p != null) {
+            p.acked = true;
+            metrics.acks.increment();
+            cancel(p.timeout);
+            cancel(p.end);
+            health.apply(-1);
             return;
         }
         Relay r = relays.remove(a.seq());
@@ -598,8 +692,8 @@ final class SwimMembership implements GossipMembership {
             }
             return;
         }
-        Probe p = probe;
-        if (p != null && n.seq() == p.seq && p.nacks < p.expectedNacks) {
+        Probe p = probes.get(n.seq());
+        if (p != null && p.nacks < p.expectedNacks) {
             p.nacks++;
         }
     }
@@ -637,16 +731,17 @@ final class SwimMembership implements GossipMembership {
     /**
      * Applies one claim by the precedence rules of the class comment.
      *
+     * @param from      the address it came from
      * @param sender    the node that sent it to us, taken as the accuser when the claim names none
      * @param fullState whether it came from a push-pull state (DEAD is then taken as SUSPECT)
      * @return whether it made this node refute a claim about itself
      */
-    private boolean apply(Claim claim, String sender, boolean fullState) {
+    private boolean apply(NodeAddress from, Claim claim, String sender, boolean fullState) {
         Member m = claim.member();
         String accuser = claim.accuser().isEmpty() ? sender : claim.accuser();
         MemberStatus status = fullState && m.status() == MemberStatus.DEAD ? MemberStatus.SUSPECT : m.status();
         if (m.name().equals(self.name())) {
-            return onClaimAboutSelf(m, status);
+            return onClaimAboutSelf(from, m, status);
         }
         Entry e = members.get(m.name());
         if (e == null) {
@@ -691,7 +786,7 @@ final class SwimMembership implements GossipMembership {
         return false;
     }
 
-    private boolean onClaimAboutSelf(Member m, MemberStatus status) {
+    private boolean onClaimAboutSelf(NodeAddress from, Member m, MemberStatus status) {
         if (!m.id().equals(self)) {
             if (m.id().incarnation() > self.incarnation()) {
                 logOnce("superseded", Level.WARNING, "another process claims this node's name with the newer incarnation "
@@ -703,11 +798,20 @@ final class SwimMembership implements GossipMembership {
             return false;
         }
         boolean accusation = status != MemberStatus.ALIVE;
-        if (accusation ? m.version() < ownVersion : m.version() <= ownVersion) {
-            return false;
-        }
         if (settings.sabotage() == GossipSettings.Sabotage.IGNORE_REFUTATION) {
             return false; // simulator self-test: healthy nodes get declared dead
+        }
+        if (accusation && m.version() < ownVersion) {
+            // Already refuted, but the sender still holds the accusation: our refutation did not
+            // reach it (lost, or sent while our own messages could not get out) and its piggy-back
+            // budget may be spent. Ignoring it left us dead in that member's view, so it neither
+            // probed nor gossiped to us, until a push-pull, while we kept counting crashed members
+            // it had long declared dead. Tell it our current claim.
+            send(from, new SwimMessage.Gossip(self, List.of(Claim.of(members.get(self.name()).member))));
+            return false;
+        }
+        if (!accusation && m.version() <= ownVersion) {
+            return false;
         }
         if (m.version() == Long.MAX_VALUE) {
             logOnce("version-overflow", Level.ERROR, "cannot refute " + m + ": its version is the largest possible");
@@ -760,7 +864,12 @@ final class SwimMembership implements GossipMembership {
                     startSuspicion(e, accuser);
                 }
             }
-            case DEAD, LEFT -> e.reap = after(settings.deadMemberReap(), late -> reap(e, next));
+            case DEAD, LEFT -> {
+                e.reap = after(settings.deadMemberReap(), late -> reap(e, next));
+                if (next.status() == MemberStatus.DEAD && (prev == null || prev.status() != MemberStatus.DEAD)) {
+                    e.deadSinceNanos = ctx.clock().monotonicNanos();
+                }
+            }
             case ALIVE -> {
             }
         }
@@ -769,6 +878,44 @@ final class SwimMembership implements GossipMembership {
         }
         dissemination.add(new Claim(next, next.status() == MemberStatus.ALIVE ? "" : accuser));
         publish(view.with(next));
+        boolean sameLife = prev != null && prev.id().equals(next.id());
+        if (next.status() != MemberStatus.ALIVE && (!sameLife || prev.status() == MemberStatus.ALIVE)) {
+            e.troubledSinceNanos = ctx.clock().monotonicNanos();
+        }
+        if (sameLife && next.status() == MemberStatus.ALIVE
+                && (prev.status() == MemberStatus.SUSPECT || prev.status() == MemberStatus.DEAD)) {
+            tellDeaths(next, e.troubledSinceNanos);
+        }
+    }
+
+    /**
+     * {@code back} refuted a suspicion or its death: it was likely cut off from us (a suspicion
+     * follows failed probes), and while we held it dead nobody piggy-backed anything to it. It
+     * missed the deaths disseminated meanwhile, whose piggy-back budget is spent by now. Without
+     * them it kept a crashed member live until its own probing found it and a suspicion with no
+     * confirmations timed out (up to 24 s at 5 nodes), or until the next push-pull. So send it,
+     * once, in one message, the DEAD verdicts we reached or heard since one round of probes
+     * before we stopped holding it alive ({@code troubledSince}): the ones it may have missed.
+     */
+    private void tellDeaths(Member back, long troubledSinceNanos) {
+        long since = troubledSinceNanos - settings.protocolPeriod().toNanos() * view.liveMembers().size();
+        List<Claim> deaths = new ArrayList<>();
+        int bytes = 0;
+        for (Entry x : members.values()) {
+            Member m = x.member;
+            if (m.status() != MemberStatus.DEAD || m.name().equals(back.name()) || x.deadSinceNanos < since) {
+                continue;
+            }
+            Claim c = new Claim(m, self.name());
+            bytes += SwimCodec.encodedSize(c);
+            if (deaths.size() == SwimCodec.MAX_GOSSIP || bytes > GOSSIP_MAX_BYTES) {
+                break;
+            }
+            deaths.add(c);
+        }
+        if (!deaths.isEmpty()) {
+            send(back.address(), new SwimMessage.Gossip(self, deaths));
+        }
     }
 
     private void startSuspicion(Entry e, String accuser) {
@@ -868,7 +1015,7 @@ final class SwimMembership implements GossipMembership {
         }
         String sender = m.sender().name();
         for (Claim c : m.gossip()) {
-            apply(c, sender, false);
+            apply(from, c, sender, false);
         }
         if (m instanceof SwimMessage.Ping p) {
             onPing(from, p);
@@ -893,7 +1040,7 @@ final class SwimMembership implements GossipMembership {
         }
         boolean refuted = false;
         for (Member m : pp.state()) {
-            refuted |= apply(Claim.of(m), pp.sender().name(), true);
+            refuted |= apply(from, Claim.of(m), pp.sender().name(), true);
         }
         if (!pp.response()) {
             sendPushPull(from, true);
@@ -1109,11 +1256,27 @@ final class SwimMembership implements GossipMembership {
         }
     }
 
+    /**
+     * Up to k random ALIVE members other than this node and {@code target}, to ask for an
+     * indirect probe. Not suspects (as memberlist's {@code kRandomNodes} for ping-reqs): a member
+     * we already suspect is likely dead or cut off, so its nack would likely not come, and
+     * Lifeguard counts every missing nack against this node's own health. Under a partition
+     * that drove every node's score up, and with it the time between probes of any one member.
+     */
+    private List<Member> randomHelpers(String target) {
+        return randomOthers(settings.indirectProbes(), target, true);
+    }
+
     /** Up to {@code n} distinct random live members other than this node and {@code exclude}. */
     private List<Member> randomLiveOthers(int n, String exclude) {
+        return randomOthers(n, exclude, false);
+    }
+
+    private List<Member> randomOthers(int n, String exclude, boolean aliveOnly) {
         List<Member> candidates = new ArrayList<>();
         for (Member m : view.liveMembers()) {
-            if (!m.name().equals(self.name()) && !m.name().equals(exclude)) {
+            if (!m.name().equals(self.name()) && !m.name().equals(exclude)
+                    && (!aliveOnly || m.status() == MemberStatus.ALIVE)) {
                 candidates.add(m);
             }
         }

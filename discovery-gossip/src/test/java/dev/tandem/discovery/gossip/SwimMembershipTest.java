@@ -443,7 +443,7 @@ class SwimMembershipTest {
     }
 
     @Test
-    void pause_raisesLocalHealth_whichStretchesTheProbePeriodAndTimeout() {
+    void pause_raisesLocalHealth_whichStretchesEachProbe() {
         // never-suspect keeps b probe-able, so the stretched period can be observed for a while
         TestWorld.Host a = world.start("a", 1, 1, settings().withSabotage(GossipSettings.Sabotage.NEVER_SUSPECT));
         introduce(a, "b");
@@ -458,10 +458,107 @@ class SwimMembershipTest {
         world.runFor(Duration.ofSeconds(16));
         List<Long> pingSeconds = world.sent.stream().filter(s -> s.atNanos() > t0 && s.message() instanceof Ping)
                 .map(s -> (s.atNanos() - t0) / 100_000_000L).toList();
-        // grace: one scaled probe timeout (0.5 s × 5) after waking; then each failed probe adds
-        // one more to the score, and the period is 1 s × (score + 1)
-        assertThat(pingSeconds).as("ping times after t0 in tenths of a second").containsExactly(55L, 115L, 185L);
+        // grace: one scaled probe timeout (0.5 s × 5) after waking, so the interrupted probe ends
+        // at 5.5 s; each failed probe adds one more to the score and lasts 1 s × (score + 1); b,
+        // the only member, is probed again at the first tick (every 1 s from waking at 3 s)
+        // after its last probe ended: 5.5 -> 6 (lasts 6 s) -> 12 (7 s) -> 19
+        assertThat(pingSeconds).as("ping times after t0 in tenths of a second").containsExactly(60L, 120L, 190L);
         assertThat(a.swim().diagnostics().localHealth()).isEqualTo(7);
+    }
+
+    /** Times (ns) of the pings {@code a} sent to {@code name} after index {@code mark} of the sent log. */
+    private List<Long> pingTimes(String name, int mark) {
+        return world.sent.subList(mark, world.sent.size()).stream()
+                .filter(s -> s.message() instanceof Ping p && p.target().name().equals(name))
+                .map(TestWorld.Sent::atNanos).toList();
+    }
+
+    @Test
+    void lowLocalHealth_stretchesEachProbe_butNotTheRound_soEveryMemberIsProbedWithinNinePeriods() {
+        // never-suspect keeps the silent members probe-able; a pause drives the score to the ceiling
+        TestWorld.Host a = world.start("a", 1, 1, settings().withSabotage(GossipSettings.Sabotage.NEVER_SUSPECT));
+        introduce(a, "b", "c", "d", "e");
+        world.runFor(Duration.ofSeconds(1));
+        world.pause(a, Duration.ofSeconds(5));
+        world.runFor(Duration.ofSeconds(6));
+        assertThat(a.swim().diagnostics().localHealth()).isEqualTo(7);
+        int mark = world.sent.size();
+        long t0 = world.nowNanos;
+        world.runFor(Duration.ofSeconds(40));
+        assertThat(a.swim().diagnostics().localHealth()).as("nobody answers: the score stays at the ceiling").isEqualTo(7);
+        // Each probe lasts 8 periods at score 7; with one probe at a time and the period stretched
+        // as much, each of the 4 members waited 32 s for its turn.
+        for (String name : List.of("b", "c", "d", "e")) {
+            List<Long> times = new ArrayList<>(pingTimes(name, mark));
+            times.add(0, t0);
+            times.add(world.nowNanos);
+            for (int i = 1; i < times.size(); i++) {
+                assertThat(Duration.ofNanos(times.get(i) - times.get(i - 1)))
+                        .as("gap between direct probes of %s (ping times %s)", name, pingTimes(name, mark))
+                        .isLessThanOrEqualTo(Duration.ofSeconds(9));
+            }
+        }
+    }
+
+    @Test
+    void indirectProbes_askAliveMembersOnly_notSuspects() {
+        TestWorld.Host a = startA();
+        introduce(a, "b", "c", "d", "e");
+        // c and d are suspected: likely dead or cut off, so their nacks would likely not come, and
+        // every missing nack counts against a's own health
+        world.deliver(address(2), a, new Gossip(id("b"), List.of(
+                new Claim(member("c", 3, MemberStatus.SUSPECT, 0), "b"), new Claim(member("d", 4, MemberStatus.SUSPECT, 0), "b"))));
+        int mark = world.sent.size();
+        world.runFor(Duration.ofSeconds(3));
+        List<TestWorld.Sent> reqs = world.sent.subList(mark, world.sent.size()).stream()
+                .filter(s -> s.message() instanceof PingReq).toList();
+        assertThat(reqs).isNotEmpty();
+        assertThat(reqs).extracting(TestWorld.Sent::to).doesNotContain(address(3), address(4));
+    }
+
+    @Test
+    void aStaleAccusation_isAnsweredWithThisNodesCurrentAliveClaim() {
+        TestWorld.Host a = startA();
+        introduce(a, "b");
+        world.deliver(address(2), a, new Gossip(id("b"), List.of(new Claim(member("a", 1, MemberStatus.SUSPECT, 0), "b"))));
+        assertThat(a.swim().diagnostics().ownVersion()).isEqualTo(1);
+        // b missed the refutation (lost, or a could not get messages out) and declares a dead at v0
+        int mark = world.sent.size();
+        world.deliver(address(2), a, new Gossip(id("b"), List.of(new Claim(member("a", 1, MemberStatus.DEAD, 0), "b"))));
+        assertThat(a.swim().diagnostics().ownVersion()).as("nothing new to refute").isEqualTo(1);
+        assertThat(a.swim().diagnostics().refutations()).isEqualTo(1);
+        assertThat(sent(Gossip.class, address(2), mark)).flatExtracting(Gossip::gossip).extracting(Claim::member)
+                .contains(member("a", 1, MemberStatus.ALIVE, 1));
+    }
+
+    @Test
+    void aMemberBackFromTheDead_isToldOfTheDeathsItMissed() {
+        TestWorld.Host a = startA();
+        introduce(a, "b", "c", "d");
+        world.deliver(address(3), a, new Gossip(id("c"), List.of(
+                new Claim(member("b", 2, MemberStatus.DEAD, 0), "c"), new Claim(member("d", 4, MemberStatus.DEAD, 0), "c"))));
+        // b was cut off, not dead: it refutes; while it was dead nobody gossiped to it
+        int mark = world.sent.size();
+        world.deliver(address(2), a, new Gossip(id("b"), List.of(Claim.of(member("b", 2, MemberStatus.ALIVE, 1)))));
+        assertThat(in(a.view(), "b").status()).isEqualTo(MemberStatus.ALIVE);
+        assertThat(sent(Gossip.class, address(2), mark)).flatExtracting(Gossip::gossip).extracting(Claim::member)
+                .containsExactly(member("d", 4, MemberStatus.DEAD, 0));
+    }
+
+    @Test
+    void aMemberDeclaredDead_isToldSoEveryPeriod_forOnePushPullInterval() {
+        TestWorld.Host a = startA();
+        introduce(a, "b");
+        world.deliver(address(3), a, new Gossip(id("c"), List.of(new Claim(member("b", 2, MemberStatus.DEAD, 0), "c"))));
+        long deadAt = world.nowNanos;
+        int mark = world.sent.size();
+        world.runFor(Duration.ofSeconds(40));
+        List<Long> told = world.sent.subList(mark, world.sent.size()).stream()
+                .filter(s -> s.to().equals(address(2)) && s.message() instanceof Gossip g
+                        && g.gossip().stream().anyMatch(c -> c.member().equals(member("b", 2, MemberStatus.DEAD, 0))))
+                .map(s -> (s.atNanos() - deadAt) / 1_000_000_000L).toList();
+        assertThat(told).as("seconds after b's death at which a told b").hasSizeBetween(29, 31)
+                .allMatch(t -> t <= 30);
     }
 
     @Test
@@ -473,7 +570,7 @@ class SwimMembershipTest {
         // b's ack reaches a's queue after a's period timer was due; both wait for a to wake up
         world.runFor(Duration.ofMillis(1200));
         a.ctx.scheduler().execute(() -> world.deliver(address(2), a, new Ack(id("b"), ping.seq(), List.of())));
-        world.runFor(Duration.ofSeconds(6));
+        awaitPing(address(2)); // the tick that concludes the interrupted probe starts the next one
         assertThat(a.swim().diagnostics().pauses()).isEqualTo(1);
         assertThat(a.swim().diagnostics().suspicionsRaised()).isZero();
         assertThat(in(a.view(), "b").status()).isEqualTo(MemberStatus.ALIVE);
